@@ -1,0 +1,98 @@
+"""Who may list, view and change people, memberships and contact records. Views and the admin use these."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from members.models import (
+    ContactAssignment,
+    ContactLog,
+    CrossAppointment,
+    Membership,
+    Person,
+    PublicOffice,
+)
+from portal.accounts.models import User
+from portal.accounts.roles import ROLES_SEEING_FULL_PHONES, Role
+from portal.scoping import Action, AnyUser, has_role, is_unrestricted, scope_path, under
+
+ROSTER_KEEPERS = (Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF)
+
+
+def _person_in_scope(path: str) -> Q:
+    """A person belongs to a subtree by where they live or by any organization of it they were ever part of."""
+    in_scoped_org = Membership.objects.filter(person=OuterRef("pk"), organization__region__path__startswith=path)
+    return under(path, "region") | Q(Exists(in_scoped_org))
+
+
+def persons_for(user: AnyUser, action: Action) -> QuerySet[Person]:
+    persons = Person.objects.select_related("region")
+    if is_unrestricted(user):
+        return persons
+    if has_role(user, Role.MEMBER):
+        if action == Action.CHANGE:
+            return persons.none()
+        return persons.filter(pk=getattr(user, "person_id", None))
+    path = scope_path(user)
+    if path is None or not has_role(user, *ROSTER_KEEPERS):
+        return persons.none()
+    return persons.filter(_person_in_scope(path))
+
+
+def memberships_for(user: AnyUser, action: Action) -> QuerySet[Membership]:
+    memberships = Membership.objects.select_related("person", "organization")
+    if is_unrestricted(user):
+        return memberships
+    if has_role(user, Role.MEMBER):
+        if action == Action.CHANGE:
+            return memberships.none()
+        return memberships.filter(person_id=getattr(user, "person_id", None))
+    path = scope_path(user)
+    if path is None or not has_role(user, *ROSTER_KEEPERS):
+        return memberships.none()
+    return memberships.filter(organization__region__path__startswith=path)
+
+
+def _person_records_for(user: AnyUser, action: Action, queryset: QuerySet) -> QuerySet:
+    """Records hanging off a person follow the person, but members never see staff records about themselves."""
+    if is_unrestricted(user):
+        return queryset
+    path = scope_path(user)
+    if path is None or not has_role(user, *ROSTER_KEEPERS):
+        return queryset.none()
+    return queryset.filter(person__in=persons_for(user, Action.VIEW))
+
+
+def contact_logs_for(user: AnyUser, action: Action) -> QuerySet[ContactLog]:
+    logs = _person_records_for(user, action, ContactLog.objects.select_related("person", "author"))
+    if action == Action.CHANGE and not (is_unrestricted(user) or has_role(user, Role.DISTRICT_ADMIN)):
+        # A log is testimony: only its author corrects it.
+        return logs.filter(author_id=getattr(user, "pk", None))
+    return logs
+
+
+def contact_assignments_for(user: AnyUser, action: Action) -> QuerySet[ContactAssignment]:
+    assignments = ContactAssignment.objects.select_related("person", "official")
+    if action == Action.CHANGE and not (is_unrestricted(user) or has_role(user, Role.DISTRICT_ADMIN)):
+        return assignments.none()
+    return _person_records_for(user, action, assignments)
+
+
+def public_offices_for(user: AnyUser, action: Action) -> QuerySet[PublicOffice]:
+    return _person_records_for(user, action, PublicOffice.objects.select_related("person"))
+
+
+def cross_appointments_for(user: AnyUser, action: Action) -> QuerySet[CrossAppointment]:
+    return _person_records_for(user, action, CrossAppointment.objects.select_related("person"))
+
+
+def can_see_full_phone(user: AnyUser, person: Person) -> bool:
+    """PIPL: a phone is shown whole only to those who call people for a living, or to its owner."""
+    if is_unrestricted(user):
+        return True
+    if not (user.is_authenticated and user.is_active):
+        return False
+    assert isinstance(user, User)
+    if user.role in ROLES_SEEING_FULL_PHONES:
+        return True
+    if user.person_id is not None and user.person_id == person.pk:
+        return True
+    return ContactAssignment.objects.filter(person=person, official=user, ended_on__isnull=True).exists()

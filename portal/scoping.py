@@ -1,0 +1,45 @@
+"""Shared vocabulary of the per-app scoping modules (orgs/scoping.py, members/scoping.py…).
+
+Each app decides who may list, view and change each of its models in one place; views and the admin
+both call those functions, so a page and its admin twin can never disagree.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+
+from portal.accounts.models import User
+from portal.accounts.roles import REGION_SCOPED_ROLES, Role
+
+AnyUser = User | AnonymousUser
+
+
+class Action(StrEnum):
+    LIST = "list"
+    VIEW = "view"
+    CHANGE = "change"
+
+
+def is_unrestricted(user: AnyUser) -> bool:
+    """Superusers run the installation and see everything."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def scope_path(user: AnyUser) -> str | None:
+    """The region path a staff user works under, or None when the user has no place in the tree."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    assert isinstance(user, User)
+    if user.role in REGION_SCOPED_ROLES and user.region_id is not None:
+        return user.region.path
+    return None
+
+
+def under(path: str, field: str) -> Q:
+    """Rows whose region (reached through `field`) lies in the subtree rooted at `path`."""
+    return Q(**{f"{field}__path__startswith": path})
+
+
+def has_role(user: AnyUser, *roles: Role) -> bool:
+    return bool(user.is_authenticated and user.is_active and getattr(user, "role", None) in roles)

@@ -1,0 +1,29 @@
+"""Tests run on a real PostgreSQL and Redis; the harness in tests/harness starts both and sets the URLs."""
+
+import os
+
+import dj_database_url
+
+from portal.settings.base import *  # noqa: F403
+from portal.settings.env import env_str
+
+SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+
+if not os.environ.get("DATABASE_URL"):
+    raise RuntimeError("Tests need DATABASE_URL pointing at PostgreSQL: run them with `make test`.")
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", ""))}
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = os.environ.get("PORTAL_TEST_MEDIA", "/tmp/portal-test-media")  # noqa: S108
+
+# Browser tests serve assets straight from the apps, without a collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = None

@@ -1,0 +1,156 @@
+"""Personas and places shared by the whole suite.
+
+The tree: 余杭区 → 黄湖镇 → 青山村 (with 青山同心荟) and a neighbouring 王位山村; 临安区 stands apart.
+Each persona is named after what they do, so a test reads as a sentence about them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+
+from members.models import Membership, MembershipRole, Person, Stratum
+from orgs.models import Department, DepartmentLevel, Organization, OrganizationKind, OrganizationLevel, RegionLevel
+from orgs.services import region_create
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def phone_context_args():
+    """A cheap phone: 390 px wide, touch, zh-CN."""
+    return {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+            "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def tree(db):
+    """The places of the suite, as a simple namespace of regions."""
+    yuhang = region_create(name="余杭区", level=RegionLevel.DISTRICT, parent=None)
+    huanghu = region_create(name="黄湖镇", level=RegionLevel.TOWN, parent=yuhang)
+    qingshan = region_create(name="青山村", level=RegionLevel.VILLAGE, parent=huanghu)
+    wangweishan = region_create(name="王位山村", level=RegionLevel.VILLAGE, parent=huanghu)
+    linan = region_create(name="临安区", level=RegionLevel.DISTRICT, parent=None)
+    longgang = region_create(name="龙岗镇", level=RegionLevel.TOWN, parent=linan)
+    wanghu = region_create(name="望湖村", level=RegionLevel.VILLAGE, parent=longgang)
+
+    class Tree:
+        pass
+
+    places = Tree()
+    for name, region in locals().copy().items():
+        if hasattr(region, "path"):
+            setattr(places, name, region)
+    return places
+
+
+@pytest.fixture
+def qingshan_tongxinhui(tree):
+    return Organization.objects.create(
+        name="青山同心荟", slug="qingshan", kind=OrganizationKind.TONGXINHUI, region=tree.qingshan,
+        level=OrganizationLevel.VILLAGE, founded_on=datetime.date(2019, 2, 28),
+    )
+
+
+@pytest.fixture
+def wangweishan_tongxinhui(tree):
+    return Organization.objects.create(
+        name="王位山同心荟", slug="wangweishan", kind=OrganizationKind.TONGXINHUI, region=tree.wangweishan,
+        level=OrganizationLevel.VILLAGE, founded_on=datetime.date(2021, 5, 1),
+    )
+
+
+@pytest.fixture
+def tianmu_alliance(tree):
+    return Organization.objects.create(
+        name="天目共富联盟(望湖村)", slug="tianmu-wanghu", kind=OrganizationKind.PROSPERITY_ALLIANCE,
+        region=tree.wanghu, level=OrganizationLevel.VILLAGE, founded_on=datetime.date(2022, 3, 1),
+    )
+
+
+@pytest.fixture
+def huanghu_water_office(tree):
+    return Department.objects.create(name="黄湖镇农业农村办", level=DepartmentLevel.TOWN, region=tree.huanghu)
+
+
+def _user(username: str, role: Role, **extra) -> User:
+    user = User.objects.create_user(username=username, password="correct-horse-42", role=role, **extra)
+    if role in (Role.DISTRICT_ADMIN, Role.TOWN_STAFF):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        group = Group.objects.filter(name=role.label).first()
+        if group is not None:
+            user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def district_admin_yuhang(tree):
+    return _user("yuhang_admin", Role.DISTRICT_ADMIN, region=tree.yuhang, display_name="余杭统战部 陈主任")
+
+
+@pytest.fixture
+def town_staff_huanghu(tree):
+    return _user("huanghu_staff", Role.TOWN_STAFF, region=tree.huanghu, display_name="黄湖镇 统战干部 王敏")
+
+
+@pytest.fixture
+def village_staff_qingshan(tree):
+    return _user("qingshan_secretary", Role.VILLAGE_STAFF, region=tree.qingshan, display_name="青山村 秘书 李娟")
+
+
+@pytest.fixture
+def village_staff_wanghu(tree):
+    return _user("wanghu_secretary", Role.VILLAGE_STAFF, region=tree.wanghu, display_name="望湖村 秘书 周强")
+
+
+@pytest.fixture
+def handler_huanghu(huanghu_water_office):
+    return _user("huanghu_handler", Role.DEPARTMENT_HANDLER, department=huanghu_water_office,
+                 display_name="农业农村办 经办人 赵磊")
+
+
+@pytest.fixture
+def craftsman_in_qingshan(tree, qingshan_tongxinhui):
+    person = Person.objects.create(name="张竹青", phone="13800001111", region=tree.qingshan,
+                                   stratum=Stratum.FREELANCER, occupation="竹编手工艺者")
+    Membership.objects.create(person=person, organization=qingshan_tongxinhui, role=MembershipRole.MEMBER,
+                              joined_on=datetime.date(2019, 2, 28))
+    return person
+
+
+@pytest.fixture
+def member_craftsman(craftsman_in_qingshan):
+    return _user("m13800001111", Role.MEMBER, person=craftsman_in_qingshan, phone="13800001111")
+
+
+@pytest.fixture
+def designer_in_wanghu(tree, tianmu_alliance):
+    person = Person.objects.create(name="吴设计", phone="13900002222", region=tree.wanghu,
+                                   stratum=Stratum.PRIVATE_ENTERPRISE, occupation="电梯企业工程师")
+    Membership.objects.create(person=person, organization=tianmu_alliance, role=MembershipRole.MEMBER,
+                              joined_on=datetime.date(2022, 3, 1))
+    return person
