@@ -58,7 +58,12 @@ class Person(models.Model):
         verbose_name_plural = _("人员")
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="unique_person_phone_when_set")
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=~Q(phone=""),
+                name="unique_person_phone_when_set",
+                violation_error_message=_("该手机号已登记在人员名册中,属于另一位人员。"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -81,7 +86,9 @@ class OfficeLevel(models.TextChoices):
 class PublicOffice(models.Model):
     """A seat as 人大代表 or 政协委员, at a level, for a term."""
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="public_offices")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="public_offices"
+    )
     kind = models.CharField(_("类别"), max_length=16, choices=PublicOfficeKind.choices, db_index=True)
     level = models.CharField(_("级别"), max_length=16, choices=OfficeLevel.choices)
     term = models.CharField(_("届次"), max_length=40, blank=True, default="")
@@ -112,11 +119,15 @@ LEADERSHIP_ROLES = (MembershipRole.PRESIDENT, MembershipRole.VICE_PRESIDENT, Mem
 class Membership(models.Model):
     """A person in an organization for a span of time. Ending it sets left_on; the row is never deleted."""
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="memberships"
+    )
     organization = models.ForeignKey(
         "orgs.Organization", verbose_name=_("组织"), on_delete=models.PROTECT, related_name="memberships"
     )
-    role = models.CharField(_("职务"), max_length=24, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    role = models.CharField(
+        _("职务"), max_length=24, choices=MembershipRole.choices, default=MembershipRole.MEMBER, db_index=True
+    )
     joined_on = models.DateField(_("入会日期"), db_index=True)
     left_on = models.DateField(_("退出日期"), null=True, blank=True, db_index=True)
     leave_reason = models.CharField(_("退出原因"), max_length=200, blank=True, default="")
@@ -129,7 +140,9 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["organization", "left_on", "joined_on"], name="membership_org_span")]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "organization"], condition=Q(left_on__isnull=True), name="one_open_membership"
+                fields=["person", "organization"],
+                condition=Q(left_on__isnull=True),
+                name="one_open_membership",
             ),
             models.CheckConstraint(
                 name="membership_leaves_after_joining",
@@ -207,13 +220,18 @@ class ContactKind(models.TextChoices):
 class ContactLog(models.Model):
     """One contact with a person. Notes are personal data: shown only to those who may see the person."""
 
-    person = models.ForeignKey(Person, verbose_name=_("联系对象"), on_delete=models.CASCADE, related_name="contact_logs")
+    person = models.ForeignKey(
+        Person, verbose_name=_("联系对象"), on_delete=models.CASCADE, related_name="contact_logs"
+    )
     kind = models.CharField(_("方式"), max_length=16, choices=ContactKind.choices)
     occurred_on = models.DateField(_("日期"), db_index=True)
     contacted_by = models.CharField(_("联系人"), max_length=60)
     notes = models.TextField(_("情况记录"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="contact_logs"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="contact_logs",
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
     history = HistoricalRecords()

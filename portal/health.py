@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.celery import app as celery_app
+from portal.tasks import worker_heartbeat_age_seconds
 
 
 def _check_database() -> None:
@@ -53,4 +54,17 @@ def _run(check: Callable[[], None]) -> dict[str, object]:
 def healthz(request: HttpRequest) -> JsonResponse:
     results = {name: _run(check) for name, check in CHECKS.items()}
     healthy = all(result["ok"] for result in results.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+    body = {
+        "status": "ok" if healthy else "error",
+        "checks": results,
+        # Informational: a worker that stopped shows here long before anyone misses a reminder.
+        "worker_heartbeat_age_seconds": _safe(worker_heartbeat_age_seconds),
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _safe(read: Callable[[], float | None]) -> float | None:
+    try:
+        return read()
+    except Exception:  # noqa: BLE001 - the cache check above already reports a broken cache
+        return None

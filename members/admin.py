@@ -1,0 +1,166 @@
+"""Admin for people, memberships and contact records, scoped through members.scoping."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.models import ContactAssignment, ContactLog, CrossAppointment, Membership, Person, PublicOffice
+from members.resources import PhoneVisibility, RosterResource
+from members.scoping import (
+    contact_assignments_for,
+    contact_logs_for,
+    cross_appointments_for,
+    memberships_for,
+    persons_for,
+    public_offices_for,
+)
+from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
+from portal.phones import mask_phone
+from portal.scoping import is_unrestricted
+
+
+class MembershipInline(ScopedInlineMixin, admin.TabularInline):
+    model = Membership
+    scope_queryset = staticmethod(memberships_for)
+    staff_may_delete = False
+    extra = 0
+    fields = ("organization", "role", "joined_on", "left_on", "leave_reason")
+
+
+class PublicOfficeInline(ScopedInlineMixin, admin.TabularInline):
+    model = PublicOffice
+    scope_queryset = staticmethod(public_offices_for)
+    extra = 0
+
+
+class CrossAppointmentInline(ScopedInlineMixin, admin.TabularInline):
+    model = CrossAppointment
+    scope_queryset = staticmethod(cross_appointments_for)
+    extra = 0
+
+
+class ContactAssignmentInline(ScopedInlineMixin, admin.TabularInline):
+    model = ContactAssignment
+    scope_queryset = staticmethod(contact_assignments_for)
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_queryset = staticmethod(persons_for)
+    staff_may_delete = False
+    inlines = (MembershipInline, PublicOfficeInline, CrossAppointmentInline, ContactAssignmentInline)
+    list_display = ("name", "gender", "shown_phone", "stratum", "occupation", "region", "is_representative")
+    list_select_related = ("region",)
+    # political_affiliation has no index yet (reported to the lead).
+    list_filter = ("stratum", "is_representative", "political_affiliation")
+    search_fields = ("name", "=phone")
+    search_help_text = _("按姓名或完整手机号查找")
+    fieldsets = (
+        (None, {"fields": ("name", "gender", "phone", "region", "nationality")}),
+        (_("阶层与职业"), {"fields": ("stratum", "occupation", "industry", "skills")}),
+        (_("政治面貌与代表人士"), {"fields": ("political_affiliation", "is_representative")}),
+    )
+
+    def get_list_display(self, request: HttpRequest):
+        # Whose phones this user sees whole is looked up once for the page, not once per row.
+        phones = PhoneVisibility(request.user)
+
+        @admin.display(description=_("手机号"), ordering="phone")
+        def shown_phone(person: Person) -> str:
+            return phones.phone_of(person)
+
+        return [shown_phone if item == "shown_phone" else item for item in super().get_list_display(request)]
+
+    @admin.display(description=_("手机号"), ordering="phone")
+    def shown_phone(self, person: Person) -> str:
+        # Django's checks look for it; the changelist uses the per-request twin from get_list_display.
+        return mask_phone(person.phone)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Those who may not see the phone whole may not read it off the edit form either.
+        if obj is not None and obj.phone and not PhoneVisibility(request.user).shows_whole(obj):
+            readonly.append("phone")
+        return readonly
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+    scope_queryset = staticmethod(memberships_for)
+    staff_may_delete = False
+    resource_classes = (RosterResource,)
+    formats = (XLSX, CSV)
+    list_display = ("person", "organization", "role", "joined_on", "left_on")
+    list_select_related = ("person", "organization")
+    list_filter = ("role", ("organization", admin.RelatedOnlyFieldListFilter), "left_on")
+    search_fields = ("person__name", "=person__phone", "organization__name")
+    date_hierarchy = "joined_on"
+    autocomplete_fields = ("person",)
+    fields = ("person", "organization", "role", "joined_on", "left_on", "leave_reason")
+
+    def get_resource_kwargs(self, request: HttpRequest, *args, **kwargs):
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+
+@admin.register(PublicOffice)
+class PublicOfficeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_queryset = staticmethod(public_offices_for)
+    list_display = ("person", "kind", "level", "term", "started_on", "ended_on")
+    list_select_related = ("person",)
+    list_filter = ("kind",)
+    search_fields = ("person__name",)
+    autocomplete_fields = ("person",)
+
+
+@admin.register(CrossAppointment)
+class CrossAppointmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_queryset = staticmethod(cross_appointments_for)
+    list_display = ("person", "title", "body", "region", "started_on", "ended_on")
+    list_select_related = ("person", "region")
+    search_fields = ("person__name", "title", "body")
+    autocomplete_fields = ("person",)
+
+
+@admin.register(ContactAssignment)
+class ContactAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_queryset = staticmethod(contact_assignments_for)
+    list_display = ("person", "official", "official_title", "started_on", "ended_on")
+    list_select_related = ("person", "official")
+    list_filter = ("ended_on",)
+    search_fields = ("person__name", "official_title")
+    autocomplete_fields = ("person",)
+
+
+@admin.register(ContactLog)
+class ContactLogAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_queryset = staticmethod(contact_logs_for)
+    staff_may_delete = False
+    list_display = ("occurred_on", "kind", "person", "contacted_by", "author")
+    list_select_related = ("person", "author")
+    list_filter = ("occurred_on",)
+    search_fields = ("person__name", "contacted_by")
+    date_hierarchy = "occurred_on"
+    autocomplete_fields = ("person",)
+    fields = ("person", "kind", "occurred_on", "contacted_by", "notes", "author")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # A log is signed by whoever writes it; only superusers may re-attribute one.
+        if not is_unrestricted(request.user):
+            readonly.append("author")
+        return readonly
+
+    def save_model(self, request: HttpRequest, obj: ContactLog, form, change: bool) -> None:
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,198 @@
+"""Forms of the roster pages: they parse what staff type; the rules are enforced by members.services."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import ContactKind, ContactLog, MembershipRole, Person
+from orgs.models import Organization, Region
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker: on a phone it is the system's, which people already know."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label: str, **kwargs: object) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        error_messages={"invalid": _("请输入正确的日期,例如 2024-03-01。"), "required": _("请填写日期。")},
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class ServiceErrorsMixin:
+    """Caps date pickers at today, and puts a service's ValidationError next to the field it names."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        assert isinstance(self, forms.BaseForm)
+        today = timezone.localdate().isoformat()
+        for field in self.fields.values():
+            if isinstance(field.widget, DateInput):
+                field.widget.attrs["max"] = today
+
+    def add_service_error(self, error: ValidationError) -> None:
+        assert isinstance(self, forms.BaseForm)
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class PersonForm(ServiceErrorsMixin, forms.ModelForm):
+    # Wider than the model field: "138 0000 1111" as read out is accepted, then the spaces are dropped.
+    phone = forms.CharField(
+        label=_("手机号"),
+        required=False,
+        max_length=20,
+        help_text=_("11位手机号码,选填。"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "gender",
+            "phone",
+            "region",
+            "stratum",
+            "occupation",
+            "industry",
+            "skills",
+            "political_affiliation",
+            "is_representative",
+            "nationality",
+        ]
+        error_messages = {
+            "name": {"required": _("请填写姓名。")},
+            "region": {"required": _("请选择所在区域。")},
+            "stratum": {"required": _("请选择社会阶层。")},
+        }
+
+    def __init__(self, *args: object, regions: QuerySet[Region], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        self.fields["region"].empty_label = _("请选择区域")  # type: ignore[attr-defined]
+        for name in ("gender", "stratum", "political_affiliation"):
+            field = self.fields[name]
+            options = [(value, label) for value, label in field.choices if value]  # type: ignore[attr-defined]
+            field.choices = [("", _("请选择")), *options]  # type: ignore[attr-defined]
+
+    def clean_phone(self) -> str:
+        # People type numbers with spaces or dashes, as they read them out.
+        return "".join(ch for ch in self.cleaned_data.get("phone", "") if not ch.isspace() and ch != "-")
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # Phone uniqueness is checked by the service, next to the field and naming the holder only when the
+        # user may see them; the model constraint would say it above the form, and say less.
+        return {*super()._get_validation_exclusions(), "phone"}
+
+    def profile(self) -> dict[str, object]:
+        return {field: self.cleaned_data[field] for field in self.Meta.fields}
+
+
+class MembershipFields(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("组织"),
+        queryset=Organization.objects.none(),
+        empty_label=_("请选择组织"),
+        error_messages={"required": _("请选择组织。"), "invalid_choice": _("请选择您负责范围内的组织。")},
+    )
+    role = forms.ChoiceField(label=_("职务"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
+    joined_on = date_field(_("入会日期"))
+
+
+class PersonCreateForm(PersonForm):
+    """A new person enters the roster through an organization: the first membership is part of the form."""
+
+    organization = MembershipFields.base_fields["organization"]
+    role = MembershipFields.base_fields["role"]
+    joined_on = MembershipFields.base_fields["joined_on"]
+
+    def __init__(
+        self,
+        *args: object,
+        regions: QuerySet[Region],
+        organizations: QuerySet[Organization],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, regions=regions, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["joined_on"].initial = timezone.localdate()
+
+
+class MembershipAddForm(ServiceErrorsMixin, MembershipFields):
+    def __init__(self, *args: object, organizations: QuerySet[Organization], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["joined_on"].initial = timezone.localdate()
+
+
+class MembershipChangeRoleForm(ServiceErrorsMixin, forms.Form):
+    role = forms.ChoiceField(label=_("新职务"), choices=MembershipRole.choices)
+    changed_on = date_field(_("变更日期"), help_text=_("原职务于当天结束,新职务从当天开始,历史记录会保留。"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["changed_on"].initial = timezone.localdate()
+
+
+class MembershipEndForm(ServiceErrorsMixin, forms.Form):
+    left_on = date_field(_("退出日期"))
+    reason = forms.CharField(
+        label=_("退出原因"),
+        max_length=200,
+        error_messages={"required": _("请填写退出原因。")},
+        widget=forms.TextInput(attrs={"placeholder": _("如:工作调动、本人申请退出")}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["left_on"].initial = timezone.localdate()
+
+
+class ContactLogForm(ServiceErrorsMixin, forms.ModelForm):
+    occurred_on = date_field(_("日期"))
+
+    class Meta:
+        model = ContactLog
+        fields = ["occurred_on", "kind", "contacted_by", "notes"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3, "placeholder": _("谈了什么、需要跟进什么")}),
+        }
+        error_messages = {
+            "kind": {"required": _("请选择联系方式。")},
+            "contacted_by": {"required": _("请填写联系人。")},
+            "notes": {"required": _("请填写情况记录。")},
+        }
+
+    def __init__(self, *args: object, default_contacted_by: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = ContactKind.choices  # no empty "---------" radio
+        self.fields["occurred_on"].initial = timezone.localdate()
+        self.fields["contacted_by"].initial = default_contacted_by
+
+
+def parse_day(value: str | None, default: datetime.date) -> datetime.date:
+    """A date from a query string; anything unreadable falls back to the default."""
+    if not value:
+        return default
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return default

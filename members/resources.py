@@ -1,0 +1,558 @@
+"""The roster as an Excel sheet: one row per person and membership, with the Chinese headers offices use.
+
+Import rules (the ones village and town offices asked for):
+- a person is the same person when the phone matches (or, without a phone, the name and the place);
+- a membership is the same membership when person, organization and joining date match;
+- organizations and places must lie in the importing user's scope, or the row is an error;
+- any bad row is reported with its number and a Chinese reason, and nothing of the file is saved;
+- importing the same file again changes nothing: unchanged rows are skipped, not re-saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet, TextChoices
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+
+from members.models import (
+    ContactAssignment,
+    Gender,
+    Membership,
+    MembershipRole,
+    Person,
+    PoliticalAffiliation,
+    Stratum,
+)
+from members.scoping import memberships_for, persons_for
+from orgs.models import Organization, Region
+from orgs.scoping import organizations_for, regions_for
+from portal.accounts.roles import ROLES_SEEING_FULL_PHONES
+from portal.phones import mask_phone
+from portal.scoping import Action, AnyUser, is_unrestricted
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "phone",
+    "stratum",
+    "occupation",
+    "industry",
+    "skills",
+    "political_affiliation",
+    "is_representative",
+    "region_id",
+)
+MEMBERSHIP_FIELDS = ("organization_id", "role", "joined_on", "left_on")
+
+
+class PhoneVisibility:
+    """can_see_full_phone for a whole sheet at once, in one query instead of one per row.
+
+    Same rule as members.scoping.can_see_full_phone (roles that call people, the person themselves,
+    officials assigned to them); kept beside it in spirit — a bulk twin there would be the better home.
+    """
+
+    def __init__(self, user: AnyUser) -> None:
+        self.everyone = is_unrestricted(user) or getattr(user, "role", None) in ROLES_SEEING_FULL_PHONES
+        self.person_ids: set[int] = set()
+        if not self.everyone and user.is_authenticated:
+            self.person_ids = set(
+                ContactAssignment.objects.filter(official=user, ended_on__isnull=True).values_list(
+                    "person_id", flat=True
+                )
+            )
+            if getattr(user, "person_id", None) is not None:
+                self.person_ids.add(user.person_id)
+
+    def shows_whole(self, person: Person) -> bool:
+        return self.everyone or person.pk in self.person_ids
+
+    def phone_of(self, person: Person) -> str:
+        return person.phone if self.shows_whole(person) else mask_phone(person.phone)
+
+
+def _chinese(label) -> str:
+    # The sheet's vocabulary is Chinese whatever language the admin is shown in.
+    with translation.override("zh-hans"):
+        return str(label)
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice column written and read as its Chinese label (自由职业人员, 会长…); codes are accepted too."""
+
+    def __init__(self, choices: type[TextChoices], column: str, *, required: bool, default: str = "") -> None:
+        super().__init__()
+        self.choices = choices
+        self.column = column
+        self.required = required
+        self.default = default
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip()
+        if not text:
+            if self.required and not self.default:
+                raise ValueError(_("%(column)s不能为空。") % {"column": self.column})
+            return self.default
+        by_label = {_chinese(label): code for code, label in self.choices.choices}
+        by_label.update({str(label): code for code, label in self.choices.choices})
+        if text in by_label:
+            return by_label[text]
+        if text in self.choices.values:
+            return text
+        options = "、".join(_chinese(label) for label in self.choices.labels)
+        raise ValueError(
+            _("“%(value)s”不是有效的%(column)s,应为:%(options)s。")
+            % {"value": text, "column": self.column, "options": options}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        return _chinese(self.choices(value).label)
+
+
+class YesNoWidget(widgets.Widget):
+    YES = ("是", "1", "true", "yes", "y", "√")
+    NO = ("否", "0", "false", "no", "n", "")
+
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = str(value if value is not None else "").strip().lower()
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(
+            _("%(column)s应填“是”或“否”,而不是“%(value)s”。") % {"column": self.column, "value": value}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class ChineseDateWidget(widgets.Widget):
+    """Dates as Excel gives them (date cells) or as people type them: 2019-02-28, 2019/2/28, 2019年2月28日."""
+
+    PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+    def __init__(self, column: str, *, required: bool) -> None:
+        super().__init__()
+        self.column = column
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value if value is not None else "").strip()
+        if not text:
+            if self.required:
+                raise ValueError(_("%(column)s不能为空。") % {"column": self.column})
+            return None
+        match = self.PATTERN.match(text.split(" ")[0])
+        if match:
+            try:
+                return datetime.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                pass
+        raise ValueError(
+            _("%(column)s“%(value)s”不是有效日期,请写成 2019-02-28。")
+            % {"column": self.column, "value": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, column: str, *, required: bool = False, max_length: int | None = None) -> None:
+        super().__init__()
+        self.column = column
+        self.required = required
+        self.max_length = max_length
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip()
+        if self.required and not text:
+            raise ValueError(_("%(column)s不能为空。") % {"column": self.column})
+        if self.max_length and len(text) > self.max_length:
+            raise ValueError(
+                _("%(column)s最多 %(max)s 个字。") % {"column": self.column, "max": self.max_length}
+            )
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+def _column(attribute: str, column: str, widget: widgets.Widget) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=column, widget=widget)
+
+
+# Column headers, in sheet order. Kept as plain Chinese: the offices' sheets use them as they are.
+NAME, GENDER, PHONE, STRATUM, OCCUPATION, INDUSTRY, SKILLS = (
+    "姓名",
+    "性别",
+    "手机号",
+    "社会阶层",
+    "职业",
+    "行业",
+    "专长",
+)
+AFFILIATION, REPRESENTATIVE, REGION, ORGANIZATION, ROLE = "政治面貌", "代表人士", "所在区域", "组织", "职务"
+JOINED_ON, LEFT_ON = "入会日期", "退出日期"
+
+
+class RosterResource(resources.ModelResource):
+    """One row per person and membership; the importing or exporting user decides the scope and the phones."""
+
+    name = _column("person__name", NAME, TextWidget(NAME, required=True, max_length=50))
+    gender = _column("person__gender", GENDER, ChoiceLabelWidget(Gender, GENDER, required=False))
+    phone = _column("person__phone", PHONE, TextWidget(PHONE))
+    stratum = _column("person__stratum", STRATUM, ChoiceLabelWidget(Stratum, STRATUM, required=True))
+    occupation = _column("person__occupation", OCCUPATION, TextWidget(OCCUPATION, max_length=60))
+    industry = _column("person__industry", INDUSTRY, TextWidget(INDUSTRY, max_length=60))
+    skills = _column("person__skills", SKILLS, TextWidget(SKILLS, max_length=200))
+    political_affiliation = _column(
+        "person__political_affiliation",
+        AFFILIATION,
+        ChoiceLabelWidget(PoliticalAffiliation, AFFILIATION, required=False),
+    )
+    is_representative = _column("person__is_representative", REPRESENTATIVE, YesNoWidget(REPRESENTATIVE))
+    region = _column("person__region", REGION, TextWidget(REGION))
+    organization = _column("organization", ORGANIZATION, TextWidget(ORGANIZATION))
+    role = _column(
+        "role", ROLE, ChoiceLabelWidget(MembershipRole, ROLE, required=False, default=MembershipRole.MEMBER)
+    )
+    joined_on = _column("joined_on", JOINED_ON, ChineseDateWidget(JOINED_ON, required=True))
+    left_on = _column("left_on", LEFT_ON, ChineseDateWidget(LEFT_ON, required=False))
+
+    class Meta:
+        model = Membership
+        name = gettext_lazy("人员名册(每行一人一会籍)")
+        fields = (
+            "name",
+            "gender",
+            "phone",
+            "stratum",
+            "occupation",
+            "industry",
+            "skills",
+            "political_affiliation",
+            "is_representative",
+            "region",
+            "organization",
+            "role",
+            "joined_on",
+            "left_on",
+        )
+        import_id_fields = ()
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = False
+
+    def __init__(self, *, user: AnyUser | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+        self._regions: dict[str, Region | str] = {}
+        self._organizations: dict[str, Organization | str] = {}
+        self._before: dict[int, tuple] = {}
+
+    # ---- scope ---------------------------------------------------------------------------------------
+
+    def _require_user(self, user: AnyUser | None) -> AnyUser:
+        if user is not None:
+            self.user = user
+        if self.user is None:
+            raise ValueError("RosterResource needs the importing or exporting user.")
+        return self.user
+
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
+        self._require_user(kwargs.get("user"))
+        # One bad row spoils the whole file: offices re-upload a corrected sheet, never patch half an import.
+        return super().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=True,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=True,
+            **kwargs,
+        )
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        return memberships_for(self._require_user(None), Action.LIST)
+
+    # ---- export --------------------------------------------------------------------------------------
+
+    def export(self, queryset=None, **kwargs):
+        user = self._require_user(kwargs.get("user"))
+        scoped = memberships_for(user, Action.LIST)
+        if queryset is None:
+            queryset = scoped
+        elif isinstance(queryset, QuerySet):
+            queryset = queryset.filter(pk__in=scoped.values("pk"))
+        else:
+            allowed = set(scoped.filter(pk__in=[m.pk for m in queryset]).values_list("pk", flat=True))
+            queryset = [m for m in queryset if m.pk in allowed]
+        if isinstance(queryset, QuerySet):
+            queryset = queryset.select_related("person__region", "organization").order_by(
+                "organization__name", "person__name", "pk"
+            )
+        self._phones = PhoneVisibility(user)
+        return super().export(queryset=queryset, **kwargs)
+
+    def dehydrate_phone(self, membership: Membership) -> str:
+        return self._phones.phone_of(membership.person)
+
+    def dehydrate_region(self, membership: Membership) -> str:
+        return membership.person.region.name
+
+    def dehydrate_organization(self, membership: Membership) -> str:
+        return membership.organization.name
+
+    # ---- import: finding what a row speaks of --------------------------------------------------------
+
+    def _region_named(self, text: str) -> Region:
+        """A place in the user's scope by its name, or "上级/名称" when the name alone is ambiguous."""
+        if text not in self._regions:
+            *above, name = [part.strip() for part in re.split(r"[/／]", text) if part.strip()] or [""]
+            candidates = regions_for(self.user, Action.VIEW).filter(name=name)
+            if above:
+                candidates = candidates.filter(parent__name=above[-1])
+            found = list(candidates[:2])
+            if not found:
+                self._regions[text] = _("区域“%(name)s”不存在或不在您的管辖范围内。") % {"name": text}
+            elif len(found) > 1:
+                self._regions[text] = _("有不止一个名为“%(name)s”的区域,请写成“上级/%(name)s”。") % {
+                    "name": text
+                }
+            else:
+                self._regions[text] = found[0]
+        answer = self._regions[text]
+        if isinstance(answer, str):
+            raise ValueError(answer)
+        return answer
+
+    def _organization_named(self, text: str) -> Organization:
+        if text not in self._organizations:
+            found = list(organizations_for(self.user, Action.CHANGE).filter(name=text)[:2])
+            if not found:
+                self._organizations[text] = _("组织“%(name)s”不存在或不在您的管辖范围内。") % {"name": text}
+            elif len(found) > 1:
+                self._organizations[text] = _("有不止一个名为“%(name)s”的组织,请联系区统战部。") % {
+                    "name": text
+                }
+            else:
+                self._organizations[text] = found[0]
+        answer = self._organizations[text]
+        if isinstance(answer, str):
+            raise ValueError(answer)
+        return answer
+
+    @staticmethod
+    def _cell(row, column: str) -> str:
+        value = row.get(column)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # Excel turns 13800001111 into a number
+        return str(value).strip()
+
+    def _phone_in(self, row) -> str:
+        return re.sub(r"[\s-]", "", self._cell(row, PHONE))
+
+    def _find_person(self, row) -> Person | None:
+        """The person a row speaks of: by phone, else by name and place; None for someone new."""
+        phone = self._phone_in(row)
+        name = self._cell(row, NAME)
+        if phone and "*" not in phone:
+            if not MOBILE.match(phone):
+                raise ValidationError(
+                    {PHONE: _("手机号“%(phone)s”格式不对,应为11位手机号码。") % {"phone": phone}}
+                )
+            person = Person.objects.select_related("region").filter(phone=phone).first()
+            if person is not None:
+                if not persons_for(self.user, Action.CHANGE).filter(pk=person.pk).exists():
+                    raise ValidationError(
+                        {PHONE: _("该手机号已登记在您管辖范围以外的人员名下,请联系区统战部处理。")}
+                    )
+                return person
+        region_text = self._cell(row, REGION)
+        if not (name and region_text):
+            return None
+        try:
+            region = self._region_named(region_text)
+        except ValueError:
+            return None  # reported with the region column
+        same = persons_for(self.user, Action.CHANGE).filter(name=name, region=region)
+        if phone and "*" not in phone:
+            same = same.filter(phone="")  # a known person without a phone is getting one
+        candidates = [p for p in same[:5] if "*" not in phone or mask_phone(p.phone) == phone]
+        if len(candidates) > 1:
+            raise ValidationError(
+                {
+                    PHONE: _("%(region)s有不止一位%(name)s,请填写手机号以区分。")
+                    % {"region": region_text, "name": name}
+                }
+            )
+        if not candidates and "*" in phone:
+            raise ValidationError({PHONE: _("手机号被遮挡,无法登记新人员,请填写完整号码。")})
+        return candidates[0] if candidates else None
+
+    def get_instance(self, instance_loader, row):
+        try:
+            person = self._find_person(row)
+            organization = self._organization_named(self._cell(row, ORGANIZATION))
+            joined_on = self.fields["joined_on"].clean(row)
+        except (ValueError, ValidationError):
+            return None  # import_instance reports why
+        if person is None:
+            return None
+        return (
+            memberships_for(self.user, Action.CHANGE)
+            .select_related("person__region", "organization")
+            .filter(person=person, organization=organization, joined_on=joined_on)
+            .first()
+        )
+
+    def init_instance(self, row=None) -> Membership:
+        return Membership()
+
+    # ---- import: applying a row ----------------------------------------------------------------------
+
+    def import_instance(self, instance: Membership, row, **kwargs) -> None:
+        errors: dict[str, list[str]] = {}
+
+        def fail(column: str, message) -> None:
+            errors.setdefault(column, []).append(str(message))
+
+        existing = instance.pk is not None
+        if existing:
+            person = instance.person
+        else:
+            try:
+                person = self._find_person(row) or Person()
+            except ValidationError as error:
+                for column, messages in error.message_dict.items():
+                    for message in messages:
+                        fail(column, message)
+                person = Person()
+            instance.person = person
+        self._before[id(instance)] = (
+            _snapshot(person, PERSON_FIELDS),
+            _snapshot(instance, MEMBERSHIP_FIELDS),
+        )
+
+        for field in self.get_import_fields():
+            column = field.column_name
+            if column not in row:
+                continue
+            try:
+                if column == REGION:
+                    self._apply_region(person, row)
+                elif column == ORGANIZATION:
+                    if not existing:
+                        instance.organization = self._organization_named(self._cell(row, ORGANIZATION))
+                elif column == PHONE:
+                    self._apply_phone(person, row)
+                else:
+                    field.save(instance, row, **kwargs)
+            except (ValueError, ValidationError) as error:
+                fail(column, error.messages[0] if isinstance(error, ValidationError) else error)
+
+        if person.pk is None and REGION not in errors and person.region_id is None:
+            fail(REGION, _("新登记的人员必须填写所在区域。"))
+        if ORGANIZATION not in row or (
+            not existing and instance.organization_id is None and ORGANIZATION not in errors
+        ):
+            fail(ORGANIZATION, _("组织不能为空。"))
+        if instance.left_on and instance.joined_on and instance.left_on < instance.joined_on:
+            fail(LEFT_ON, _("退出日期不能早于入会日期。"))
+        if not errors and not existing and instance.left_on is None and person.pk is not None:
+            open_membership = Membership.objects.filter(
+                person=person, organization_id=instance.organization_id, left_on__isnull=True
+            ).first()
+            if open_membership is not None:
+                fail(
+                    JOINED_ON,
+                    _("该人员在这个组织已有未退出的会籍(入会日期 %(date)s),同一组织不能同时有两条。")
+                    % {"date": open_membership.joined_on.isoformat()},
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def _apply_region(self, person: Person, row) -> None:
+        text = self._cell(row, REGION)
+        if not text:
+            if person.pk is None:
+                raise ValueError(_("所在区域不能为空。"))
+            return
+        # A member living outside the importer's area keeps their place: the sheet exported it as it is.
+        if person.pk is not None and person.region.name == text:
+            return
+        person.region = self._region_named(text)
+
+    def _apply_phone(self, person: Person, row) -> None:
+        phone = self._phone_in(row)
+        # Empty or masked (an export for someone who may not see phones) means "leave the phone as it is".
+        if not phone or "*" in phone:
+            return
+        if not MOBILE.match(phone):
+            raise ValueError(_("手机号“%(phone)s”格式不对,应为11位手机号码。") % {"phone": phone})
+        person.phone = phone
+
+    def save_instance(self, instance: Membership, is_create: bool, row, **kwargs) -> None:
+        person_before, membership_before = self._before.pop(id(instance))
+        person = instance.person
+        person._history_user = self.user
+        instance._history_user = self.user
+        if person.pk is None:
+            person.save()
+        else:
+            changed = _changed(person, person_before, PERSON_FIELDS)
+            if changed:
+                person.save(update_fields=[*changed, "updated_at"])
+        instance.person = person
+        if is_create:
+            instance.save(force_insert=True)
+        else:
+            changed = _changed(instance, membership_before, MEMBERSHIP_FIELDS)
+            if changed:
+                instance.save(update_fields=changed)
+
+
+def _snapshot(obj, names: Iterable[str]) -> tuple:
+    return tuple(getattr(obj, name) for name in names)
+
+
+def _changed(obj, before: tuple, names: tuple[str, ...]) -> list[str]:
+    return [
+        name.removesuffix("_id") if name.endswith("_id") else name
+        for name, old in zip(names, before, strict=True)
+        if getattr(obj, name) != old
+    ]

@@ -1,0 +1,180 @@
+"""Reads of the roster: what the staff pages show, in a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+
+from members.models import ContactAssignment, Membership, Person
+from members.scoping import memberships_for
+from orgs.models import Organization
+from portal.accounts.models import User
+from portal.accounts.roles import ROLES_SEEING_FULL_PHONES
+from portal.scoping import Action, AnyUser, is_unrestricted
+
+# ---------------------------------------------------------------------------------------------------------
+# Roster rows
+
+
+def roster_rows(*, user: AnyUser, persons: QuerySet[Person]) -> QuerySet[Person]:
+    """Persons with their current memberships attached as `current_memberships`.
+
+    Only memberships of organizations the user may see are attached: a village secretary does not learn
+    which other villages' organizations a member also belongs to.
+    """
+    current = (
+        memberships_for(user, Action.VIEW)
+        .select_related(None)
+        .select_related("organization")
+        .filter(left_on__isnull=True)
+        .order_by("organization__name", "joined_on")
+    )
+    return persons.prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships"))
+
+
+def roster_occupations(*, persons: QuerySet[Person], limit: int = 300) -> list[str]:
+    """The occupations present in a roster, for the occupation filter (one query)."""
+    return list(
+        persons.exclude(occupation="")
+        .order_by("occupation")
+        .values_list("occupation", flat=True)
+        .distinct()[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class PhoneVisibility:
+    """Whose phones a user sees whole. Built once per page: PIPL without one query per row."""
+
+    sees_all: bool
+    person_ids: frozenset[int]
+
+    def shows_whole(self, person: Person) -> bool:
+        return self.sees_all or person.pk in self.person_ids
+
+
+def phone_visibility_for(*, user: AnyUser, persons: Iterable[Person]) -> PhoneVisibility:
+    """members.scoping.can_see_full_phone for a whole page of persons, in one query at most."""
+    if is_unrestricted(user):
+        return PhoneVisibility(sees_all=True, person_ids=frozenset())
+    if not (user.is_authenticated and user.is_active):
+        return PhoneVisibility(sees_all=False, person_ids=frozenset())
+    assert isinstance(user, User)
+    if user.role in ROLES_SEEING_FULL_PHONES:
+        return PhoneVisibility(sees_all=True, person_ids=frozenset())
+    page_ids = {person.pk for person in persons}
+    visible: set[int] = set()
+    if user.person_id is not None and user.person_id in page_ids:
+        visible.add(user.person_id)
+    if page_ids:
+        visible.update(
+            ContactAssignment.objects.filter(
+                person_id__in=page_ids, official=user, ended_on__isnull=True
+            ).values_list("person_id", flat=True)
+        )
+    return PhoneVisibility(sees_all=False, person_ids=frozenset(visible))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Growth over time
+#
+# A membership counts on date d when joined_on <= d and (left_on is null or left_on > d): the day someone
+# leaves they no longer count, and a role change (old row ends on d, new row starts on d) counts once.
+
+
+def _members_on(day: datetime.date | F) -> Count:
+    return Count(
+        "memberships",
+        filter=Q(memberships__joined_on__lte=day)
+        & (Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=day)),
+    )
+
+
+def organization_member_counts_on(
+    *, organizations: QuerySet[Organization], on_date: datetime.date
+) -> dict[int, int]:
+    """Members of each organization on one date, keyed by organization id (one query)."""
+    counted = organizations.order_by().annotate(members_on_date=_members_on(on_date))
+    return {row["pk"]: row["members_on_date"] for row in counted.values("pk", "members_on_date")}
+
+
+@dataclass(frozen=True)
+class GrowthPoint:
+    on: datetime.date
+    members: int
+    label: str  # "成立" / "年初" / "今天": why this date is in the series
+
+
+@dataclass(frozen=True)
+class OrganizationGrowth:
+    organization: Organization
+    points: tuple[GrowthPoint, ...]
+
+    @property
+    def peak(self) -> int:
+        return max((point.members for point in self.points), default=0)
+
+    @property
+    def latest(self) -> int:
+        return self.points[-1].members if self.points else 0
+
+
+FOUNDING = "founding"
+YEAR_START = "year_start"
+TODAY = "today"
+
+
+def _series_start_year(organizations: Sequence[Organization]) -> int | None:
+    founding_years = [org.founded_on.year for org in organizations if org.founded_on]
+    if len(founding_years) == len(organizations) and founding_years:
+        return min(founding_years)
+    # Some organization does not know its founding date: start where its first member joined.
+    first_join = Membership.objects.filter(organization__in=organizations).aggregate(first=Min("joined_on"))[
+        "first"
+    ]
+    candidates = [*founding_years, *([first_join.year] if first_join else [])]
+    return min(candidates) if candidates else None
+
+
+def organization_member_series(
+    *, organizations: Iterable[Organization], today: datetime.date
+) -> list[OrganizationGrowth]:
+    """For each organization: members at founding, on January 1st of every later year, and today.
+
+    `organizations` may be a queryset (evaluated here) or an already fetched page of them. Bounded whatever
+    the data size: one query for all organizations and all dates (conditional counts), plus one to find
+    where the series starts when a founding date is missing.
+    """
+    organizations_list = list(organizations)
+    if not organizations_list:
+        return []
+    start_year = _series_start_year(organizations_list) or today.year
+    year_starts = [datetime.date(year, 1, 1) for year in range(start_year, today.year + 1)]
+    annotations = {f"on_{day:%Y%m%d}": _members_on(day) for day in year_starts}
+    annotations["on_today"] = _members_on(today)
+    annotations["on_founding"] = _members_on(F("founded_on"))
+    # Re-select by id so that a sliced page of organizations can be passed in.
+    counted = Organization.objects.filter(pk__in=[org.pk for org in organizations_list]).annotate(
+        **annotations
+    )
+    rows = {row["pk"]: row for row in counted.values("pk", *annotations.keys())}
+    series = []
+    for organization in organizations_list:
+        row = rows.get(organization.pk, {})
+        points: list[GrowthPoint] = []
+        founded_on = organization.founded_on
+        if founded_on and founded_on <= today:
+            points.append(GrowthPoint(on=founded_on, members=row.get("on_founding", 0), label=FOUNDING))
+        for day in year_starts:
+            if founded_on and day <= founded_on:
+                continue
+            if not founded_on and not points and not row.get(f"on_{day:%Y%m%d}"):
+                continue  # unknown founding date: begin the series with its first members
+            points.append(GrowthPoint(on=day, members=row.get(f"on_{day:%Y%m%d}", 0), label=YEAR_START))
+        if not points or points[-1].on != today:
+            points.append(GrowthPoint(on=today, members=row.get("on_today", 0), label=TODAY))
+        series.append(OrganizationGrowth(organization=organization, points=tuple(points)))
+    return series
