@@ -8,13 +8,14 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.models import ContactAssignment, ContactLog, CrossAppointment, Membership, Person, PublicOffice
-from members.resources import PhoneVisibility, RosterResource
+from members.resources import RosterResource
 from members.scoping import (
     contact_assignments_for,
     contact_logs_for,
     cross_appointments_for,
     memberships_for,
     persons_for,
+    phone_visibility_for,
     public_offices_for,
 )
 from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
@@ -67,7 +68,7 @@ class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_list_display(self, request: HttpRequest):
         # Whose phones this user sees whole is looked up once for the page, not once per row.
-        phones = PhoneVisibility(request.user)
+        phones = phone_visibility_for(request.user)
 
         @admin.display(description=_("手机号"), ordering="phone")
         def shown_phone(person: Person) -> str:
@@ -83,7 +84,7 @@ class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         # Those who may not see the phone whole may not read it off the edit form either.
-        if obj is not None and obj.phone and not PhoneVisibility(request.user).shows_whole(obj):
+        if obj is not None and obj.phone and not phone_visibility_for(request.user, [obj]).shows_whole(obj):
             readonly.append("phone")
         return readonly
 

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from members.models import (
-    ContactAssignment,
     Gender,
     Membership,
     MembershipRole,
@@ -30,12 +29,11 @@ from members.models import (
     PoliticalAffiliation,
     Stratum,
 )
-from members.scoping import memberships_for, persons_for
+from members.scoping import memberships_for, persons_for, phone_visibility_for
 from orgs.models import Organization, Region
 from orgs.scoping import organizations_for, regions_for
-from portal.accounts.roles import ROLES_SEEING_FULL_PHONES
 from portal.phones import mask_phone
-from portal.scoping import Action, AnyUser, is_unrestricted
+from portal.scoping import Action, AnyUser
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 PERSON_FIELDS = (
@@ -51,32 +49,6 @@ PERSON_FIELDS = (
     "region_id",
 )
 MEMBERSHIP_FIELDS = ("organization_id", "role", "joined_on", "left_on")
-
-
-class PhoneVisibility:
-    """can_see_full_phone for a whole sheet at once, in one query instead of one per row.
-
-    Same rule as members.scoping.can_see_full_phone (roles that call people, the person themselves,
-    officials assigned to them); kept beside it in spirit — a bulk twin there would be the better home.
-    """
-
-    def __init__(self, user: AnyUser) -> None:
-        self.everyone = is_unrestricted(user) or getattr(user, "role", None) in ROLES_SEEING_FULL_PHONES
-        self.person_ids: set[int] = set()
-        if not self.everyone and user.is_authenticated:
-            self.person_ids = set(
-                ContactAssignment.objects.filter(official=user, ended_on__isnull=True).values_list(
-                    "person_id", flat=True
-                )
-            )
-            if getattr(user, "person_id", None) is not None:
-                self.person_ids.add(user.person_id)
-
-    def shows_whole(self, person: Person) -> bool:
-        return self.everyone or person.pk in self.person_ids
-
-    def phone_of(self, person: Person) -> str:
-        return person.phone if self.shows_whole(person) else mask_phone(person.phone)
 
 
 def _chinese(label) -> str:
@@ -323,7 +295,7 @@ class RosterResource(resources.ModelResource):
             queryset = queryset.select_related("person__region", "organization").order_by(
                 "organization__name", "person__name", "pk"
             )
-        self._phones = PhoneVisibility(user)
+        self._phones = phone_visibility_for(user)
         return super().export(queryset=queryset, **kwargs)
 
     def dehydrate_phone(self, membership: Membership) -> str:

@@ -1,5 +1,8 @@
 """Who may list, view and change people, memberships and contact records. Views and the admin use these."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from members.models import (
@@ -12,6 +15,7 @@ from members.models import (
 )
 from portal.accounts.models import User
 from portal.accounts.roles import ROLES_SEEING_FULL_PHONES, Role
+from portal.phones import mask_phone
 from portal.scoping import Action, AnyUser, has_role, is_unrestricted, scope_path, under
 
 ROSTER_KEEPERS = (Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF)
@@ -84,15 +88,41 @@ def cross_appointments_for(user: AnyUser, action: Action) -> QuerySet[CrossAppoi
     return _person_records_for(user, action, CrossAppointment.objects.select_related("person"))
 
 
-def can_see_full_phone(user: AnyUser, person: Person) -> bool:
-    """PIPL: a phone is shown whole only to those who call people for a living, or to its owner."""
+@dataclass(frozen=True)
+class PhoneVisibility:
+    """Whose phones a user sees whole, decided once for a page or a sheet: PIPL without a query per row."""
+
+    sees_all: bool
+    person_ids: frozenset[int]
+
+    def shows_whole(self, person: Person) -> bool:
+        return self.sees_all or person.pk in self.person_ids
+
+    def phone_of(self, person: Person) -> str:
+        return person.phone if self.shows_whole(person) else mask_phone(person.phone)
+
+
+def phone_visibility_for(user: AnyUser, persons: Iterable[Person] | None = None) -> PhoneVisibility:
+    """PIPL: a phone is shown whole only to those who call people for a living, to officials assigned to
+    the person (列名联系), and to its owner. `persons` narrows the one query to a page; None means any."""
     if is_unrestricted(user):
-        return True
+        return PhoneVisibility(sees_all=True, person_ids=frozenset())
     if not (user.is_authenticated and user.is_active):
-        return False
+        return PhoneVisibility(sees_all=False, person_ids=frozenset())
     assert isinstance(user, User)
     if user.role in ROLES_SEEING_FULL_PHONES:
-        return True
-    if user.person_id is not None and user.person_id == person.pk:
-        return True
-    return ContactAssignment.objects.filter(person=person, official=user, ended_on__isnull=True).exists()
+        return PhoneVisibility(sees_all=True, person_ids=frozenset())
+    assignments = ContactAssignment.objects.filter(official=user, ended_on__isnull=True)
+    if persons is not None:
+        page_ids = {person.pk for person in persons}
+        if not page_ids:
+            return PhoneVisibility(sees_all=False, person_ids=frozenset())
+        assignments = assignments.filter(person_id__in=page_ids)
+    visible = set(assignments.values_list("person_id", flat=True))
+    if user.person_id is not None:
+        visible.add(user.person_id)
+    return PhoneVisibility(sees_all=False, person_ids=frozenset(visible))
+
+
+def can_see_full_phone(user: AnyUser, person: Person) -> bool:
+    return phone_visibility_for(user, [person]).shows_whole(person)

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 
-from members.models import ContactAssignment, Membership, Person
+from members.models import Membership, Person
 from members.scoping import memberships_for
 from orgs.models import Organization
-from portal.accounts.models import User
-from portal.accounts.roles import ROLES_SEEING_FULL_PHONES
-from portal.scoping import Action, AnyUser, is_unrestricted
+from portal.scoping import Action, AnyUser
 
 # ---------------------------------------------------------------------------------------------------------
 # Roster rows
@@ -43,39 +41,6 @@ def roster_occupations(*, persons: QuerySet[Person], limit: int = 300) -> list[s
         .values_list("occupation", flat=True)
         .distinct()[:limit]
     )
-
-
-@dataclass(frozen=True)
-class PhoneVisibility:
-    """Whose phones a user sees whole. Built once per page: PIPL without one query per row."""
-
-    sees_all: bool
-    person_ids: frozenset[int]
-
-    def shows_whole(self, person: Person) -> bool:
-        return self.sees_all or person.pk in self.person_ids
-
-
-def phone_visibility_for(*, user: AnyUser, persons: Iterable[Person]) -> PhoneVisibility:
-    """members.scoping.can_see_full_phone for a whole page of persons, in one query at most."""
-    if is_unrestricted(user):
-        return PhoneVisibility(sees_all=True, person_ids=frozenset())
-    if not (user.is_authenticated and user.is_active):
-        return PhoneVisibility(sees_all=False, person_ids=frozenset())
-    assert isinstance(user, User)
-    if user.role in ROLES_SEEING_FULL_PHONES:
-        return PhoneVisibility(sees_all=True, person_ids=frozenset())
-    page_ids = {person.pk for person in persons}
-    visible: set[int] = set()
-    if user.person_id is not None and user.person_id in page_ids:
-        visible.add(user.person_id)
-    if page_ids:
-        visible.update(
-            ContactAssignment.objects.filter(
-                person_id__in=page_ids, official=user, ended_on__isnull=True
-            ).values_list("person_id", flat=True)
-        )
-    return PhoneVisibility(sees_all=False, person_ids=frozenset(visible))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from members.scoping import (
     cross_appointments_for,
     memberships_for,
     persons_for,
+    phone_visibility_for,
     public_offices_for,
 )
 from orgs.scoping import organizations_for, regions_for
@@ -88,7 +89,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     )
     rows = selectors.roster_rows(user=user, persons=roster_filter.qs.order_by("name", "id"))
     page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    visibility = selectors.phone_visibility_for(user=user, persons=page.object_list)
+    visibility = phone_visibility_for(user, page.object_list)
     for person in page.object_list:
         person.phone_shown_whole = visibility.shows_whole(person)
     context = {

@@ -12,12 +12,20 @@ class RegionLevel(models.TextChoices):
 
 
 class Region(models.Model):
-    """A node of the administrative tree. `path` lists the ids from the root, so a subtree is one prefix query."""
+    """A node of the administrative tree.
+
+    `path` lists the ids from the root, so a subtree is one prefix query.
+    """
 
     name = models.CharField(_("名称"), max_length=60)
     level = models.CharField(_("层级"), max_length=16, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区域"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name=_("上级区域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     # Written only by orgs.services.region_create / region_move; db_index gives a pattern index on PostgreSQL.
     path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False, default="")
@@ -27,7 +35,9 @@ class Region(models.Model):
         verbose_name = _("区域")
         verbose_name_plural = _("区域")
         ordering = ["path"]
-        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="unique_region_name_in_parent")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unique_region_name_in_parent")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -65,17 +75,25 @@ class OrganizationLevel(models.TextChoices):
 
 class Organization(models.Model):
     name = models.CharField(_("名称"), max_length=100)
-    slug = models.SlugField(_("公开地址"), max_length=60, unique=True, help_text=_("用于 /orgs/<地址>/,公布后不要修改。"))
+    slug = models.SlugField(
+        _("公开地址"), max_length=60, unique=True, help_text=_("用于 /orgs/<地址>/,公布后不要修改。")
+    )
     kind = models.CharField(_("类型"), max_length=32, choices=OrganizationKind.choices, db_index=True)
     category = models.CharField(
         _("类别"), max_length=32, choices=OrganizationCategory.choices, blank=True, default="", db_index=True
     )
-    region = models.ForeignKey(Region, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="organizations")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="organizations"
+    )
     level = models.CharField(_("级别"), max_length=16, choices=OrganizationLevel.choices, db_index=True)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     description = models.TextField(_("简介"), blank=True, default="")
     partners = models.ManyToManyField(
-        "self", verbose_name=_("结对组织"), blank=True, symmetrical=True, help_text=_("如共富联盟结对的村集体。")
+        "self",
+        verbose_name=_("结对组织"),
+        blank=True,
+        symmetrical=True,
+        help_text=_("如共富联盟结对的村集体。"),
     )
     is_active = models.BooleanField(_("运行中"), default=True, db_index=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -116,6 +134,11 @@ class Recognition(models.Model):
         verbose_name = _("荣誉认定")
         verbose_name_plural = _("荣誉认定")
         ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "title", "year"], name="unique_recognition_per_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
@@ -124,7 +147,9 @@ class Recognition(models.Model):
 class Space(models.Model):
     """A place the organization runs: 同心驿站, 同心会客厅, 城市书屋…"""
 
-    organization = models.ForeignKey(Organization, verbose_name=_("组织"), on_delete=models.CASCADE, related_name="spaces")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("组织"), on_delete=models.CASCADE, related_name="spaces"
+    )
     name = models.CharField(_("名称"), max_length=80)
     address = models.CharField(_("地址"), max_length=200, blank=True, default="")
     description = models.TextField(_("说明"), blank=True, default="")
@@ -133,6 +158,9 @@ class Space(models.Model):
         verbose_name = _("活动阵地")
         verbose_name_plural = _("活动阵地")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unique_space_name_in_org")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -148,7 +176,9 @@ class Department(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("级别"), max_length=16, choices=DepartmentLevel.choices)
-    region = models.ForeignKey(Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="departments")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="departments"
+    )
     phone = models.CharField(_("办公电话"), max_length=20, blank=True, default="")
     is_active = models.BooleanField(_("启用"), default=True)
     history = HistoricalRecords()

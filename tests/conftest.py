@@ -12,7 +12,14 @@ import pytest
 from django.contrib.auth.models import Group
 
 from members.models import Membership, MembershipRole, Person, Stratum
-from orgs.models import Department, DepartmentLevel, Organization, OrganizationKind, OrganizationLevel, RegionLevel
+from orgs.models import (
+    Department,
+    DepartmentLevel,
+    Organization,
+    OrganizationKind,
+    OrganizationLevel,
+    RegionLevel,
+)
 from orgs.services import region_create
 from portal.accounts.models import User
 from portal.accounts.roles import Role

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -40,7 +41,7 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, db, settings
 def test_migrations_are_complete():
     result = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        capture_output=True, text=True, env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"},
+        capture_output=True, text=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -10,7 +10,7 @@ import datetime
 
 import pytest
 
-from members.models import ContactAssignment, ContactLog, ContactKind
+from members.models import ContactAssignment, ContactKind, ContactLog
 from members.scoping import (
     can_see_full_phone,
     contact_logs_for,

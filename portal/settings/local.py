@@ -7,7 +7,7 @@ from portal.settings.base import DATA_DIR, REDIS_URL
 from portal.settings.env import env_bool, env_str
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY", "local-development-only-not-a-secret")  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", "local-development-only-not-a-secret")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DATABASES = {

@@ -7,6 +7,7 @@ both servers whatever the command's outcome.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -102,10 +103,8 @@ class RedisServer:
         raise SystemExit("redis-server did not start")
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             os.kill(int(self.pidfile.read_text().strip()), signal.SIGTERM)
-        except (OSError, ValueError):
-            pass
 
 
 def main(command: list[str]) -> int:

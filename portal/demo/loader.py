@@ -1,0 +1,374 @@
+"""Writes the demo data, idempotently: every row is looked up by its natural key and created only if missing.
+
+Natural keys: region name under its parent, organization slug, (organization, title, year) for
+recognitions, (organization, name) for spaces, (region, name) for departments, username for logins,
+phone for people, (person, organization, joined_on) for memberships. Rows that exist are left alone, so
+a second run writes nothing, and edits made in the portal since the first run survive.
+
+Rosters go in with bulk_create_with_history, so the history tables are filled as if saved one by one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import translation
+from simple_history.utils import bulk_create_with_history
+
+from members.models import (
+    ContactAssignment,
+    ContactLog,
+    CrossAppointment,
+    Membership,
+    Person,
+    PublicOffice,
+)
+from orgs.models import Department, Organization, Recognition, Region, Space
+from orgs.services import region_get_or_create
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.demo import accounts, people
+from portal.demo.organizations import ORGANIZATIONS
+from portal.demo.regions import walk
+
+RegionPath = tuple[str, ...]
+PersonRef = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    where: str
+    featured: bool
+
+
+@dataclass
+class SeedResult:
+    created: Counter = field(default_factory=Counter)
+    logins: list[DemoLogin] = field(default_factory=list)
+
+    def add_login(self, role: str, username: str, where: str, *, featured: bool = False) -> None:
+        featured = featured or username in accounts.FEATURED_USERNAMES
+        self.logins.append(DemoLogin(role=str(role), username=username, where=where, featured=featured))
+
+    def count(self, model: type | str, number: int = 1) -> None:
+        if number:
+            label = model if isinstance(model, str) else str(model._meta.verbose_name_plural)
+            self.created[label] += number
+
+
+class _Passwords:
+    """Hashing is slow on purpose; the demo hashes its one password once, and only if it creates a login."""
+
+    def __init__(self) -> None:
+        self._encoded = ""
+
+    def encoded(self) -> str:
+        if not self._encoded:
+            self._encoded = make_password(accounts.DEMO_PASSWORD)
+        return self._encoded
+
+
+@transaction.atomic
+def seed_demo() -> SeedResult:
+    result = SeedResult()
+    # Group names and labels are the Chinese msgids, whatever language the shell runs in.
+    with translation.override(None):
+        regions = _load_regions(result)
+        organizations = _load_organizations(regions, result)
+        departments = _load_departments(regions, result)
+        passwords = _Passwords()
+        users = _load_staff_logins(regions, departments, passwords, result)
+        persons = _load_rosters(organizations, regions, result)
+        _load_member_login(persons, passwords, result)
+        _load_person_records(persons, regions, users, result)
+    return result
+
+
+def _load_regions(result: SeedResult) -> dict[RegionPath, Region]:
+    existing = Region.objects.count()
+    regions: dict[RegionPath, Region] = {}
+    for path, level in walk():
+        regions[path] = region_get_or_create(name=path[-1], level=level, parent=regions.get(path[:-1]))
+    result.count(Region, Region.objects.count() - existing)
+    return regions
+
+
+def _load_organizations(regions: dict[RegionPath, Region], result: SeedResult) -> dict[str, Organization]:
+    organizations = Organization.objects.in_bulk([spec.slug for spec in ORGANIZATIONS], field_name="slug")
+    for spec in ORGANIZATIONS:
+        if spec.slug not in organizations:
+            organizations[spec.slug] = Organization.objects.create(
+                slug=spec.slug,
+                name=spec.name,
+                kind=spec.kind,
+                category=spec.category,
+                region=regions[spec.region],
+                level=spec.level,
+                founded_on=spec.founded_on,
+                description=spec.description,
+            )
+            result.count(Organization)
+
+    org_ids = [org.pk for org in organizations.values()]
+    known_recognitions = set(
+        Recognition.objects.filter(organization_id__in=org_ids).values_list(
+            "organization_id", "title", "year"
+        )
+    )
+    new_recognitions = [
+        Recognition(organization=organizations[spec.slug], level=r.level, title=r.title, year=r.year)
+        for spec in ORGANIZATIONS
+        for r in spec.recognitions
+        if (organizations[spec.slug].pk, r.title, r.year) not in known_recognitions
+    ]
+    Recognition.objects.bulk_create(new_recognitions)
+    result.count(Recognition, len(new_recognitions))
+
+    known_spaces = set(
+        Space.objects.filter(organization_id__in=org_ids).values_list("organization_id", "name")
+    )
+    new_spaces = [
+        Space(
+            organization=organizations[spec.slug], name=s.name, description=s.description, address=s.address
+        )
+        for spec in ORGANIZATIONS
+        for s in spec.spaces
+        if (organizations[spec.slug].pk, s.name) not in known_spaces
+    ]
+    Space.objects.bulk_create(new_spaces)
+    result.count(Space, len(new_spaces))
+
+    through = Organization.partners.through
+    known_pairs = set(
+        through.objects.filter(from_organization_id__in=org_ids).values_list(
+            "from_organization_id", "to_organization_id"
+        )
+    )
+    for spec in ORGANIZATIONS:
+        organization = organizations[spec.slug]
+        missing = [
+            organizations[slug]
+            for slug in spec.partners
+            if (organization.pk, organizations[slug].pk) not in known_pairs
+        ]
+        if missing:
+            organization.partners.add(*missing)
+            result.count("结对关系", len(missing))
+    return organizations
+
+
+def _load_departments(regions: dict[RegionPath, Region], result: SeedResult) -> dict[str, Department]:
+    departments: dict[str, Department] = {}
+    for spec in accounts.DEPARTMENTS:
+        department = Department.objects.filter(region=regions[spec.region], name=spec.name).first()
+        if department is None:
+            department = Department.objects.create(
+                region=regions[spec.region], name=spec.name, level=spec.level
+            )
+            result.count(Department)
+        departments[spec.handler_username] = department
+    return departments
+
+
+def _new_user(*, username: str, role: str, display_name: str, passwords: _Passwords, **scope) -> User:
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name,
+        password=passwords.encoded(),
+        is_staff=role in (Role.DISTRICT_ADMIN, Role.TOWN_STAFF),
+        **scope,
+    )
+    user.save()
+    group = Group.objects.filter(name=str(Role(role).label)).first()
+    if group is not None:
+        user.groups.add(group)
+    return user
+
+
+def _load_staff_logins(
+    regions: dict[RegionPath, Region],
+    departments: dict[str, Department],
+    passwords: _Passwords,
+    result: SeedResult,
+) -> dict[str, User]:
+    wanted = [spec.username for spec in accounts.STAFF_LOGINS]
+    wanted += [spec.handler_username for spec in accounts.DEPARTMENTS]
+    wanted.append(accounts.SUPERUSER_USERNAME)
+    users = User.objects.in_bulk(wanted, field_name="username")
+
+    if accounts.SUPERUSER_USERNAME not in users:
+        # A superuser sees everything whatever its role; the role only keeps it from passing for a member.
+        users[accounts.SUPERUSER_USERNAME] = User.objects.create(
+            username=accounts.SUPERUSER_USERNAME,
+            display_name=accounts.SUPERUSER_DISPLAY_NAME,
+            password=passwords.encoded(),
+            role=Role.DISTRICT_ADMIN,
+            region=regions[accounts.SUPERUSER_REGION],
+            is_staff=True,
+            is_superuser=True,
+        )
+        result.count(User)
+    result.add_login("超级管理员", accounts.SUPERUSER_USERNAME, "/admin/")
+
+    for spec in accounts.STAFF_LOGINS:
+        if spec.username not in users:
+            users[spec.username] = _new_user(
+                username=spec.username,
+                role=spec.role,
+                display_name=spec.display_name,
+                passwords=passwords,
+                region=regions[spec.region],
+            )
+            result.count(User)
+        where = "/accounts/login/ 或 /admin/" if spec.role != Role.VILLAGE_STAFF else "/accounts/login/"
+        result.add_login(f"{Role(spec.role).label} · {spec.region[-1]}", spec.username, where)
+
+    for spec in accounts.DEPARTMENTS:
+        if spec.handler_username not in users:
+            users[spec.handler_username] = _new_user(
+                username=spec.handler_username,
+                role=Role.DEPARTMENT_HANDLER,
+                display_name=spec.handler_name,
+                passwords=passwords,
+                department=departments[spec.handler_username],
+            )
+            result.count(User)
+        result.add_login(
+            f"{Role.DEPARTMENT_HANDLER.label} · {spec.name}", spec.handler_username, "/accounts/login/"
+        )
+    return users
+
+
+def _load_rosters(
+    organizations: dict[str, Organization], regions: dict[RegionPath, Region], result: SeedResult
+) -> dict[PersonRef, Person]:
+    plans = people.roster_plans()
+    phones = [planned.phone for plan in plans for planned in plan.people]
+    by_phone = {person.phone: person for person in Person.objects.filter(phone__in=phones)}
+    new_persons = [
+        Person(
+            phone=planned.phone,
+            name=planned.name,
+            gender=planned.gender,
+            region=regions[planned.region],
+            stratum=planned.stratum,
+            occupation=planned.occupation,
+            industry=planned.industry,
+            skills=planned.skills,
+            political_affiliation=planned.political_affiliation,
+            is_representative=planned.is_representative,
+            nationality=planned.nationality,
+        )
+        for plan in plans
+        for planned in plan.people
+        if planned.phone not in by_phone
+    ]
+    for person in bulk_create_with_history(new_persons, Person):
+        by_phone[person.phone] = person
+    result.count(Person, len(new_persons))
+
+    persons: dict[PersonRef, Person] = {}
+    for plan in plans:
+        for position, planned in enumerate(plan.people):
+            persons[(plan.slug, position)] = by_phone[planned.phone]
+
+    person_ids = [person.pk for person in by_phone.values()]
+    known = set(
+        Membership.objects.filter(person_id__in=person_ids).values_list(
+            "person_id", "organization_id", "joined_on"
+        )
+    )
+    new_memberships = []
+    for plan in plans:
+        organization = organizations[plan.slug]
+        for position, planned in enumerate(plan.people):
+            person = persons[(plan.slug, position)]
+            for span in planned.spans:
+                if (person.pk, organization.pk, span.joined_on) in known:
+                    continue
+                new_memberships.append(
+                    Membership(
+                        person=person,
+                        organization=organization,
+                        role=planned.role,
+                        joined_on=span.joined_on,
+                        left_on=span.left_on,
+                        leave_reason=span.leave_reason,
+                    )
+                )
+    bulk_create_with_history(new_memberships, Membership)
+    result.count(Membership, len(new_memberships))
+    return persons
+
+
+def _load_member_login(persons: dict[PersonRef, Person], passwords: _Passwords, result: SeedResult) -> None:
+    person = persons[people.DEMO_MEMBER]
+    username = f"m{person.phone}"
+    if not User.objects.filter(username=username).exists():
+        _new_user(
+            username=username,
+            role=Role.MEMBER,
+            display_name=person.name,
+            passwords=passwords,
+            person=person,
+            phone=person.phone,
+        )
+        result.count(User)
+    result.add_login(
+        f"{Role.MEMBER.label} · {person.name}",
+        username,
+        f"/accounts/phone/ 手机号 {person.phone}",
+        featured=True,
+    )
+
+
+def _load_person_records(
+    persons: dict[PersonRef, Person],
+    regions: dict[RegionPath, Region],
+    users: dict[str, User],
+    result: SeedResult,
+) -> None:
+    for spec in people.CROSS_APPOINTMENTS:
+        _, created = CrossAppointment.objects.get_or_create(
+            person=persons[spec.person],
+            title=spec.title,
+            body=spec.body,
+            defaults={"region": regions[spec.region], "started_on": spec.started_on},
+        )
+        result.count(CrossAppointment, int(created))
+
+    for spec in people.PUBLIC_OFFICES:
+        _, created = PublicOffice.objects.get_or_create(
+            person=persons[spec.person],
+            kind=spec.kind,
+            level=spec.level,
+            defaults={"term": spec.term, "started_on": spec.started_on},
+        )
+        result.count(PublicOffice, int(created))
+
+    for spec in people.CONTACT_ASSIGNMENTS:
+        _, created = ContactAssignment.objects.get_or_create(
+            person=persons[spec.person],
+            official=users[spec.official],
+            started_on=spec.started_on,
+            defaults={"official_title": spec.official_title},
+        )
+        result.count(ContactAssignment, int(created))
+
+    for spec in people.CONTACT_LOGS:
+        author = users[spec.author]
+        _, created = ContactLog.objects.get_or_create(
+            person=persons[spec.person],
+            kind=spec.kind,
+            occurred_on=spec.occurred_on,
+            author=author,
+            defaults={"contacted_by": author.display_name, "notes": spec.notes},
+        )
+        result.count(ContactLog, int(created))
