@@ -148,7 +148,7 @@ class ContactLogAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     staff_may_delete = False
     list_display = ("occurred_on", "kind", "person", "contacted_by", "author")
     list_select_related = ("person", "author")
-    list_filter = ("occurred_on",)
+    list_filter = ("kind", "occurred_on")
     search_fields = ("person__name", "contacted_by")
     date_hierarchy = "occurred_on"
     autocomplete_fields = ("person",)

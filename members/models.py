@@ -45,7 +45,7 @@ class Person(models.Model):
     industry = models.CharField(_("行业"), max_length=60, blank=True, default="")
     skills = models.CharField(_("专长"), max_length=200, blank=True, default="")
     political_affiliation = models.CharField(
-        _("政治面貌"), max_length=32, choices=PoliticalAffiliation.choices, blank=True, default=""
+        _("政治面貌"), max_length=32, choices=PoliticalAffiliation.choices, blank=True, default="", db_index=True
     )
     is_representative = models.BooleanField(_("代表人士"), default=False, db_index=True)
     nationality = models.CharField(_("国籍"), max_length=40, blank=True, default="")
@@ -223,7 +223,7 @@ class ContactLog(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("联系对象"), on_delete=models.CASCADE, related_name="contact_logs"
     )
-    kind = models.CharField(_("方式"), max_length=16, choices=ContactKind.choices)
+    kind = models.CharField(_("方式"), max_length=16, choices=ContactKind.choices, db_index=True)
     occurred_on = models.DateField(_("日期"), db_index=True)
     contacted_by = models.CharField(_("联系人"), max_length=60)
     notes = models.TextField(_("情况记录"))

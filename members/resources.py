@@ -189,6 +189,9 @@ AFFILIATION, REPRESENTATIVE, REGION, ORGANIZATION, ROLE = "政治面貌", "代�
 JOINED_ON, LEFT_ON = "入会日期", "退出日期"
 
 
+EXCEL_HEADER_ROWS = 1
+
+
 class RosterResource(resources.ModelResource):
     """One row per person and membership; the importing or exporting user decides the scope and the phones."""
 
@@ -266,7 +269,7 @@ class RosterResource(resources.ModelResource):
     ):
         self._require_user(kwargs.get("user"))
         # One bad row spoils the whole file: offices re-upload a corrected sheet, never patch half an import.
-        return super().import_data(
+        result = super().import_data(
             dataset,
             dry_run=dry_run,
             raise_errors=raise_errors,
@@ -275,6 +278,10 @@ class RosterResource(resources.ModelResource):
             rollback_on_validation_errors=True,
             **kwargs,
         )
+        # import-export counts data rows from 1; the secretary reads row numbers off Excel, header = row 1.
+        for bad_row in [*result.invalid_rows, *result.error_rows]:
+            bad_row.number += EXCEL_HEADER_ROWS
+        return result
 
     def get_queryset(self) -> QuerySet[Membership]:
         return memberships_for(self._require_user(None), Action.LIST)

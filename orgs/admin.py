@@ -144,6 +144,7 @@ class SpaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class DepartmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     scope_queryset = staticmethod(departments_for)
     list_display = ("name", "level", "region", "handler_count", "is_active")
+    list_filter = ("level", "is_active")
     search_fields = ("name",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:

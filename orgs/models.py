@@ -18,7 +18,7 @@ class Region(models.Model):
     """
 
     name = models.CharField(_("名称"), max_length=60)
-    level = models.CharField(_("层级"), max_length=16, choices=RegionLevel.choices)
+    level = models.CharField(_("层级"), max_length=16, choices=RegionLevel.choices, db_index=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级区域"),
@@ -175,12 +175,12 @@ class Department(models.Model):
     """A government department that handles issues; its handlers are users with role department_handler."""
 
     name = models.CharField(_("名称"), max_length=100)
-    level = models.CharField(_("级别"), max_length=16, choices=DepartmentLevel.choices)
+    level = models.CharField(_("级别"), max_length=16, choices=DepartmentLevel.choices, db_index=True)
     region = models.ForeignKey(
         Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="departments"
     )
     phone = models.CharField(_("办公电话"), max_length=20, blank=True, default="")
-    is_active = models.BooleanField(_("启用"), default=True)
+    is_active = models.BooleanField(_("启用"), default=True, db_index=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import translation
 from simple_history.utils import bulk_create_with_history
@@ -77,7 +76,7 @@ class _Passwords:
 @transaction.atomic
 def seed_demo() -> SeedResult:
     result = SeedResult()
-    # Group names and labels are the Chinese msgids, whatever language the shell runs in.
+    # Labels stored in demo rows are the Chinese msgids, whatever language the shell runs in.
     with translation.override(None):
         regions = _load_regions(result)
         organizations = _load_organizations(regions, result)
@@ -186,9 +185,6 @@ def _new_user(*, username: str, role: str, display_name: str, passwords: _Passwo
         **scope,
     )
     user.save()
-    group = Group.objects.filter(name=str(Role(role).label)).first()
-    if group is not None:
-        user.groups.add(group)
     return user
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.settings.env import env_bool, env_list, env_str
+from portal.settings.env import env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(env_str("PORTAL_DATA_DIR", str(BASE_DIR / ".data")))
@@ -116,6 +116,9 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.client_ip.client_ip_address"
+# Reverse proxies of ours in front of the portal; 0 means REMOTE_ADDR is the visitor.
+TRUSTED_PROXY_COUNT = 0
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -167,11 +170,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "portal.tasks.record_worker_heartbeat", "schedule": 60.0},
+    "purge-old-login-codes": {"task": "portal.accounts.tasks.purge_old_login_codes", "schedule": 86400.0},
 }
 
 # SMS goes through one interface; the default backend writes each message to the log.
 SMS_BACKEND = env_str("SMS_BACKEND", "portal.sms.backends.LogBackend")
 SMS_SIGNATURE = env_str("SMS_SIGNATURE", "【同心荟】")
+SMS_BACKEND_OPTIONS: dict[str, object] = {}
 
 # One-time login codes for members on their phones.
 LOGIN_CODE_TTL_SECONDS = 300
@@ -188,7 +193,6 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 USE_THOUSAND_SEPARATOR = False
-PORTAL_DEBUG_ENV = env_bool("DEBUG", False)
 
 LOGGING = {
     "version": 1,

@@ -210,9 +210,10 @@ def test_a_bad_file_names_each_bad_row_and_saves_nothing(
     result = preview.context["result"]
     assert "confirm_form" not in preview.context
     errors = {row.number: row.field_specific_errors for row in result.invalid_rows}
-    assert set(errors) == {3, 4}
-    assert "“自由职业者”不是有效的社会阶层" in errors[3]["社会阶层"][0]
-    assert "组织“天目共富联盟(望湖村)”不存在或不在您的管辖范围内" in errors[4]["组织"][0]
+    # Numbered as Excel shows them: the header is row 1, so the third and fourth people are rows 4 and 5.
+    assert set(errors) == {4, 5}
+    assert "“自由职业者”不是有效的社会阶层" in errors[4]["社会阶层"][0]
+    assert "组织“天目共富联盟(望湖村)”不存在或不在您的管辖范围内" in errors[5]["组织"][0]
     page = preview.content.decode()
     assert "自由职业者" in page and "不在您的管辖范围内" in page
     assert counts() == before
@@ -247,7 +248,7 @@ def test_a_bad_file_saves_nothing_even_without_the_admins_dry_run(craftsman_in_q
         ]
     )
     result = RosterResource(user=town_staff_huanghu).import_data(tablib.Dataset(*rows, headers=HEADERS))
-    assert [row.number for row in result.invalid_rows] == [4]
+    assert [row.number for row in result.invalid_rows] == [5]
     assert (
         "区域“临安区”不存在或不在您的管辖范围内"
         in result.invalid_rows[0].field_specific_errors["所在区域"][0]
