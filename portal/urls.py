@@ -12,6 +12,10 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("orgs/", include("orgs.urls")),
     path("staff/roster/", include("members.urls")),
+    path("issues/", include("consultations.urls_public")),
+    path("notices/", include("consultations.urls_notices")),
+    path("staff/issues/", include("consultations.urls_staff")),
+    path("department/", include("consultations.urls_department")),
     path("admin/", admin.site.urls),
 ]
 

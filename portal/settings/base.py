@@ -30,10 +30,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "bootstrap",
-    "portal",
+    "portal.apps.PortalConfig",
     "portal.accounts",
     "orgs",
     "members",
+    "consultations",
 ]
 
 MIDDLEWARE = [
@@ -171,7 +172,22 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "portal.tasks.record_worker_heartbeat", "schedule": 60.0},
     "purge-old-login-codes": {"task": "portal.accounts.tasks.purge_old_login_codes", "schedule": 86400.0},
+    "close-expired-notices": {"task": "consultations.tasks.close_expired_notices", "schedule": 600.0},
 }
+
+# The consultation loop.
+ISSUE_MAX_PHOTOS = 6
+ISSUE_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+ISSUE_PHOTO_MAX_SIDE = 1600
+ASSIGNMENT_DEFAULT_WORKING_DAYS = 15
+NOTICE_DEFAULT_DAYS = 7
+# Anonymous submissions per phone and per IP per hour.
+ISSUE_SUBMISSIONS_PER_PHONE_PER_HOUR = 5
+ISSUE_SUBMISSIONS_PER_IP_PER_HOUR = 30
+# Absolute address used in SMS texts, e.g. https://portal.example.cn
+PORTAL_SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # SMS goes through one interface; the default backend writes each message to the log.
 SMS_BACKEND = env_str("SMS_BACKEND", "portal.sms.backends.LogBackend")

@@ -1,0 +1,592 @@
+"""Every change to an issue, one verb each. Nothing else changes an issue's state.
+
+Each function runs in one transaction with the issue row locked, checks who may act and from which state
+(consultations/states.py), saves with update_fields, writes an append-only Transition row and queues the
+messages to the submitter for after the commit. A second click, or a colleague acting on the same issue
+at the same moment, finds the state changed and gets TransitionNotAllowed instead of a double transition.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.models import (
+    AgendaItem,
+    AgendaOutcome,
+    Assignment,
+    AssignmentAttachment,
+    AssignmentState,
+    Feedback,
+    Issue,
+    IssueChannel,
+    IssuePhoto,
+    Meeting,
+    MeetingState,
+    PublicNotice,
+    Rating,
+    Transition,
+)
+from consultations.receipts import new_receipt_code
+from consultations.scoping import assignments_for, issues_for, meetings_for
+from consultations.states import FINAL_STATES, TRANSITIONS, IssueAction, IssueState
+from members.models import Person
+from orgs.models import Department, Organization
+from orgs.scoping import departments_for, organizations_for
+from portal.accounts.models import User
+from portal.scoping import Action
+from portal.workdays import add_working_days
+
+A = IssueAction
+
+
+class TransitionNotAllowed(Exception):
+    """The issue is no longer in a state that allows the action: someone else acted first, or it never was."""
+
+    def __init__(self, issue: Issue, action: IssueAction) -> None:
+        self.issue = issue
+        self.action = action
+        super().__init__(
+            _("无法“%(action)s”:该议题当前状态为“%(state)s”,可能已被他人处理。请刷新页面后再试。")
+            % {"action": IssueAction(action).label, "state": IssueState(issue.state).label}
+        )
+
+
+# ---- the one place a state changes ------------------------------------------------------------------------
+
+
+def _actor_label(actor: User | None, fallback: str) -> str:
+    if actor is None:
+        return fallback
+    return str(actor)
+
+
+def _apply(
+    issue: Issue,
+    action: IssueAction,
+    *,
+    actor: User | None,
+    comment: str = "",
+    is_public: bool = True,
+    extra_fields: Sequence[str] = (),
+    actor_label: str = "",
+) -> Transition:
+    """Checks the transition on a locked issue, saves it and writes its audit row."""
+    from_states, to_state = TRANSITIONS[action]
+    if issue.state not in from_states:
+        raise TransitionNotAllowed(issue, action)
+    from_state = issue.state
+    fields = list(extra_fields)
+    if to_state is not None and to_state != from_state:
+        issue.state = to_state
+        issue.state_changed_at = timezone.now()
+        fields += ["state", "state_changed_at"]
+    if fields:
+        issue.save(update_fields=fields)
+    transition = Transition.objects.create(
+        issue=issue,
+        action=action,
+        from_state=from_state,
+        to_state=issue.state,
+        actor=actor,
+        actor_label=actor_label or _actor_label(actor, issue.submitter_name),
+        comment=comment,
+        is_public=is_public,
+    )
+    _queue_submitter_message(transition)
+    return transition
+
+
+def _queue_submitter_message(transition: Transition) -> None:
+    if not transition.is_public:
+        return
+    from consultations.tasks import notify_submitter
+
+    # robust: a broker that is down must not turn a committed transition into an error page.
+    transaction.on_commit(lambda: notify_submitter.delay(transition.pk), robust=True)
+
+
+def _lock(issue: Issue) -> Issue:
+    return Issue.objects.select_for_update().get(pk=issue.pk)
+
+
+def _lock_for_staff(issue: Issue, actor: User) -> Issue:
+    if not issues_for(actor, Action.CHANGE).filter(pk=issue.pk).exists():
+        raise PermissionDenied(_("您不能处理这个议题。"))
+    return _lock(issue)
+
+
+def _require_text(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(message)
+    return value
+
+
+# ---- 议题征集 ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_submit(
+    *,
+    organization: Organization,
+    title: str,
+    description: str,
+    category: str,
+    place: str,
+    submitter_name: str,
+    submitter_phone: str,
+    phone_visible_to_department: bool,
+    photos: Sequence[File] = (),
+    submitter_user: User | None = None,
+    entered_by: User | None = None,
+    channel: IssueChannel | str = IssueChannel.ONLINE,
+    submitter_ip: str | None = None,
+) -> Issue:
+    """A villager's issue, online or entered by staff on their behalf (paper slip, phone call)."""
+    if len(photos) > settings.ISSUE_MAX_PHOTOS:
+        raise ValidationError(_("最多上传 %(count)d 张照片。") % {"count": settings.ISSUE_MAX_PHOTOS})
+    if entered_by is not None:
+        if not organizations_for(entered_by, Action.CHANGE).filter(pk=organization.pk).exists():
+            raise PermissionDenied(_("您不能为这个组织代录议题。"))
+        if channel == IssueChannel.ONLINE:
+            raise ValidationError(_("代录的议题请选择来源(纸质意见条、电话等)。"))
+    now = timezone.now()
+    issue = Issue(
+        organization=organization,
+        region_id=organization.region_id,
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        place=place.strip(),
+        submitter_user=submitter_user,
+        submitter_name=submitter_name.strip(),
+        submitter_phone=submitter_phone,
+        phone_visible_to_department=phone_visible_to_department,
+        channel=channel,
+        entered_by=entered_by,
+        submitter_ip=submitter_ip,
+        state=IssueState.SUBMITTED,
+        state_changed_at=now,
+    )
+    _save_with_unique_receipt_code(issue)
+    for photo in photos:
+        IssuePhoto.objects.create(issue=issue, image=photo)
+    comment = "" if entered_by is None else _("由 %(staff)s 代为录入(%(channel)s)") % {
+        "staff": entered_by,
+        "channel": IssueChannel(channel).label,
+    }
+    transition = Transition.objects.create(
+        issue=issue,
+        action=A.SUBMIT,
+        from_state="",
+        to_state=IssueState.SUBMITTED,
+        actor=entered_by or submitter_user,
+        actor_label=str(entered_by) if entered_by else issue.submitter_name,
+        comment=comment,
+    )
+    _queue_submitter_message(transition)
+    return issue
+
+
+def _save_with_unique_receipt_code(issue: Issue, attempts: int = 8) -> None:
+    for _attempt in range(attempts):
+        issue.receipt_code = new_receipt_code()
+        try:
+            with transaction.atomic():
+                issue.save()
+            return
+        except IntegrityError:
+            if not Issue.objects.filter(receipt_code=issue.receipt_code).exists():
+                raise
+    raise RuntimeError("Could not find a free receipt code")
+
+
+# ---- triage -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_accept(*, issue: Issue, actor: User, comment: str = "") -> Issue:
+    locked = _lock_for_staff(issue, actor)
+    _apply(locked, A.ACCEPT, actor=actor, comment=comment.strip())
+    return locked
+
+
+@transaction.atomic
+def issue_reject(*, issue: Issue, actor: User, reason: str) -> Issue:
+    """Not accepted; the reason is shown to the submitter on the tracking page and sent to them."""
+    reason = _require_text(reason, _("请填写不予受理的理由,反映人会看到它。"))
+    locked = _lock_for_staff(issue, actor)
+    locked.rejection_reason = reason
+    _apply(locked, A.REJECT, actor=actor, comment=reason, extra_fields=["rejection_reason"])
+    return locked
+
+
+@transaction.atomic
+def issue_merge(*, issue: Issue, into: Issue, actor: User, comment: str = "") -> Issue:
+    """The same matter raised twice: the duplicate follows the other issue; both submitters are told."""
+    if issue.pk == into.pk:
+        raise ValidationError(_("不能把议题合并到它自己。"))
+    # Lock both rows in id order so that two opposite merges cannot deadlock.
+    locked_by_id = {each.pk: _lock_for_staff(each, actor) for each in sorted([issue, into], key=lambda i: i.pk)}
+    locked, target = locked_by_id[issue.pk], locked_by_id[into.pk]
+    if target.organization_id != locked.organization_id:
+        raise ValidationError(_("只能合并到同一组织的议题。"))
+    if target.state in FINAL_STATES:
+        raise ValidationError(_("目标议题已结束(%(state)s),不能再合并进去。") % {"state": target.get_state_display()})
+    locked.merged_into = target
+    note = comment.strip() or _("与议题 %(code)s 反映的是同一事项,合并办理。") % {"code": target.receipt_code}
+    _apply(locked, A.MERGE, actor=actor, comment=note, extra_fields=["merged_into"])
+    # The target keeps its state; its submitter is told that another villager raised the same matter.
+    told_target = Transition.objects.create(
+        issue=target,
+        action=A.MERGE,
+        from_state=target.state,
+        to_state=target.state,
+        actor=actor,
+        actor_label=str(actor),
+        comment=_("议题 %(code)s 已合并到本议题一并办理。") % {"code": locked.receipt_code},
+    )
+    _queue_submitter_message(told_target)
+    return locked
+
+
+# ---- 村民协商: meetings --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    organization: Organization,
+    actor: User,
+    title: str,
+    scheduled_at: datetime.datetime,
+    place: str,
+    issues: Sequence[Issue] = (),
+) -> Meeting:
+    if not organizations_for(actor, Action.CHANGE).filter(pk=organization.pk).exists():
+        raise PermissionDenied(_("您不能为这个组织安排议事会。"))
+    meeting = Meeting.objects.create(
+        organization=organization,
+        title=_require_text(title, _("请填写会议名称。")),
+        scheduled_at=scheduled_at,
+        place=_require_text(place, _("请填写会议地点。")),
+        created_by=actor,
+    )
+    for issue in issues:
+        meeting_add_issue(meeting=meeting, issue=issue, actor=actor)
+    return meeting
+
+
+def _lock_meeting(meeting: Meeting, actor: User) -> Meeting:
+    if not meetings_for(actor, Action.CHANGE).filter(pk=meeting.pk).exists():
+        raise PermissionDenied(_("您不能修改这个议事会。"))
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+@transaction.atomic
+def meeting_add_issue(*, meeting: Meeting, issue: Issue, actor: User) -> AgendaItem:
+    locked_meeting = _lock_meeting(meeting, actor)
+    if locked_meeting.state != MeetingState.SCHEDULED:
+        raise ValidationError(_("议事会已召开或已取消,不能再增加议题。"))
+    locked = _lock_for_staff(issue, actor)
+    if locked.organization_id != locked_meeting.organization_id:
+        raise ValidationError(_("只能把本组织的议题列入议程。"))
+    _apply(
+        locked,
+        A.PUT_ON_AGENDA,
+        actor=actor,
+        comment=_("列入%(meeting)s(%(when)s)")
+        % {"meeting": locked_meeting.title, "when": timezone.localdate(locked_meeting.scheduled_at).isoformat()},
+    )
+    position = locked_meeting.agenda.count() + 1
+    return AgendaItem.objects.create(meeting=locked_meeting, issue=locked, position=position)
+
+
+@transaction.atomic
+def meeting_record_attendance(
+    *,
+    meeting: Meeting,
+    actor: User,
+    attendees: Sequence[Person],
+    villagers_count: int,
+    department_reps_count: int,
+    ufwd_reps_count: int,
+    minutes: str,
+) -> Meeting:
+    """Marks the meeting held, with who came: roster members by name, the others by count."""
+    locked = _lock_meeting(meeting, actor)
+    if locked.state == MeetingState.CANCELLED:
+        raise ValidationError(_("议事会已取消。"))
+    if locked.scheduled_at > timezone.now():
+        raise ValidationError(_("议事会还没有召开,召开后再登记出席情况。"))
+    locked.villagers_count = villagers_count
+    locked.department_reps_count = department_reps_count
+    locked.ufwd_reps_count = ufwd_reps_count
+    locked.minutes = minutes.strip()
+    locked.state = MeetingState.HELD
+    locked.save(update_fields=["villagers_count", "department_reps_count", "ufwd_reps_count", "minutes", "state"])
+    locked.attendees.set(attendees)
+    return locked
+
+
+def _lock_agenda_item(item: AgendaItem, actor: User) -> tuple[AgendaItem, Issue]:
+    _lock_meeting(item.meeting, actor)
+    locked_item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if locked_item.outcome != AgendaOutcome.PENDING:
+        raise ValidationError(_("这一议程的协商结果已经记录过了。"))
+    return locked_item, _lock_for_staff(locked_item.issue, actor)
+
+
+@transaction.atomic
+def agenda_record_consensus(
+    *,
+    item: AgendaItem,
+    actor: User,
+    consensus_text: str,
+    votes_for: int,
+    votes_against: int,
+    votes_abstain: int,
+) -> AgendaItem:
+    consensus_text = _require_text(consensus_text, _("请填写共识内容。"))
+    if votes_for <= votes_against:
+        raise ValidationError(_("赞成票没有超过反对票,不能记为达成共识。"))
+    locked_item, issue = _lock_agenda_item(item, actor)
+    locked_item.outcome = AgendaOutcome.CONSENSUS
+    locked_item.consensus_text = consensus_text
+    locked_item.votes_for = votes_for
+    locked_item.votes_against = votes_against
+    locked_item.votes_abstain = votes_abstain
+    locked_item.recorded_at = timezone.now()
+    locked_item.save(
+        update_fields=["outcome", "consensus_text", "votes_for", "votes_against", "votes_abstain", "recorded_at"]
+    )
+    issue.consensus_text = consensus_text
+    tally = _("赞成 %(for)d,反对 %(against)d,弃权 %(abstain)d") % {
+        "for": votes_for,
+        "against": votes_against,
+        "abstain": votes_abstain,
+    }
+    _apply(issue, A.RECORD_CONSENSUS, actor=actor, comment=f"{consensus_text}({tally})",
+           extra_fields=["consensus_text"])
+    return locked_item
+
+
+@transaction.atomic
+def agenda_record_no_consensus(*, item: AgendaItem, actor: User, note: str, close: bool = False) -> AgendaItem:
+    """No consensus: back to the queue for the next meeting, or the deliberation ends here."""
+    note = _require_text(note, _("请说明未达成共识的情况。"))
+    locked_item, issue = _lock_agenda_item(item, actor)
+    locked_item.outcome = AgendaOutcome.NO_CONSENSUS
+    locked_item.note = note
+    locked_item.recorded_at = timezone.now()
+    locked_item.save(update_fields=["outcome", "note", "recorded_at"])
+    _apply(issue, A.NO_CONSENSUS_CLOSE if close else A.NO_CONSENSUS_REQUEUE, actor=actor, comment=note)
+    return locked_item
+
+
+# ---- 共识提交 / 部门处理 ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_resolve_in_village(*, issue: Issue, actor: User, resolution: str) -> Issue:
+    resolution = _require_text(resolution, _("请填写村内解决的情况。"))
+    locked = _lock_for_staff(issue, actor)
+    locked.resolution_text = resolution
+    _apply(locked, A.RESOLVE_IN_VILLAGE, actor=actor, comment=resolution, extra_fields=["resolution_text"])
+    return locked
+
+
+@transaction.atomic
+def issue_assign(
+    *,
+    issue: Issue,
+    actor: User,
+    department: Department,
+    working_days: int | None = None,
+    instructions: str = "",
+) -> Assignment:
+    """Hands an agreed issue to a department; the deadline counts Chinese working days from today."""
+    days = working_days or settings.ASSIGNMENT_DEFAULT_WORKING_DAYS
+    if not 1 <= days <= 90:
+        raise ValidationError(_("办理时限应在 1 到 90 个工作日之间。"))
+    if not departments_for(actor, Action.VIEW).filter(pk=department.pk, is_active=True).exists():
+        raise PermissionDenied(_("不能交办给这个部门。"))
+    locked = _lock_for_staff(issue, actor)
+    deadline = add_working_days(timezone.localdate(), days)
+    _apply(
+        locked,
+        A.ASSIGN,
+        actor=actor,
+        comment=_("交%(department)s办理,期限 %(deadline)s(%(days)d 个工作日)")
+        % {"department": department.name, "deadline": deadline.isoformat(), "days": days},
+    )
+    return Assignment.objects.create(
+        issue=locked,
+        department=department,
+        working_days=days,
+        deadline=deadline,
+        instructions=instructions.strip(),
+        assigned_by=actor,
+    )
+
+
+def _lock_assignment(assignment: Assignment, actor: User) -> tuple[Assignment, Issue]:
+    if not assignments_for(actor, Action.CHANGE).filter(pk=assignment.pk).exists():
+        raise PermissionDenied(_("您不能处理这件交办。"))
+    issue = _lock(assignment.issue)
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.state not in (AssignmentState.OPEN, AssignmentState.ACKNOWLEDGED):
+        raise TransitionNotAllowed(issue, A.ANSWER)
+    return locked, issue
+
+
+@transaction.atomic
+def assignment_acknowledge(*, assignment: Assignment, actor: User) -> Assignment:
+    locked, issue = _lock_assignment(assignment, actor)
+    if locked.state != AssignmentState.OPEN:
+        raise TransitionNotAllowed(issue, A.ACKNOWLEDGE)
+    locked.state = AssignmentState.ACKNOWLEDGED
+    locked.acknowledged_at = timezone.now()
+    locked.handled_by = actor
+    locked.save(update_fields=["state", "acknowledged_at", "handled_by"])
+    _apply(issue, A.ACKNOWLEDGE, actor=actor, comment=_("%(department)s已签收") % {"department": locked.department})
+    return locked
+
+
+@transaction.atomic
+def assignment_answer(
+    *, assignment: Assignment, actor: User, answer: str, attachments: Sequence[tuple[File, str, str]] = ()
+) -> Assignment:
+    """The department's answer closes its part: the issue is handled. Attachments are (file, name, type)."""
+    answer = _require_text(answer, _("请填写答复内容。"))
+    locked, issue = _lock_assignment(assignment, actor)
+    now = timezone.now()
+    locked.state = AssignmentState.ANSWERED
+    locked.answer_text = answer
+    locked.answered_at = now
+    locked.acknowledged_at = locked.acknowledged_at or now
+    locked.handled_by = actor
+    locked.save(update_fields=["state", "answer_text", "answered_at", "acknowledged_at", "handled_by"])
+    for file, name, content_type in attachments:
+        AssignmentAttachment.objects.create(
+            assignment=locked, file=file, original_name=name[:150], content_type=content_type, size=file.size
+        )
+    issue.resolution_text = answer
+    _apply(issue, A.ANSWER, actor=actor, comment=answer, extra_fields=["resolution_text"])
+    return locked
+
+
+@transaction.atomic
+def assignment_return(*, assignment: Assignment, actor: User, reason: str) -> Assignment:
+    """Not this department's matter, or not feasible as agreed: back to the village with a reason."""
+    reason = _require_text(reason, _("请填写退回理由。"))
+    locked, issue = _lock_assignment(assignment, actor)
+    locked.state = AssignmentState.RETURNED
+    locked.return_reason = reason
+    locked.returned_at = timezone.now()
+    locked.handled_by = actor
+    locked.save(update_fields=["state", "return_reason", "returned_at", "handled_by"])
+    _apply(issue, A.RETURN, actor=actor, comment=reason)
+    return locked
+
+
+# ---- 结果公示 -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_publish(*, issue: Issue, actor: User, title: str, body: str, period_days: int | None = None) -> PublicNotice:
+    days = period_days or settings.NOTICE_DEFAULT_DAYS
+    if not 1 <= days <= 30:
+        raise ValidationError(_("公示期应在 1 到 30 天之间。"))
+    title = _require_text(title, _("请填写公示标题。"))
+    body = _require_text(body, _("请填写公示内容。"))
+    locked = _lock_for_staff(issue, actor)
+    now = timezone.now()
+    locked.resolved_at = now
+    _apply(locked, A.PUBLISH, actor=actor, comment=_("公示 %(days)d 天") % {"days": days},
+           extra_fields=["resolved_at"])
+    return PublicNotice.objects.create(
+        issue=locked,
+        organization_id=locked.organization_id,
+        region_id=locked.region_id,
+        title=title,
+        body=body,
+        period_days=days,
+        published_at=now,
+        ends_at=now + datetime.timedelta(days=days),
+        published_by=actor,
+    )
+
+
+@transaction.atomic
+def issue_close_after_notice(*, issue: Issue) -> Issue:
+    """The notice period is over: the issue is archived and the submitter asked to rate the result."""
+    locked = _lock(issue)
+    notice = locked.notices.order_by("-published_at").first()
+    if notice is None or notice.ends_at > timezone.now():
+        raise TransitionNotAllowed(locked, A.CLOSE_AFTER_NOTICE)
+    _apply(locked, A.CLOSE_AFTER_NOTICE, actor=None, actor_label=_("系统"), comment=_("公示期满,自动归档"))
+    return locked
+
+
+def notices_close_expired(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Closes the issues whose notice period has ended; safe to run twice or on two workers at once."""
+    moment = now or timezone.now()
+    due_ids = list(
+        Issue.objects.filter(state=IssueState.PUBLICIZED, notices__ends_at__lte=moment)
+        .order_by("state_changed_at")
+        .values_list("pk", flat=True)
+        .distinct()[:limit]
+    )
+    closed = 0
+    for issue_id in due_ids:
+        try:
+            issue_close_after_notice(issue=Issue(pk=issue_id))
+        except TransitionNotAllowed:
+            continue  # another worker closed it first
+        closed += 1
+    return closed
+
+
+# ---- the submitter's word -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_submit(*, issue: Issue, rating: Rating | str, comment: str = "") -> Feedback:
+    """The submitter rates the published result, once per notice. The view checks it is the submitter."""
+    locked = _lock(issue)
+    notice = locked.notices.order_by("-published_at").first()
+    if notice is None:
+        raise TransitionNotAllowed(locked, A.RATE)
+    if Feedback.objects.filter(notice=notice).exists():
+        raise ValidationError(_("您已经评价过这次办理结果了。"))
+    feedback = Feedback.objects.create(issue=locked, notice=notice, rating=rating, comment=comment.strip())
+    _apply(
+        locked,
+        A.RATE,
+        actor=locked.submitter_user,
+        actor_label=locked.submitter_name,
+        comment=f"{Rating(rating).label} {comment.strip()}".strip(),
+        is_public=False,
+    )
+    return feedback
+
+
+@transaction.atomic
+def issue_reopen(*, issue: Issue, actor: User, reason: str) -> Issue:
+    """Staff take an archived issue up again because its submitter was not satisfied with the result."""
+    reason = _require_text(reason, _("请填写重新受理的理由。"))
+    locked = _lock_for_staff(issue, actor)
+    latest = locked.feedback.order_by("-created_at").first()
+    if latest is None or latest.rating != Rating.UNSATISFIED:
+        raise ValidationError(_("只有反映人评价“不满意”的议题才能重新受理。"))
+    _apply(locked, A.REOPEN, actor=actor, comment=reason)
+    return locked

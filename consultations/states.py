@@ -1,0 +1,71 @@
+"""The closed loop of seed 000 as data: states, and which action leads from which state to which.
+
+議题征集 → 村民协商 → 共识提交 → 部门处理 → 结果公示. consultations/services.py is the only code that changes
+an issue's state, and it consults TRANSITIONS before every change.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IssueState(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交")
+    ACCEPTED = "accepted", _("待协商")
+    DELIBERATING = "deliberating", _("协商中")
+    AGREED = "agreed", _("已达成共识")
+    ASSIGNED = "assigned", _("部门处理中")
+    HANDLED = "handled", _("已办结")
+    PUBLICIZED = "publicized", _("公示中")
+    CLOSED = "closed", _("已归档")
+    REJECTED = "rejected", _("不予受理")
+    MERGED = "merged", _("已合并")
+
+
+class IssueAction(models.TextChoices):
+    SUBMIT = "submit", _("提交议题")
+    ACCEPT = "accept", _("受理")
+    REJECT = "reject", _("不予受理")
+    MERGE = "merge", _("合并")
+    PUT_ON_AGENDA = "put_on_agenda", _("列入议事会议程")
+    RECORD_CONSENSUS = "record_consensus", _("形成共识")
+    NO_CONSENSUS_REQUEUE = "no_consensus_requeue", _("未达成共识,下次再议")
+    NO_CONSENSUS_CLOSE = "no_consensus_close", _("未达成共识,结束协商")
+    RESOLVE_IN_VILLAGE = "resolve_in_village", _("村内解决")
+    ASSIGN = "assign", _("提交职能部门")
+    ACKNOWLEDGE = "acknowledge", _("部门签收")
+    ANSWER = "answer", _("部门答复办结")
+    RETURN = "return", _("部门退回")
+    PUBLISH = "publish", _("发布结果公示")
+    CLOSE_AFTER_NOTICE = "close_after_notice", _("公示期满归档")
+    RATE = "rate", _("评价办理结果")
+    REOPEN = "reopen", _("重新受理")
+
+
+S, A = IssueState, IssueAction
+
+# action → (states it may start from, state it leads to); None keeps the state (签收, 评价).
+TRANSITIONS: dict[IssueAction, tuple[frozenset[IssueState], IssueState | None]] = {
+    A.ACCEPT: (frozenset({S.SUBMITTED}), S.ACCEPTED),
+    A.REJECT: (frozenset({S.SUBMITTED}), S.REJECTED),
+    A.MERGE: (frozenset({S.SUBMITTED, S.ACCEPTED}), S.MERGED),
+    A.PUT_ON_AGENDA: (frozenset({S.ACCEPTED}), S.DELIBERATING),
+    A.RECORD_CONSENSUS: (frozenset({S.DELIBERATING}), S.AGREED),
+    A.NO_CONSENSUS_REQUEUE: (frozenset({S.DELIBERATING}), S.ACCEPTED),
+    A.NO_CONSENSUS_CLOSE: (frozenset({S.DELIBERATING}), S.CLOSED),
+    A.RESOLVE_IN_VILLAGE: (frozenset({S.AGREED}), S.HANDLED),
+    A.ASSIGN: (frozenset({S.AGREED}), S.ASSIGNED),
+    A.ACKNOWLEDGE: (frozenset({S.ASSIGNED}), None),
+    A.ANSWER: (frozenset({S.ASSIGNED}), S.HANDLED),
+    A.RETURN: (frozenset({S.ASSIGNED}), S.AGREED),
+    A.PUBLISH: (frozenset({S.HANDLED}), S.PUBLICIZED),
+    A.CLOSE_AFTER_NOTICE: (frozenset({S.PUBLICIZED}), S.CLOSED),
+    A.RATE: (frozenset({S.PUBLICIZED, S.CLOSED}), None),
+    A.REOPEN: (frozenset({S.CLOSED}), S.ACCEPTED),
+}
+
+# States in which nothing more happens to an issue unless staff reopen it.
+FINAL_STATES = frozenset({S.CLOSED, S.REJECTED, S.MERGED})
+# States the public sees on the notice board and counts as resolved.
+RESOLVED_STATES = frozenset({S.PUBLICIZED, S.CLOSED})
+# States waiting on village staff, in the order a work queue shows them.
+STAFF_QUEUE_STATES = (S.SUBMITTED, S.ACCEPTED, S.DELIBERATING, S.AGREED, S.ASSIGNED, S.HANDLED, S.PUBLICIZED)

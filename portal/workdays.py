@@ -1,0 +1,77 @@
+"""Chinese working days: weekends, public holidays and make-up workdays (调休) all counted.
+
+Order of authority: a WorkdayOverride row, then the chinese-calendar package, then — for a year neither
+knows yet — Monday to Friday plus the fixed-date holidays, logged so that someone enters the real notice.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+import chinese_calendar
+
+from portal.models import WorkdayOverride
+
+logger = logging.getLogger(__name__)
+
+# Holidays on fixed dates every year; the lunar ones and the 调休 need the year's official notice.
+FIXED_DATE_HOLIDAYS = {(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)}
+
+
+def _fallback_is_workday(day: datetime.date) -> bool:
+    return day.weekday() < 5 and (day.month, day.day) not in FIXED_DATE_HOLIDAYS
+
+
+def _calendar_is_workday(day: datetime.date) -> bool:
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        logger.warning("No holiday data for %s; counting Monday to Friday. Enter the year's notice.", day.year)
+        return _fallback_is_workday(day)
+
+
+def _overrides_between(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    return dict(WorkdayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_workday"))
+
+
+def is_workday(day: datetime.date) -> bool:
+    override = _overrides_between(day, day).get(day)
+    return override if override is not None else _calendar_is_workday(day)
+
+
+def add_working_days(start: datetime.date, count: int) -> datetime.date:
+    """The date `count` working days after `start` (start itself not counted): the deadline of a task given
+    on `start`. One query for the overrides, whatever the count."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    # Long holidays (春节, 国庆) add at most about ten days per month of working days.
+    horizon = start + datetime.timedelta(days=count * 2 + 30)
+    overrides = _overrides_between(start, horizon)
+    day, remaining = start, count
+    while remaining:
+        day += datetime.timedelta(days=1)
+        workday = overrides.get(day)
+        if workday is None:
+            workday = _calendar_is_workday(day)
+        if workday:
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
+    if end < start:
+        return -working_days_between(end, start)
+    overrides = _overrides_between(start, end)
+    return sum(
+        1
+        for day in _days_after(start, end)
+        if (overrides[day] if day in overrides else _calendar_is_workday(day))
+    )
+
+
+def _days_after(start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        yield day
