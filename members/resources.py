@@ -192,6 +192,20 @@ JOINED_ON, LEFT_ON = "入会日期", "退出日期"
 EXCEL_HEADER_ROWS = 1
 
 
+def _found_once(memo: dict, text: str, candidates: QuerySet, *, missing: str, ambiguous: str):
+    """The one row a sheet's cell names, looked up once per file; a name that fits none or several is an error."""
+    if text not in memo:
+        found = list(candidates[:2])
+        if len(found) == 1:
+            memo[text] = found[0]
+        else:
+            memo[text] = (missing if not found else ambiguous) % {"name": text}
+    answer = memo[text]
+    if isinstance(answer, str):
+        raise ValueError(answer)
+    return answer
+
+
 class RosterResource(resources.ModelResource):
     """One row per person and membership; the importing or exporting user decides the scope and the phones."""
 
@@ -323,35 +337,24 @@ class RosterResource(resources.ModelResource):
             candidates = regions_for(self.user, Action.VIEW).filter(name=name)
             if above:
                 candidates = candidates.filter(parent__name=above[-1])
-            found = list(candidates[:2])
-            if not found:
-                self._regions[text] = _("区域“%(name)s”不存在或不在您的管辖范围内。") % {"name": text}
-            elif len(found) > 1:
-                self._regions[text] = _("有不止一个名为“%(name)s”的区域,请写成“上级/%(name)s”。") % {
-                    "name": text
-                }
-            else:
-                self._regions[text] = found[0]
-        answer = self._regions[text]
-        if isinstance(answer, str):
-            raise ValueError(answer)
-        return answer
+        else:
+            candidates = Region.objects.none()
+        return _found_once(
+            self._regions,
+            text,
+            candidates,
+            missing=_("区域“%(name)s”不存在或不在您的管辖范围内。"),
+            ambiguous=_("有不止一个名为“%(name)s”的区域,请写成“上级/%(name)s”。"),
+        )
 
     def _organization_named(self, text: str) -> Organization:
-        if text not in self._organizations:
-            found = list(organizations_for(self.user, Action.CHANGE).filter(name=text)[:2])
-            if not found:
-                self._organizations[text] = _("组织“%(name)s”不存在或不在您的管辖范围内。") % {"name": text}
-            elif len(found) > 1:
-                self._organizations[text] = _("有不止一个名为“%(name)s”的组织,请联系区统战部。") % {
-                    "name": text
-                }
-            else:
-                self._organizations[text] = found[0]
-        answer = self._organizations[text]
-        if isinstance(answer, str):
-            raise ValueError(answer)
-        return answer
+        return _found_once(
+            self._organizations,
+            text,
+            organizations_for(self.user, Action.CHANGE).filter(name=text),
+            missing=_("组织“%(name)s”不存在或不在您的管辖范围内。"),
+            ambiguous=_("有不止一个名为“%(name)s”的组织,请联系区统战部。"),
+        )
 
     @staticmethod
     def _cell(row, column: str) -> str:

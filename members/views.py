@@ -287,58 +287,45 @@ def _open_membership(request: HttpRequest, pk: int) -> Membership:
     return get_object_or_404(memberships_for(request.user, Action.CHANGE), pk=pk)
 
 
-@roster_keeper_required
-@require_http_methods(["GET", "POST"])
-def membership_change_role(request: HttpRequest, pk: int) -> HttpResponse:
+def _membership_step(request: HttpRequest, pk: int, *, form_class, service, done: str, page: dict) -> HttpResponse:
+    """One step on an open membership (change role, end it): the form, the service, the way back."""
     membership = _open_membership(request, pk)
-    form = MembershipChangeRoleForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_change_role(membership=membership, actor=_actor(request), **form.cleaned_data)
+            service(membership=membership, actor=_actor(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("已变更职务,原职务记录已保留。"))
+            messages.success(request, done)
             return redirect(person_url(membership.person))
-    return render(
+    context = {"form": form, "person": membership.person, "membership": membership, **page}
+    return render(request, "members/membership_form.html", context, status=400 if form.is_bound else 200)
+
+
+@roster_keeper_required
+@require_http_methods(["GET", "POST"])
+def membership_change_role(request: HttpRequest, pk: int) -> HttpResponse:
+    return _membership_step(
         request,
-        "members/membership_form.html",
-        {
-            "form": form,
-            "person": membership.person,
-            "membership": membership,
-            "title": _("变更职务"),
-            "submit_label": _("变更职务"),
-        },
-        status=400 if form.is_bound else 200,
+        pk,
+        form_class=MembershipChangeRoleForm,
+        service=services.membership_change_role,
+        done=_("已变更职务,原职务记录已保留。"),
+        page={"title": _("变更职务"), "submit_label": _("变更职务")},
     )
 
 
 @roster_keeper_required
 @require_http_methods(["GET", "POST"])
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _open_membership(request, pk)
-    form = MembershipEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_end(membership=membership, actor=_actor(request), **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("已办理退出,会籍记录已保留。"))
-            return redirect(person_url(membership.person))
-    return render(
+    return _membership_step(
         request,
-        "members/membership_form.html",
-        {
-            "form": form,
-            "person": membership.person,
-            "membership": membership,
-            "title": _("办理退出"),
-            "submit_label": _("确认退出"),
-            "danger": True,
-        },
-        status=400 if form.is_bound else 200,
+        pk,
+        form_class=MembershipEndForm,
+        service=services.membership_end,
+        done=_("已办理退出,会籍记录已保留。"),
+        page={"title": _("办理退出"), "submit_label": _("确认退出"), "danger": True},
     )
 
 
