@@ -16,6 +16,8 @@ urlpatterns = [
     path("notices/", include("consultations.urls_notices")),
     path("staff/issues/", include("consultations.urls_staff")),
     path("department/", include("consultations.urls_department")),
+    path("activities/", include("activities.urls_public")),
+    path("staff/activities/", include("activities.urls_staff")),
     path("admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "orgs",
     "members",
     "consultations",
+    "activities",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,10 @@ ISSUE_SUBMISSIONS_PER_IP_PER_HOUR = 30
 PORTAL_SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Activities: the check-in QR code changes this often; the previous code stays valid one more period.
+CHECKIN_CODE_ROTATE_SECONDS = 60
+ACTIVITY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 # SMS goes through one interface; the default backend writes each message to the log.
 SMS_BACKEND = env_str("SMS_BACKEND", "portal.sms.backends.LogBackend")

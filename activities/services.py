@@ -1,0 +1,369 @@
+"""Every write to activities and sign-ups. Capacity is guarded by locking the activity row.
+
+Sign-up, cancel, promotion from the waiting list and check-in all lock the activity first, so that however
+many people tap "报名" in the same second, confirmed sign-ups never exceed the capacity.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.checkin_codes import checkin_token_is_valid
+from activities.models import (
+    Activity,
+    ActivityLog,
+    ActivityPhoto,
+    ActivityStatus,
+    Audience,
+    CheckinMethod,
+    Registration,
+    RegistrationStatus,
+)
+from members.models import Membership, Person
+from orgs.models import Organization
+from orgs.scoping import organizations_for, organizations_public
+from portal.accounts.models import User
+from portal.scoping import Action
+
+# Check-in opens this long before the start, for people who arrive early.
+CHECKIN_OPENS_BEFORE = datetime.timedelta(hours=1)
+EDITABLE_FIELDS = (
+    "title",
+    "category",
+    "form",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place",
+    "capacity",
+    "signup_deadline",
+    "audience",
+)
+
+
+def _log(
+    activity: Activity, action: str, *, actor: User | None, comment: str = "", registration: Registration | None = None
+) -> None:
+    ActivityLog.objects.create(
+        activity=activity, registration=registration, action=action, actor=actor, comment=comment
+    )
+
+
+def _notify(registration_id: int, kind: str) -> None:
+    from activities.tasks import notify_registrant
+
+    transaction.on_commit(lambda: notify_registrant.delay(registration_id, kind), robust=True)
+
+
+def _lock_for_staff(activity: Activity, actor: User) -> Activity:
+    if not organizations_for(actor, Action.CHANGE).filter(pk=activity.host_id).exists():
+        raise PermissionDenied(_("您不能管理这个组织的活动。"))
+    return Activity.objects.select_for_update().get(pk=activity.pk)
+
+
+def _check_schedule(*, starts_at, ends_at, signup_deadline, now: datetime.datetime) -> None:
+    errors: dict[str, str] = {}
+    if starts_at <= now:
+        errors["starts_at"] = _("开始时间已经过去,请选择以后的时间。")
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("结束时间必须晚于开始时间。")
+    if signup_deadline > ends_at:
+        errors["signup_deadline"] = _("报名截止时间不能晚于活动结束时间。")
+    elif signup_deadline <= now:
+        errors["signup_deadline"] = _("报名截止时间已经过去。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _confirmed_count(activity: Activity) -> int:
+    return activity.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+# ---- staff: plan, publish, cancel, record ------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    host: Organization,
+    actor: User,
+    title: str,
+    category: str,
+    form: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    place: str,
+    capacity: int,
+    signup_deadline: datetime.datetime,
+    audience: str = Audience.MEMBERS,
+    description: str = "",
+    co_hosts: Sequence[Organization] = (),
+    cover: File | None = None,
+) -> Activity:
+    if not organizations_for(actor, Action.CHANGE).filter(pk=host.pk).exists():
+        raise PermissionDenied(_("您不能为这个组织安排活动。"))
+    _check_schedule(starts_at=starts_at, ends_at=ends_at, signup_deadline=signup_deadline, now=timezone.now())
+    activity = Activity.objects.create(
+        host=host,
+        title=title.strip(),
+        category=category,
+        form=form,
+        description=description.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place.strip(),
+        capacity=capacity,
+        signup_deadline=signup_deadline,
+        audience=audience,
+        cover=cover or "",
+        created_by=actor,
+    )
+    partners = [org for org in co_hosts if org.pk != host.pk]
+    if partners:
+        allowed = set(organizations_public().filter(pk__in=[org.pk for org in partners]).values_list("pk", flat=True))
+        activity.co_hosts.set([org for org in partners if org.pk in allowed])
+    _log(activity, "create", actor=actor)
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, actor: User, **changes: object) -> Activity:
+    """Edits a draft or published activity; capacity never drops below the people already confirmed."""
+    locked = _lock_for_staff(activity, actor)
+    if locked.status not in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED):
+        raise ValidationError(_("已结束或已取消的活动不能再修改。"))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(locked, field, value.strip() if isinstance(value, str) else value)
+    if {"starts_at", "ends_at", "signup_deadline"} & set(changes):
+        _check_schedule(
+            starts_at=locked.starts_at,
+            ends_at=locked.ends_at,
+            signup_deadline=locked.signup_deadline,
+            now=timezone.now(),
+        )
+    if "capacity" in changes:
+        confirmed = _confirmed_count(locked)
+        if locked.capacity < confirmed:
+            raise ValidationError(
+                {"capacity": _("已有 %(count)d 人报名,名额不能少于 %(count)d。") % {"count": confirmed}}
+            )
+    locked.save(update_fields=list(changes))
+    if "capacity" in changes:
+        _promote_while_room(locked, actor=actor)
+    _log(locked, "update", actor=actor, comment=", ".join(sorted(changes)))
+    return locked
+
+
+@transaction.atomic
+def activity_set_cover(*, activity: Activity, actor: User, cover: File) -> Activity:
+    locked = _lock_for_staff(activity, actor)
+    locked.cover = cover
+    locked.save(update_fields=["cover"])
+    return locked
+
+
+@transaction.atomic
+def activity_publish(*, activity: Activity, actor: User) -> Activity:
+    locked = _lock_for_staff(activity, actor)
+    if locked.status != ActivityStatus.DRAFT:
+        raise ValidationError(_("只有草稿可以发布。"))
+    if locked.signup_deadline <= timezone.now():
+        raise ValidationError(_("报名截止时间已经过去,请先修改时间。"))
+    locked.status = ActivityStatus.PUBLISHED
+    locked.save(update_fields=["status"])
+    _log(locked, "publish", actor=actor)
+    return locked
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, actor: User, reason: str) -> Activity:
+    """Cancels with a reason; everyone signed up or waiting is told."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写取消原因,报名的人会收到它。")})
+    locked = _lock_for_staff(activity, actor)
+    if locked.status not in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED):
+        raise ValidationError(_("已结束或已取消的活动不能取消。"))
+    locked.status = ActivityStatus.CANCELLED
+    locked.cancel_reason = reason
+    locked.save(update_fields=["status", "cancel_reason"])
+    live = list(locked.registrations.exclude(status=RegistrationStatus.CANCELLED).values_list("pk", flat=True))
+    for registration_id in live:
+        _notify(registration_id, "activity_cancelled")
+    _log(locked, "cancel", actor=actor, comment=reason)
+    return locked
+
+
+@transaction.atomic
+def activity_complete(
+    *, activity: Activity, actor: User, summary: str, walk_in_count: int = 0, photos: Sequence[File] = ()
+) -> Activity:
+    """After the event: the summary, photos and head count; the activity shows on the public page."""
+    locked = _lock_for_staff(activity, actor)
+    if locked.status not in (ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED):
+        raise ValidationError(_("只有已发布的活动可以记录活动小结。"))
+    if locked.starts_at > timezone.now():
+        raise ValidationError(_("活动还没有开始,结束后再写小结。"))
+    locked.summary = (summary or "").strip()
+    locked.walk_in_count = walk_in_count
+    locked.status = ActivityStatus.COMPLETED
+    locked.save(update_fields=["summary", "walk_in_count", "status"])
+    for photo in photos:
+        ActivityPhoto.objects.create(activity=locked, image=photo)
+    _log(locked, "complete", actor=actor)
+    return locked
+
+
+# ---- sign-up, cancel, waiting list ---------------------------------------------------------------------------
+
+
+def _may_sign_up(activity: Activity, person: Person | None) -> bool:
+    if activity.audience == Audience.PUBLIC:
+        return True
+    if person is None:
+        return False
+    organization_ids = [activity.host_id, *activity.co_hosts.values_list("pk", flat=True)]
+    return Membership.objects.filter(person=person, organization_id__in=organization_ids, left_on__isnull=True).exists()
+
+
+@transaction.atomic
+def registration_create(
+    *, activity: Activity, name: str, phone: str, person: Person | None = None, actor: User | None = None
+) -> Registration:
+    """Signs up: confirmed while there is room, otherwise on the waiting list."""
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    now = timezone.now()
+    if locked.status != ActivityStatus.PUBLISHED:
+        raise ValidationError(_("该活动现在不接受报名。"))
+    if now > locked.signup_deadline:
+        raise ValidationError(_("报名已经截止。"))
+    if not _may_sign_up(locked, person):
+        raise ValidationError(_("本次活动仅限会员报名,请先用会员手机登录。"))
+    status = (
+        RegistrationStatus.CONFIRMED if _confirmed_count(locked) < locked.capacity else RegistrationStatus.WAITLISTED
+    )
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                activity=locked, person=person, name=name.strip(), phone=phone, status=status
+            )
+    except IntegrityError as error:
+        raise ValidationError(_("这个手机号已经报名了本次活动。")) from error
+    _log(locked, "register", actor=actor, registration=registration, comment=status)
+    return registration
+
+
+def _promote_while_room(activity: Activity, *, actor: User | None) -> list[Registration]:
+    """Moves the earliest waiting people up while there is room; the caller holds the activity lock."""
+    room = activity.capacity - _confirmed_count(activity)
+    if room <= 0:
+        return []
+    waiting = list(
+        activity.registrations.select_for_update()
+        .filter(status=RegistrationStatus.WAITLISTED)
+        .order_by("created_at", "id")[:room]
+    )
+    now = timezone.now()
+    for registration in waiting:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        _log(activity, "promote", actor=actor, registration=registration)
+        _notify(registration.pk, "promoted")
+    return waiting
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, actor: User | None = None) -> Registration:
+    """Cancels a sign-up; if it held a place, the first on the waiting list moves up."""
+    locked_activity = Activity.objects.select_for_update().get(pk=registration.activity_id)
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.status == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("这个报名已经取消了。"))
+    if locked.checked_in_at is not None:
+        raise ValidationError(_("已经签到,不能再取消报名。"))
+    was_confirmed = locked.status == RegistrationStatus.CONFIRMED
+    locked.status = RegistrationStatus.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["status", "cancelled_at"])
+    _log(locked_activity, "cancel_registration", actor=actor, registration=locked)
+    if was_confirmed and locked_activity.status == ActivityStatus.PUBLISHED:
+        _promote_while_room(locked_activity, actor=actor)
+    return locked
+
+
+# ---- check-in -------------------------------------------------------------------------------------------------
+
+
+def _check_in(registration: Registration, method: CheckinMethod) -> Registration:
+    registration.checked_in_at = timezone.now()
+    registration.checkin_method = method
+    registration.save(update_fields=["checked_in_at", "checkin_method"])
+    return registration
+
+
+@transaction.atomic
+def checkin_by_code(
+    *, activity: Activity, token: str, name: str, phone: str, person: Person | None = None
+) -> Registration:
+    """Scanned at the event. Someone not signed up may still check in while there is room."""
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    now = timezone.now()
+    if not checkin_token_is_valid(locked, token, now):
+        raise ValidationError(_("签到码已过期或无效,请扫描现场屏幕上的最新二维码。"))
+    if locked.status not in (ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED):
+        raise ValidationError(_("该活动不在签到时间。"))
+    if not (locked.starts_at - CHECKIN_OPENS_BEFORE <= now <= locked.ends_at):
+        raise ValidationError(_("不在签到时间:活动开始前 1 小时至结束前可以签到。"))
+    registration = (
+        locked.registrations.select_for_update()
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .filter(phone=phone)
+        .first()
+    )
+    if registration is not None and registration.checked_in_at is not None:
+        return registration
+    if registration is None or registration.status == RegistrationStatus.WAITLISTED:
+        if _confirmed_count(locked) >= locked.capacity:
+            raise ValidationError(_("名额已满,暂时无法签到,请联系现场工作人员。"))
+        if registration is None:
+            registration = Registration.objects.create(
+                activity=locked, person=person, name=name.strip(), phone=phone, status=RegistrationStatus.CONFIRMED
+            )
+        else:
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.promoted_at = now
+            registration.save(update_fields=["status", "promoted_at"])
+    _check_in(registration, CheckinMethod.QR)
+    _log(locked, "checkin", actor=None, registration=registration, comment=CheckinMethod.QR)
+    return registration
+
+
+@transaction.atomic
+def checkin_manual(*, registration: Registration, actor: User) -> Registration:
+    """Staff tick off someone without a phone; a waiting person is taken in if there is room."""
+    locked_activity = _lock_for_staff(registration.activity, actor)
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.status == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("这个报名已经取消了。"))
+    if locked.checked_in_at is not None:
+        return locked
+    if locked.status == RegistrationStatus.WAITLISTED:
+        if _confirmed_count(locked_activity) >= locked_activity.capacity:
+            raise ValidationError(_("名额已满,候补人员不能签到。"))
+        locked.status = RegistrationStatus.CONFIRMED
+        locked.promoted_at = timezone.now()
+        locked.save(update_fields=["status", "promoted_at"])
+    _check_in(locked, CheckinMethod.MANUAL)
+    _log(locked_activity, "checkin", actor=actor, registration=locked, comment=CheckinMethod.MANUAL)
+    return locked
