@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "portal.apps.PortalConfig",
     "portal.accounts",
+    "portal.notifications",
+    "django_celery_beat",
     "orgs",
     "members",
     "consultations",
@@ -174,6 +176,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "portal.tasks.record_worker_heartbeat", "schedule": 60.0},
     "purge-old-login-codes": {"task": "portal.accounts.tasks.purge_old_login_codes", "schedule": 86400.0},
     "close-expired-notices": {"task": "consultations.tasks.close_expired_notices", "schedule": 600.0},
+    "outbox-sweep": {"task": "portal.notifications.tasks.outbox_sweep", "schedule": 60.0},
 }
 
 # The consultation loop.
@@ -193,6 +196,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Activities: the check-in QR code changes this often; the previous code stays valid one more period.
 CHECKIN_CODE_ROTATE_SECONDS = 60
 ACTIVITY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+# The outbox: attempts before a message is marked failed, backoff between them, and the lease of a claim.
+OUTBOX_MAX_ATTEMPTS = 5
+OUTBOX_RETRY_BASE_SECONDS = 60
+OUTBOX_RETRY_MAX_SECONDS = 3600
+OUTBOX_LEASE_SECONDS = 300
 
 # SMS goes through one interface; the default backend writes each message to the log.
 SMS_BACKEND = env_str("SMS_BACKEND", "portal.sms.backends.LogBackend")

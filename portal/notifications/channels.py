@@ -1,0 +1,62 @@
+"""How one outbox row reaches its recipient, per channel. Each returns a provider id (or "")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+from portal.notifications.kinds import Channel
+from portal.sms import send_sms
+
+if TYPE_CHECKING:
+    from portal.notifications.models import OutboxMessage
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.PORTAL_SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+def deliver_inbox(message: OutboxMessage) -> str:
+    from portal.notifications.models import InboxMessage
+
+    copy, _created = InboxMessage.objects.get_or_create(
+        source=message,
+        defaults={
+            "user_id": message.user_id,
+            "kind": message.kind,
+            "title": message.subject,
+            "body": message.body,
+            "url": message.url,
+        },
+    )
+    return f"inbox:{copy.pk}"
+
+
+def deliver_email(message: OutboxMessage) -> str:
+    body = message.body
+    if message.url:
+        body = f"{body}\n\n{_absolute(message.url)}"
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.email],
+        headers={"X-Portal-Message": message.idempotency_key[:200]},
+    )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    email.send(fail_silently=False)
+    return ""
+
+
+def deliver_sms(message: OutboxMessage) -> str:
+    return send_sms(phone=message.phone, text=message.body)
+
+
+DELIVERERS = {Channel.INBOX: deliver_inbox, Channel.EMAIL: deliver_email, Channel.SMS: deliver_sms}
+
+
+def deliver(message: OutboxMessage) -> str:
+    return DELIVERERS[Channel(message.channel)](message)
