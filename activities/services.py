@@ -173,6 +173,19 @@ def activity_set_cover(*, activity: Activity, actor: User, cover: File) -> Activ
 
 
 @transaction.atomic
+def activity_set_co_hosts(*, activity: Activity, actor: User, co_hosts: Sequence[Organization]) -> Activity:
+    """Replaces the co-hosts of a draft or published activity (public organizations other than the host)."""
+    locked = _lock_for_staff(activity, actor)
+    if locked.status not in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED):
+        raise ValidationError(_("已结束或已取消的活动不能再修改。"))
+    wanted = [org.pk for org in co_hosts if org.pk != locked.host_id]
+    allowed = list(organizations_public().filter(pk__in=wanted).values_list("pk", flat=True))
+    locked.co_hosts.set(allowed)
+    _log(locked, "update", actor=actor, comment="co_hosts")
+    return locked
+
+
+@transaction.atomic
 def activity_publish(*, activity: Activity, actor: User) -> Activity:
     locked = _lock_for_staff(activity, actor)
     if locked.status != ActivityStatus.DRAFT:
@@ -236,6 +249,13 @@ def _may_sign_up(activity: Activity, person: Person | None) -> bool:
     return Membership.objects.filter(person=person, organization_id__in=organization_ids, left_on__isnull=True).exists()
 
 
+def _members_only_message(person: Person | None) -> str:
+    if person is None:
+        return _("本次活动仅限会员报名,请先用会员手机登录。")
+    # Signed in as a member, but of another organization: logging in again would not help.
+    return _("本次活动仅限主办和协办组织的会员参加。")
+
+
 @transaction.atomic
 def registration_create(
     *, activity: Activity, name: str, phone: str, person: Person | None = None, actor: User | None = None
@@ -248,7 +268,7 @@ def registration_create(
     if now > locked.signup_deadline:
         raise ValidationError(_("报名已经截止。"))
     if not _may_sign_up(locked, person):
-        raise ValidationError(_("本次活动仅限会员报名,请先用会员手机登录。"))
+        raise ValidationError(_members_only_message(person))
     status = (
         RegistrationStatus.CONFIRMED if _confirmed_count(locked) < locked.capacity else RegistrationStatus.WAITLISTED
     )
@@ -292,6 +312,9 @@ def registration_cancel(*, registration: Registration, actor: User | None = None
         raise ValidationError(_("这个报名已经取消了。"))
     if locked.checked_in_at is not None:
         raise ValidationError(_("已经签到,不能再取消报名。"))
+    if locked_activity.status != ActivityStatus.PUBLISHED:
+        # After the event a cancelled no-show would flatter the attendance rate; a cancelled event needs nothing.
+        raise ValidationError(_("活动已结束或已取消,不能再取消报名。"))
     was_confirmed = locked.status == RegistrationStatus.CONFIRMED
     locked.status = RegistrationStatus.CANCELLED
     locked.cancelled_at = timezone.now()
@@ -320,7 +343,7 @@ def checkin_by_code(
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     now = timezone.now()
     if not checkin_token_is_valid(locked, token, now):
-        raise ValidationError(_("签到码已过期或无效,请扫描现场屏幕上的最新二维码。"))
+        raise ValidationError(_("签到码已过期,请重新扫描现场二维码。"))
     if locked.status not in (ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED):
         raise ValidationError(_("该活动不在签到时间。"))
     if not (locked.starts_at - CHECKIN_OPENS_BEFORE <= now <= locked.ends_at):
@@ -333,6 +356,9 @@ def checkin_by_code(
     )
     if registration is not None and registration.checked_in_at is not None:
         return registration
+    if registration is None and not _may_sign_up(locked, person):
+        # Members-only: a walk-in is taken in only as a member of the host or a co-host.
+        raise ValidationError(_members_only_message(person))
     if registration is None or registration.status == RegistrationStatus.WAITLISTED:
         if _confirmed_count(locked) >= locked.capacity:
             raise ValidationError(_("名额已满,暂时无法签到,请联系现场工作人员。"))

@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+"""Public and members' pages of activities, mounted at /activities/. /activities/<id>/ is printed: never change it."""
+
+from django.urls import path
+
+from activities import views_public
 
 app_name = "activities"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_public.activity_list, name="list"),
+    path("mine/", views_public.my_activities, name="mine"),
+    path("<int:pk>/", views_public.activity_detail, name="detail"),
+    path("<int:pk>/signup/", views_public.activity_signup, name="signup"),
+    path("<int:pk>/cancel/", views_public.activity_cancel_signup, name="cancel"),
+    path("<int:pk>/registration/<str:token>/", views_public.registration_link, name="registration"),
+    path("<int:pk>/calendar.ics", views_public.activity_calendar, name="ics"),
+    path("<int:pk>/checkin/", views_public.activity_checkin, name="checkin"),
+    path("<int:pk>/checkin/done/<str:token>/", views_public.activity_checkin_done, name="checkin_done"),
+]

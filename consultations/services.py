@@ -35,7 +35,7 @@ from consultations.models import (
     Transition,
 )
 from consultations.receipts import new_receipt_code
-from consultations.scoping import assignments_for, issues_for, meetings_for
+from consultations.scoping import LIVE_ASSIGNMENT_STATES, assignments_for, issues_for, meetings_for
 from consultations.states import FINAL_STATES, TRANSITIONS, IssueAction, IssueState
 from members.models import Person
 from orgs.models import Department, Organization
@@ -438,19 +438,23 @@ def issue_assign(
     )
 
 
-def _lock_assignment(assignment: Assignment, actor: User) -> tuple[Assignment, Issue]:
+def _lock_assignment(assignment: Assignment, actor: User, action: IssueAction) -> tuple[Assignment, Issue]:
     if not assignments_for(actor, Action.CHANGE).filter(pk=assignment.pk).exists():
+        # A colleague of the same department answered or returned it a moment ago: say so, not "not yours".
+        if assignments_for(actor, Action.VIEW).filter(pk=assignment.pk).exclude(state__in=LIVE_ASSIGNMENT_STATES) \
+                .filter(department_id=getattr(actor, "department_id", None)).exists():
+            raise TransitionNotAllowed(Issue.objects.get(pk=assignment.issue_id), action)
         raise PermissionDenied(_("您不能处理这件交办。"))
     issue = _lock(assignment.issue)
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if locked.state not in (AssignmentState.OPEN, AssignmentState.ACKNOWLEDGED):
-        raise TransitionNotAllowed(issue, A.ANSWER)
+    if locked.state not in LIVE_ASSIGNMENT_STATES:
+        raise TransitionNotAllowed(issue, action)
     return locked, issue
 
 
 @transaction.atomic
 def assignment_acknowledge(*, assignment: Assignment, actor: User) -> Assignment:
-    locked, issue = _lock_assignment(assignment, actor)
+    locked, issue = _lock_assignment(assignment, actor, A.ACKNOWLEDGE)
     if locked.state != AssignmentState.OPEN:
         raise TransitionNotAllowed(issue, A.ACKNOWLEDGE)
     locked.state = AssignmentState.ACKNOWLEDGED
@@ -467,7 +471,7 @@ def assignment_answer(
 ) -> Assignment:
     """The department's answer closes its part: the issue is handled. Attachments are (file, name, type)."""
     answer = _require_text(answer, _("请填写答复内容。"))
-    locked, issue = _lock_assignment(assignment, actor)
+    locked, issue = _lock_assignment(assignment, actor, A.ANSWER)
     now = timezone.now()
     locked.state = AssignmentState.ANSWERED
     locked.answer_text = answer
@@ -488,7 +492,7 @@ def assignment_answer(
 def assignment_return(*, assignment: Assignment, actor: User, reason: str) -> Assignment:
     """Not this department's matter, or not feasible as agreed: back to the village with a reason."""
     reason = _require_text(reason, _("请填写退回理由。"))
-    locked, issue = _lock_assignment(assignment, actor)
+    locked, issue = _lock_assignment(assignment, actor, A.RETURN)
     locked.state = AssignmentState.RETURNED
     locked.return_reason = reason
     locked.returned_at = timezone.now()
@@ -526,12 +530,16 @@ def issue_publish(*, issue: Issue, actor: User, title: str, body: str, period_da
     )
 
 
-@transaction.atomic
 def issue_close_after_notice(*, issue: Issue) -> Issue:
     """The notice period is over: the issue is archived and the submitter asked to rate the result."""
+    return _close_after_notice(issue, moment=timezone.now())
+
+
+@transaction.atomic
+def _close_after_notice(issue: Issue, *, moment: datetime.datetime) -> Issue:
     locked = _lock(issue)
     notice = locked.notices.order_by("-published_at").first()
-    if notice is None or notice.ends_at > timezone.now():
+    if notice is None or notice.ends_at > moment:
         raise TransitionNotAllowed(locked, A.CLOSE_AFTER_NOTICE)
     _apply(locked, A.CLOSE_AFTER_NOTICE, actor=None, actor_label=_("系统"), comment=_("公示期满,自动归档"))
     return locked
@@ -549,7 +557,7 @@ def notices_close_expired(*, now: datetime.datetime | None = None, limit: int = 
     closed = 0
     for issue_id in due_ids:
         try:
-            issue_close_after_notice(issue=Issue(pk=issue_id))
+            _close_after_notice(Issue(pk=issue_id), moment=moment)
         except TransitionNotAllowed:
             continue  # another worker closed it first
         closed += 1
@@ -585,7 +593,11 @@ def issue_reopen(*, issue: Issue, actor: User, reason: str) -> Issue:
     """Staff take an archived issue up again because its submitter was not satisfied with the result."""
     reason = _require_text(reason, _("请填写重新受理的理由。"))
     locked = _lock_for_staff(issue, actor)
-    latest = locked.feedback.order_by("-created_at").first()
+    if locked.state not in TRANSITIONS[A.REOPEN][0]:
+        raise TransitionNotAllowed(locked, A.REOPEN)
+    # Only the rating of the latest result counts: an old 不满意 does not reopen a result published since.
+    notice = locked.notices.order_by("-published_at").first()
+    latest = Feedback.objects.filter(notice=notice).first() if notice is not None else None
     if latest is None or latest.rating != Rating.UNSATISFIED:
         raise ValidationError(_("只有反映人评价“不满意”的议题才能重新受理。"))
     _apply(locked, A.REOPEN, actor=actor, comment=reason)

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from consultations import views_department
 
 app_name = "department"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_department.queue, name="queue"),
+    path("assignments/<int:pk>/", views_department.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/acknowledge/", views_department.assignment_acknowledge, name="acknowledge"),
+    path("assignments/<int:pk>/answer/", views_department.assignment_answer, name="answer"),
+    path("assignments/<int:pk>/return/", views_department.assignment_return, name="return"),
+]

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from consultations import views_notices
 
 app_name = "notices"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_notices.board, name="board"),
+    path("<int:pk>/", views_notices.detail, name="detail"),
+]

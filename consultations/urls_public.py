@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+"""The villager's pages under /issues/. /issues/new/ and /issues/track/<code>/ are printed on QR codes: keep them."""
+
+from django.urls import path
+
+from consultations import views_public
 
 app_name = "issues"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views_public.issue_new, name="new"),
+    path("new/receipt/<str:code>/", views_public.issue_receipt, name="receipt"),
+    path("track/", views_public.track, name="track"),
+    path("track/<str:code>/", views_public.track_detail, name="track_detail"),
+    path("track/<str:code>/rate/", views_public.issue_rate, name="rate"),
+    path("mine/", views_public.my_issues, name="mine"),
+]

@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from consultations import views_staff as views
 
 app_name = "staff_issues"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.enter, name="enter"),
+    path("deadline/", views.deadline_preview, name="deadline_preview"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/issues/", views.meeting_add_issues, name="meeting_add_issues"),
+    path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
+    path("agenda/<int:pk>/consensus/", views.agenda_consensus, name="agenda_consensus"),
+    path("agenda/<int:pk>/no-consensus/", views.agenda_no_consensus, name="agenda_no_consensus"),
+]

@@ -75,3 +75,22 @@ def _days_after(start: datetime.date, end: datetime.date) -> Iterable[datetime.d
     while day < end:
         day += datetime.timedelta(days=1)
         yield day
+
+
+def latest_start_with_working_days(end: datetime.date, count: int) -> datetime.date:
+    """The latest day D with working_days_between(D, end) >= count: whatever started on D or before has
+    waited `count` working days by `end`. One query for the overrides, so a queue can filter by it in SQL."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    horizon = end - datetime.timedelta(days=count * 2 + 30)
+    overrides = _overrides_between(horizon, end)
+    day, counted = end, 0
+    while True:
+        workday = overrides.get(day)
+        if workday is None:
+            workday = _calendar_is_workday(day)
+        if workday:
+            counted += 1
+        day -= datetime.timedelta(days=1)
+        if counted == count:
+            return day

@@ -1,0 +1,113 @@
+"""Reads for the public and members' pages: listings, places left, waiting-list positions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from activities.models import Activity, ActivityStatus, Registration, RegistrationStatus
+from activities.scoping import activities_public
+from members.models import Person
+from orgs.models import Organization
+from orgs.scoping import organizations_public
+
+LIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+ATTENDED_SHOWN = 50
+
+
+def _confirmed_count_subquery() -> Coalesce:
+    counts = (
+        Registration.objects.filter(activity=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
+        .order_by()
+        .values("activity")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def _active_co_hosts() -> Prefetch:
+    return Prefetch("co_hosts", queryset=organizations_public().select_related(None).order_by("name"))
+
+
+def upcoming_public_activities(*, now: datetime.datetime, organization: Organization | None) -> QuerySet[Activity]:
+    """Published activities not yet over, soonest first; with an organization, those it hosts or co-hosts."""
+    activities = activities_public().filter(status=ActivityStatus.PUBLISHED, ends_at__gte=now)
+    if organization is not None:
+        co_hosted = Activity.co_hosts.through.objects.filter(organization=organization).values("activity_id")
+        activities = activities.filter(Q(host=organization) | Q(pk__in=co_hosted))
+    return (
+        activities.annotate(confirmed_count=_confirmed_count_subquery())
+        .prefetch_related(_active_co_hosts())
+        .order_by("starts_at", "pk")
+    )
+
+
+def public_activity(pk: int) -> QuerySet[Activity]:
+    """The activity of a public page, with its confirmed count and active co-hosts (use with get_object_or_404)."""
+    return (
+        activities_public()
+        .filter(pk=pk)
+        .annotate(confirmed_count=_confirmed_count_subquery())
+        .prefetch_related(_active_co_hosts())
+    )
+
+
+def _waiting_ahead_subquery() -> Coalesce:
+    """How many wait ahead of this registration, in the order the waiting list is promoted."""
+    ahead = (
+        Registration.objects.filter(activity=OuterRef("activity"), status=RegistrationStatus.WAITLISTED)
+        .filter(
+            Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("activity")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(ahead, output_field=IntegerField()), 0)
+
+
+def with_waiting_position(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Annotates `waiting_ahead`; the position a person reads ("候补第 N 位") is waiting_ahead + 1."""
+    return registrations.annotate(waiting_ahead=_waiting_ahead_subquery())
+
+
+def live_registration(activity: Activity, *, person: Person | None = None, pk: int | None = None):
+    """The signed-up or waiting registration of a member (by person) or of a link (by pk), or None."""
+    registrations = Registration.objects.filter(activity=activity, status__in=LIVE_STATUSES)
+    if person is not None:
+        registrations = registrations.filter(person=person)
+    elif pk is not None:
+        registrations = registrations.filter(pk=pk)
+    else:
+        return None
+    return with_waiting_position(registrations).order_by("created_at").first()
+
+
+def member_upcoming_registrations(person: Person, *, now: datetime.datetime) -> list[Registration]:
+    """What a member signed up for or waits for, of activities not over yet, soonest first."""
+    return list(
+        with_waiting_position(
+            Registration.objects.filter(
+                person=person,
+                status__in=LIVE_STATUSES,
+                checked_in_at__isnull=True,
+                activity__status=ActivityStatus.PUBLISHED,
+                activity__ends_at__gte=now,
+            )
+        )
+        .select_related("activity", "activity__host")
+        .order_by("activity__starts_at", "pk")
+    )
+
+
+def member_attended_registrations(person: Person) -> list[Registration]:
+    """The activities a member checked in to, latest first (the last ATTENDED_SHOWN)."""
+    return list(
+        Registration.objects.filter(person=person, checked_in_at__isnull=False)
+        .select_related("activity", "activity__host")
+        .order_by("-activity__starts_at", "-pk")[:ATTENDED_SHOWN]
+    )

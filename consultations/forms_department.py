@@ -1,0 +1,100 @@
+"""What a department handler types: an answer with attachments, or the reason for returning an issue."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from consultations.attachments import (
+    ACCEPTED_HINT,
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_MAX_COUNT,
+    CheckedAttachment,
+    check_attachments,
+)
+
+ANSWER_MAX_LENGTH = 4000
+RETURN_REASON_MAX_LENGTH = 1000
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; cleans to a list (empty when none were chosen)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if data in (None, "", []):
+            return []
+        uploads = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
+
+
+class ServiceErrorsMixin:
+    def add_service_error(self, error: ValidationError) -> None:
+        """A service's ValidationError shown next to the field it names, or above the form."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)  # type: ignore[attr-defined]
+        else:
+            self.add_error(None, error.messages)  # type: ignore[attr-defined]
+
+
+class AnswerForm(ServiceErrorsMixin, forms.Form):
+    answer = forms.CharField(
+        label=_("答复内容"),
+        max_length=ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("请填写答复内容。"),
+            "max_length": _("答复内容不能超过 %(limit_value)d 字(现在 %(show_value)d 字)。"),
+        },
+        help_text=_("将作为办理结果告知村里和反映人,请写清办理情况。"),
+    )
+    attachments = MultipleFileField(
+        label=_("附件"),
+        required=False,
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Interpolated per form, so that the help follows the language of the request.
+        self.fields["attachments"].help_text = gettext(
+            "可选,最多 %(count)d 个,每个不超过 %(size)s:%(types)s。出错时请重新选择文件。"
+        ) % {"count": ATTACHMENT_MAX_COUNT, "size": filesizeformat(ATTACHMENT_MAX_BYTES), "types": ACCEPTED_HINT}
+
+    def clean_answer(self) -> str:
+        answer = self.cleaned_data["answer"].strip()
+        if not answer:
+            raise ValidationError(_("请填写答复内容。"))
+        return answer
+
+    def clean_attachments(self) -> list[CheckedAttachment]:
+        return check_attachments(self.cleaned_data.get("attachments") or [])
+
+
+class ReturnForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("退回理由"),
+        max_length=RETURN_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("请填写退回理由。"),
+            "max_length": _("退回理由不能超过 %(limit_value)d 字(现在 %(show_value)d 字)。"),
+        },
+        help_text=_("退回后议题回到村里重新处理;理由会告知村里和反映人。"),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("请填写退回理由。"))
+        return reason

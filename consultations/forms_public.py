@@ -1,0 +1,232 @@
+"""Forms of the villager's pages: submit an issue, track it by receipt code, rate the result."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from consultations.models import IssueCategory, Rating
+from consultations.photos import photo_check, photo_reencode
+from consultations.receipts import RECEIPT_CODE_LENGTH, normalize_receipt_code
+from orgs.scoping import organizations_public
+from portal.accounts.login_codes import normalize_phone
+
+SUBMISSION_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+PHONE_MESSAGE = _lazy("请输入 11 位手机号码,例如 13800000000。")
+RATING_MESSAGE = _lazy("请选择满意、基本满意或不满意。")
+
+
+def new_submission_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class PhoneFormStyle:
+    """Bootstrap classes on every widget, and the invalid mark on the fields that failed, for plain {{ field }}."""
+
+    def _style_widgets(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-lg"
+            else:
+                css = "form-control form-control-lg"
+            widget.attrs["class"] = css
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{name}-errors"
+
+
+class PhotosInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to ISSUE_MAX_PHOTOS photos, each checked by content and re-encoded without EXIF."""
+
+    widget = PhotosInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        files = [each for each in (data if isinstance(data, list | tuple) else [data]) if each]
+        limit = settings.ISSUE_MAX_PHOTOS
+        if len(files) > limit:
+            raise ValidationError(
+                _("最多上传 %(limit)d 张照片,您选了 %(count)d 张。请重新选择照片。")
+                % {"limit": limit, "count": len(files)},
+                code="too_many",
+            )
+        errors: list[ValidationError] = []
+        for upload in files:
+            try:
+                photo_check(upload)
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            errors.append(ValidationError(_("请重新选择照片。"), code="choose_again"))
+            raise ValidationError(errors)
+        return [photo_reencode(upload) for upload in files]
+
+
+class IssueSubmitForm(PhoneFormStyle, forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_lazy("向哪个组织反映"),
+        queryset=organizations_public().order_by("name"),
+        to_field_name="slug",
+        empty_label=_lazy("请选择组织"),
+        error_messages={
+            "required": _lazy("请选择要反映的组织。"),
+            "invalid_choice": _lazy("这个组织暂不接受议题,请重新选择。"),
+        },
+    )
+    title = forms.CharField(
+        label=_lazy("标题"),
+        max_length=60,
+        error_messages={
+            "required": _lazy("请填写标题。"),
+            "max_length": _lazy("标题最多 60 个字,现在有 %(show_value)d 个字。"),
+        },
+    )
+    description = forms.CharField(
+        label=_lazy("具体情况"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _lazy("请填写具体情况。"),
+            "max_length": _lazy("具体情况最多 2000 个字,现在有 %(show_value)d 个字。"),
+        },
+    )
+    category = forms.ChoiceField(
+        label=_lazy("类别"),
+        choices=[("", _lazy("请选择类别")), *IssueCategory.choices],
+        error_messages={"required": _lazy("请选择类别。"), "invalid_choice": _lazy("请选择类别。")},
+    )
+    place = forms.CharField(
+        label=_lazy("地点(选填)"),
+        max_length=100,
+        required=False,
+        error_messages={"max_length": _lazy("地点最多 100 个字,现在有 %(show_value)d 个字。")},
+    )
+    submitter_name = forms.CharField(
+        label=_lazy("您的姓名"),
+        max_length=50,
+        error_messages={"required": _lazy("请填写您的姓名。"), "max_length": _lazy("姓名最多 50 个字。")},
+    )
+    submitter_phone = forms.CharField(
+        label=_lazy("手机号码"),
+        max_length=20,
+        error_messages={"required": _lazy("请填写手机号码,用于查询进度和接收短信。"), "max_length": PHONE_MESSAGE},
+    )
+    phone_visible_to_department = forms.BooleanField(label=_lazy("同意职能部门查看我的电话"), required=False)
+    photos = PhotosField(label=_lazy("照片(选填,最多 6 张)"))
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, preselected_organization=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.preselected_organization = preselected_organization
+        if preselected_organization is not None:
+            # From a QR code: the organization is fixed text on the page, carried by a hidden field.
+            self.fields["organization"].widget = forms.HiddenInput()
+            self.fields["organization"].initial = preselected_organization.slug
+        if not self.is_bound and not self.initial.get("submission_token"):
+            self.initial["submission_token"] = new_submission_token()
+        self._style_widgets()
+        attrs = self.fields
+        attrs["submitter_name"].widget.attrs["autocomplete"] = "name"
+        attrs["submitter_phone"].widget.attrs.update(
+            {"type": "tel", "inputmode": "numeric", "autocomplete": "tel-national", "placeholder": "138 0000 0000"}
+        )
+        attrs["photos"].widget.attrs.update(
+            {"accept": "image/*", "data-shrink-photos": "", "data-max-side": str(settings.ISSUE_PHOTO_MAX_SIDE),
+             "data-max-count": str(settings.ISSUE_MAX_PHOTOS)}
+        )
+        attrs["title"].widget.attrs["placeholder"] = _("一句话说明,例如:村口路灯坏了")
+
+    def clean_submitter_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data["submitter_phone"])
+        if phone is None:
+            raise ValidationError(PHONE_MESSAGE)
+        return phone
+
+    def clean_submission_token(self) -> str:
+        token = self.cleaned_data.get("submission_token", "")
+        return token if SUBMISSION_TOKEN_PATTERN.match(token) else ""
+
+
+class TrackingForm(PhoneFormStyle, forms.Form):
+    code = forms.CharField(
+        label=_lazy("回执码"),
+        max_length=20,
+        error_messages={"required": _lazy("请输入 8 位数字回执码。")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "1234 5678"}),
+    )
+    phone_last4 = forms.CharField(
+        label=_lazy("手机号后四位"),
+        max_length=4,
+        min_length=4,
+        error_messages={
+            "required": _lazy("请输入提交时所留手机号码的后四位。"),
+            "min_length": _lazy("请输入 4 位数字。"),
+            "max_length": _lazy("请输入 4 位数字。"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}),
+    )
+
+    def __init__(self, *args, code: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if code is not None:
+            # On /issues/track/<code>/ the code is in the address; only the digits are asked for.
+            del self.fields["code"]
+            self.known_code = code
+        self._style_widgets()
+
+    def clean_code(self) -> str:
+        code = normalize_receipt_code(self.cleaned_data["code"])
+        if len(code) != RECEIPT_CODE_LENGTH:
+            raise ValidationError(_("回执码是 8 位数字,请核对后再输入。"))
+        return code
+
+    def clean_phone_last4(self) -> str:
+        digits = normalize_receipt_code(self.cleaned_data["phone_last4"])
+        if len(digits) != 4:
+            raise ValidationError(_("请输入 4 位数字。"))
+        return digits
+
+
+class FeedbackForm(PhoneFormStyle, forms.Form):
+    rating = forms.ChoiceField(
+        label=_lazy("您对办理结果满意吗?"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": RATING_MESSAGE, "invalid_choice": RATING_MESSAGE},
+    )
+    comment = forms.CharField(
+        label=_lazy("意见(选填)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _lazy("意见最多 500 个字,现在有 %(show_value)d 个字。")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._style_widgets()

@@ -1,0 +1,164 @@
+"""The public notice board (结果公示): what each issue came to, for anyone, with no personal data of submitters.
+
+Everything here reads from consultations.scoping.notices_public(); neither page shows a submitter's name or
+phone, and the timeline of a notice names only the staff and departments who acted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from consultations.counters import resolved_issue_count
+from consultations.models import PublicNotice, Transition
+from consultations.scoping import notices_public
+from consultations.states import IssueAction
+from orgs.models import Organization, Region, RegionLevel
+from orgs.scoping import organizations_public
+from orgs.selectors import regions_for_public_filter
+from portal.accounts.roles import Role
+
+NOTICES_PER_PAGE = 20
+# Organizations offered in the filter once a place is chosen; a district rarely has more.
+ORGANIZATION_CHOICES_LIMIT = 300
+# Whose names may appear on a public timeline: people acting in their office, never villagers.
+NAMED_ACTOR_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.DEPARTMENT_HANDLER})
+
+
+class NoticeFilterForm(forms.Form):
+    region = forms.TypedChoiceField(label=gettext_lazy("区域"), required=False, coerce=int, empty_value=None)
+    org = forms.SlugField(label=gettext_lazy("组织"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.regions = {region.pk: region for region in regions_for_public_filter()}
+        self.fields["region"].choices = [("", _("全部区域")), *_grouped_region_choices(self.regions.values())]
+        self.fields["region"].widget.attrs["class"] = "form-select"
+        self.organization: Organization | None = None
+
+    def clean_region(self) -> Region | None:
+        region_id = self.cleaned_data.get("region")
+        return self.regions.get(region_id) if region_id is not None else None
+
+    def clean_org(self) -> str:
+        slug = self.cleaned_data.get("org") or ""
+        if slug:
+            self.organization = organizations_public().filter(slug=slug).first()
+            if self.organization is None:
+                raise forms.ValidationError(_("找不到这个组织。"))
+        return slug
+
+
+def _grouped_region_choices(regions) -> list:
+    """District → its towns, as option groups; picking the district means everything under it."""
+    groups: dict[int, tuple[str, list]] = {}
+    for region in regions:  # ordered by path: a district comes before its towns
+        if region.level == RegionLevel.DISTRICT:
+            groups[region.pk] = (region.name, [(region.pk, _("%(district)s(全部)") % {"district": region.name})])
+        else:
+            label = region.parent.name if region.parent_id else region.name
+            groups.setdefault(region.parent_id or region.pk, (label, []))[1].append((region.pk, region.name))
+    return list(groups.values())
+
+
+def notices_board(*, organization: Organization | None, region: Region | None) -> QuerySet[PublicNotice]:
+    notices = notices_public().select_related("region__parent")
+    if organization is not None:
+        notices = notices.filter(organization=organization)
+    if region is not None:
+        notices = notices.filter(region__path__startswith=region.path)
+    return notices.order_by("-published_at", "-id")
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    form = NoticeFilterForm(request.GET or None)
+    organization, region = None, None
+    if form.is_bound and form.is_valid():
+        region = form.cleaned_data["region"]
+        organization = form.organization
+    page = Paginator(notices_board(organization=organization, region=region), NOTICES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    for notice in page.object_list:
+        notice.is_running = notice.ends_at > now
+    organization_choices = []
+    if region is not None:
+        organization_choices = list(
+            organizations_public()
+            .filter(region__path__startswith=region.path)
+            .order_by("name")
+            .select_related(None)
+            .only("name", "slug")[:ORGANIZATION_CHOICES_LIMIT]
+        )
+    if organization is not None and organization not in organization_choices:
+        organization_choices.insert(0, organization)
+    if organization is not None:
+        counter_label = organization.name
+    elif region is not None:
+        counter_label = region.name
+    else:
+        counter_label = ""
+    context = {
+        "form": form,
+        "page": page,
+        "organization": organization,
+        "region": region,
+        "organization_choices": organization_choices,
+        "resolved_count": resolved_issue_count(organization=organization, region=region),
+        "resolved_scope_label": counter_label,
+    }
+    return render(request, "consultations/notices/board.html", context)
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    action_label: str
+    day: object
+    actor_label: str
+
+
+def public_steps(notice: PublicNotice) -> list[PublicStep]:
+    """The issue's public steps with their dates; only staff and departments are named, never a villager."""
+    issue = notice.issue
+    rows = (
+        Transition.objects.filter(issue_id=issue.pk, is_public=True)
+        .annotate(actor_role=F("actor__role"))
+        .order_by("created_at", "id")
+        .values_list("action", "created_at", "actor_id", "actor_role", "actor_label")
+    )
+    steps = []
+    for action, created_at, actor_id, actor_role, actor_label in rows:
+        named = (
+            actor_id is not None
+            and actor_role in NAMED_ACTOR_ROLES
+            and actor_id != issue.submitter_user_id
+            and actor_label != issue.submitter_name
+        )
+        steps.append(
+            PublicStep(
+                action_label=str(IssueAction(action).label),
+                day=timezone.localtime(created_at).date(),
+                actor_label=actor_label if named else "",
+            )
+        )
+    return steps
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(notices_public().select_related("issue", "region__parent"), pk=pk)
+    context = {
+        "notice": notice,
+        "issue": notice.issue,
+        "is_running": notice.ends_at > timezone.now(),
+        "steps": public_steps(notice),
+    }
+    return render(request, "consultations/notices/detail.html", context)

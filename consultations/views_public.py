@@ -1,0 +1,376 @@
+"""The villager's pages: submit an issue from a phone, get a receipt code, track it, rate the result.
+
+Anyone may submit. Tracking needs the receipt code plus the last four digits of the phone given on the form;
+once shown, the proof is remembered in the session, so the submitter's own browser opens the issue again
+without asking. A member signed in sees their own issues without any of this.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consultations import services
+from consultations.forms_public import FeedbackForm, IssueSubmitForm, TrackingForm
+from consultations.models import Issue, PublicNotice
+from consultations.ratelimits import (
+    SubmissionRateLimited,
+    issue_submission_check,
+    tracking_failure_record,
+    tracking_is_blocked,
+)
+from consultations.receipts import RECEIPT_CODE_LENGTH, format_receipt_code, normalize_receipt_code
+from consultations.scoping import issues_for
+from consultations.selectors_public import (
+    issue_by_receipt_code,
+    issue_latest_notice,
+    issue_photos,
+    issue_public_timeline,
+    issues_submitted_by,
+    loop_progress,
+    notice_feedback,
+)
+from consultations.states import RESOLVED_STATES, IssueState
+from orgs.scoping import organizations_public
+from portal.accounts.client_ip import client_ip_address
+from portal.accounts.roles import Role
+from portal.phones import mask_phone
+from portal.scoping import Action
+
+# Receipt codes whose proof this browser has shown (or which it submitted itself), most recent last.
+TRACKING_SESSION_KEY = "issues_tracking_codes"
+TRACKING_CODES_REMEMBERED = 20
+# A used submission token maps to the issue it created, so that a replayed POST finds it again.
+SUBMISSION_KEY = "issues:submission:{token}"
+SUBMISSION_PENDING = "pending"
+SUBMISSION_TOKEN_TTL = 24 * 3600
+SUBMISSION_CLAIM_TTL = 120
+# A second tap that arrives while the first is still being saved waits this long for it.
+SUBMISSION_WAIT_SECONDS = 15
+MY_ISSUES_PER_PAGE = 20
+
+# The same words whether the code does not exist or the digits are wrong: the page reveals nothing.
+NEUTRAL_TRACKING_ERROR = N_("回执码或手机号后四位不正确,请核对后再试。")
+TRACKING_BLOCKED_ERROR = N_("尝试次数过多,请一小时后再试。如有疑问,请联系村里的同心荟。")
+
+
+# ---- who may see what ---------------------------------------------------------------------------------------
+
+
+def _signed_in_member(request: HttpRequest):
+    user = request.user
+    if user.is_authenticated and user.role == Role.MEMBER and user.person_id:
+        return user
+    return None
+
+
+def _remember_proof(request: HttpRequest, code: str) -> None:
+    codes = [each for each in request.session.get(TRACKING_SESSION_KEY, []) if each != code]
+    codes.append(code)
+    request.session[TRACKING_SESSION_KEY] = codes[-TRACKING_CODES_REMEMBERED:]
+
+
+def _session_has_proof(request: HttpRequest, code: str) -> bool:
+    return code in request.session.get(TRACKING_SESSION_KEY, [])
+
+
+def _is_submitter(request: HttpRequest, issue: Issue) -> bool:
+    """The person who raised the issue: proof in this session, or the member's own account."""
+    if _session_has_proof(request, issue.receipt_code):
+        return True
+    user = request.user
+    return bool(user.is_authenticated and issue.submitter_user_id == user.pk)
+
+
+def _may_view(request: HttpRequest, issue: Issue) -> bool:
+    if _is_submitter(request, issue):
+        return True
+    # Staff in whose scope the issue lies may open its public page without the digits.
+    return request.user.is_authenticated and issues_for(request.user, Action.VIEW).filter(pk=issue.pk).exists()
+
+
+def _code_from_path(raw: str) -> str:
+    code = normalize_receipt_code(raw)
+    if len(code) != RECEIPT_CODE_LENGTH:
+        raise Http404
+    return code
+
+
+# ---- submitting -----------------------------------------------------------------------------------------------
+
+
+def _preselected_organization(request: HttpRequest):
+    slug = request.GET.get("org", "").strip()
+    if not slug:
+        return None
+    return organizations_public().filter(slug=slug).first()
+
+
+def _member_initial(member) -> dict[str, str]:
+    person = member.person
+    return {"submitter_name": person.name, "submitter_phone": person.phone or member.phone}
+
+
+def _issue_created_for_token(token: str) -> Issue | None:
+    if not token:
+        return None
+    issue_id = cache.get(SUBMISSION_KEY.format(token=token))
+    if issue_id in (None, SUBMISSION_PENDING):
+        return None
+    return Issue.objects.filter(pk=issue_id).only("pk", "receipt_code").first()
+
+
+def _wait_for_first_submission(token: str) -> Issue | None:
+    deadline = time.monotonic() + SUBMISSION_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        issue = _issue_created_for_token(token)
+        if issue is not None:
+            return issue
+        if cache.get(SUBMISSION_KEY.format(token=token)) is None:
+            return None  # the first attempt failed and gave the token back
+        time.sleep(0.2)
+    return None
+
+
+def _to_receipt(request: HttpRequest, issue: Issue) -> HttpResponse:
+    _remember_proof(request, issue.receipt_code)
+    return redirect("issues:receipt", code=issue.receipt_code)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def issue_new(request: HttpRequest) -> HttpResponse:
+    """The form printed on QR codes: /issues/new/?org=<slug> fixes the organization."""
+    preselected = _preselected_organization(request)
+    member = _signed_in_member(request)
+    initial = _member_initial(member) if member else {}
+    if request.method != "POST":
+        form = IssueSubmitForm(initial=initial, preselected_organization=preselected)
+        return _render_new(request, form, preselected, member)
+
+    form = IssueSubmitForm(request.POST, request.FILES, initial=initial, preselected_organization=preselected)
+    if not form.is_valid():
+        # A replay of a POST that already went through is not an error: show its receipt again.
+        done = _issue_created_for_token(form.cleaned_data.get("submission_token", "") or "")
+        if done is not None:
+            return _to_receipt(request, done)
+        return _render_new(request, form, preselected, member)
+    token = form.cleaned_data["submission_token"]
+    done = _issue_created_for_token(token)
+    if done is not None:
+        return _to_receipt(request, done)
+
+    data = form.cleaned_data
+    ip = client_ip_address(request)
+    if member is None:
+        try:
+            issue_submission_check(phone=data["submitter_phone"], ip=ip)
+        except SubmissionRateLimited as refusal:
+            form.add_error(None, refusal.message)
+            return _render_new(request, form, preselected, member)
+
+    key = SUBMISSION_KEY.format(token=token) if token else None
+    if key and not cache.add(key, SUBMISSION_PENDING, timeout=SUBMISSION_CLAIM_TTL):
+        # The same form is being saved by an earlier tap right now.
+        first = _wait_for_first_submission(token)
+        if first is not None:
+            return _to_receipt(request, first)
+        form.add_error(None, _("您的议题正在提交,请不要重复点击。稍后可凭短信中的回执码查询进度。"))
+        return _render_new(request, form, preselected, member)
+    try:
+        issue = services.issue_submit(
+            organization=data["organization"],
+            title=data["title"],
+            description=data["description"],
+            category=data["category"],
+            place=data["place"],
+            submitter_name=data["submitter_name"],
+            submitter_phone=data["submitter_phone"],
+            phone_visible_to_department=data["phone_visible_to_department"],
+            photos=data["photos"],
+            submitter_user=member,
+            submitter_ip=ip,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        if key:
+            cache.delete(key)
+        form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+        return _render_new(request, form, preselected, member)
+    except BaseException:
+        if key:
+            cache.delete(key)
+        raise
+    if key:
+        cache.set(key, issue.pk, timeout=SUBMISSION_TOKEN_TTL)
+    return _to_receipt(request, issue)
+
+
+def _render_new(request: HttpRequest, form: IssueSubmitForm, preselected, member) -> HttpResponse:
+    photos_were_sent = form.is_bound and bool(request.FILES.getlist("photos")) and bool(form.errors)
+    return render(
+        request,
+        "consultations/public/new.html",
+        {
+            "form": form,
+            "preselected": preselected,
+            "member": member,
+            "photos_were_sent": photos_were_sent,
+            "org_slug_requested": request.GET.get("org", ""),
+        },
+        status=200,
+    )
+
+
+@never_cache
+def issue_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    code = _code_from_path(code)
+    if not _session_has_proof(request, code):
+        return redirect("issues:track_detail", code=code)
+    issue = issue_by_receipt_code(code)
+    if issue is None:
+        raise Http404
+    return render(
+        request,
+        "consultations/public/receipt.html",
+        {
+            "issue": issue,
+            "code_display": format_receipt_code(issue.receipt_code),
+            "masked_phone": mask_phone(issue.submitter_phone),
+        },
+    )
+
+
+# ---- tracking -------------------------------------------------------------------------------------------------
+
+
+def _check_digits(request: HttpRequest, code: str, digits: str) -> Issue | None:
+    """The issue if the last four digits match its phone; counts failures per address either way."""
+    issue = issue_by_receipt_code(code)
+    if issue is not None and constant_time_compare(issue.submitter_phone[-4:], digits):
+        return issue
+    tracking_failure_record(client_ip_address(request))
+    return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackingForm(request.POST or None)
+    blocked = tracking_is_blocked(client_ip_address(request))
+    if request.method == "POST":
+        if blocked:
+            form.is_valid()
+            form.add_error(None, _(TRACKING_BLOCKED_ERROR))
+        elif form.is_valid():
+            code = form.cleaned_data["code"]
+            issue = _check_digits(request, code, form.cleaned_data["phone_last4"])
+            if issue is not None:
+                _remember_proof(request, issue.receipt_code)
+                return redirect("issues:track_detail", code=issue.receipt_code)
+            form.add_error(None, _(NEUTRAL_TRACKING_ERROR))
+    member = _signed_in_member(request)
+    return render(request, "consultations/public/track.html", {"form": form, "member": member})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+    code = _code_from_path(code)
+    issue = issue_by_receipt_code(code)
+    if issue is not None and _may_view(request, issue):
+        return _render_detail(request, issue)
+
+    # No proof yet: the code alone opens nothing, whether or not it exists.
+    form = TrackingForm(request.POST or None, code=code)
+    if request.method == "POST":
+        if tracking_is_blocked(client_ip_address(request)):
+            form.is_valid()
+            form.add_error(None, _(TRACKING_BLOCKED_ERROR))
+        elif form.is_valid():
+            proven = _check_digits(request, code, form.cleaned_data["phone_last4"])
+            if proven is not None:
+                _remember_proof(request, proven.receipt_code)
+                return redirect("issues:track_detail", code=proven.receipt_code)
+            form.add_error(None, _(NEUTRAL_TRACKING_ERROR))
+    return render(
+        request,
+        "consultations/public/track_digits.html",
+        {"form": form, "code": code, "code_display": format_receipt_code(code)},
+    )
+
+
+def _notice_url(notice: PublicNotice | None) -> str:
+    if notice is None:
+        return ""
+    try:
+        return reverse("notices:detail", args=[notice.pk])
+    except NoReverseMatch:
+        return f"/notices/{notice.pk}/"
+
+
+def _render_detail(request: HttpRequest, issue: Issue, feedback_form: FeedbackForm | None = None) -> HttpResponse:
+    notice = issue_latest_notice(issue)
+    feedback = notice_feedback(notice)
+    is_submitter = _is_submitter(request, issue)
+    can_rate = (
+        is_submitter and notice is not None and feedback is None and IssueState(issue.state) in RESOLVED_STATES
+    )
+    return render(
+        request,
+        "consultations/public/track_detail.html",
+        {
+            "issue": issue,
+            "code_display": format_receipt_code(issue.receipt_code),
+            "timeline": issue_public_timeline(issue),
+            "photos": issue_photos(issue),
+            "progress": loop_progress(issue.state),
+            "notice": notice,
+            "notice_url": _notice_url(notice),
+            "feedback": feedback if is_submitter else None,
+            "feedback_form": (feedback_form or FeedbackForm()) if can_rate else None,
+            "is_submitter": is_submitter,
+        },
+    )
+
+
+@never_cache
+@require_POST
+def issue_rate(request: HttpRequest, code: str) -> HttpResponse:
+    code = _code_from_path(code)
+    issue = issue_by_receipt_code(code)
+    if issue is None or not _is_submitter(request, issue):
+        return redirect("issues:track_detail", code=code)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, issue, feedback_form=form)
+    try:
+        services.feedback_submit(issue=issue, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
+    except (ValidationError, services.TransitionNotAllowed) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("感谢您的评价!您的意见会转给村里的同心荟。"))
+    return redirect("issues:track_detail", code=code)
+
+
+# ---- a member's own issues ------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def my_issues(request: HttpRequest) -> HttpResponse:
+    page = Paginator(issues_submitted_by(request.user), MY_ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    return render(request, "consultations/public/mine.html", {"page": page})

@@ -1,0 +1,482 @@
+"""The village staff's side of the loop: work queue, issue triage, issues entered on a villager's behalf, 议事会.
+
+Views parse, check the scope (consultations.scoping), call consultations.services and render. Single objects
+come from scoped querysets, so guessing an id outside one's scope answers 404. A service that finds the issue
+already moved on (a colleague acted first) raises TransitionNotAllowed; its Chinese message is shown as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consultations import selectors, services
+from consultations.filters import TAB_CHOICES
+from consultations.forms_staff import (
+    CLOSE,
+    AcceptForm,
+    AddIssuesForm,
+    AgendaForm,
+    AssignForm,
+    AttendanceForm,
+    ConsensusForm,
+    IssueEnterForm,
+    MeetingForm,
+    MergeForm,
+    NoConsensusForm,
+    PublishForm,
+    RejectForm,
+    ReopenForm,
+    ResolveForm,
+    StaffForm,
+)
+from consultations.models import AgendaItem, AgendaOutcome, Issue, Meeting, MeetingState
+from consultations.scoping import LOOP_STAFF, issues_for, meetings_for, submitter_phone_for
+from consultations.services import TransitionNotAllowed
+from consultations.states import IssueAction
+from orgs.scoping import departments_for, organizations_for
+from portal.accounts.models import User
+from portal.scoping import Action, has_role, is_unrestricted
+from portal.workdays import add_working_days
+
+A = IssueAction
+QUEUE_PAGE_SIZE = 30
+RHYTHM_PAGE_SIZE = 30
+RECENT_MEETINGS = 20
+
+View = Callable[..., HttpResponse]
+
+
+def loop_staff_required(view: View) -> View:
+    """Login first; then only the staff who run the loop. Handlers and members get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not (is_unrestricted(request.user) or has_role(request.user, *LOOP_STAFF)):
+            raise PermissionDenied(_("议题工作台仅对村、镇街工作人员和统战部管理员开放。"))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def issue_url(issue: Issue) -> str:
+    return reverse("staff_issues:detail", kwargs={"pk": issue.pk})
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return reverse("staff_issues:meeting_detail", kwargs={"pk": meeting.pk})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Work queue
+
+
+@loop_staff_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    work = selectors.issue_work_queue(user=request.user, filters=request.GET)
+    page = Paginator(work.issues, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    data = work.filter.form.data if work.filter.is_bound else {}
+    filters_open = any(data.get(key) for key in ("organization", "category", "channel", "submitted_after",
+                                                  "submitted_before"))
+    context = {
+        "filter": work.filter,
+        "page": page,
+        "tab": work.tab,
+        "tabs": [(value, label, work.counts[value]) for value, label in TAB_CHOICES],
+        "overdue_count": work.overdue_count,
+        "filters_open": filters_open,
+        "can_enter": organizations_for(request.user, Action.CHANGE).exists(),
+    }
+    return render(request, "consultations/staff/queue.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One issue: its file and the actions its state allows
+
+ACTION_FORMS: dict[IssueAction, type[StaffForm]] = {
+    A.ACCEPT: AcceptForm,
+    A.REJECT: RejectForm,
+    A.MERGE: MergeForm,
+    A.PUT_ON_AGENDA: AgendaForm,
+    A.RESOLVE_IN_VILLAGE: ResolveForm,
+    A.ASSIGN: AssignForm,
+    A.PUBLISH: PublishForm,
+    A.REOPEN: ReopenForm,
+}
+
+
+def _action_form(action: IssueAction, *, user: User, issue: Issue, data: Any = None) -> StaffForm:
+    kwargs: dict[str, Any] = {"prefix": str(action)}
+    if action == A.MERGE:
+        kwargs["targets"] = selectors.merge_targets(user=user, issue=issue)
+    elif action == A.PUT_ON_AGENDA:
+        kwargs["meetings"] = selectors.scheduled_meetings_of(user=user, organization_id=issue.organization_id)
+    elif action == A.ASSIGN:
+        kwargs["departments"] = departments_for(user, Action.VIEW).filter(is_active=True)
+    elif action == A.PUBLISH:
+        kwargs["initial"] = PublishForm.initial_for(issue)
+    return ACTION_FORMS[action](data, **kwargs)
+
+
+def _perform(action: IssueAction, *, issue: Issue, actor: User, data: dict[str, Any]) -> tuple[str, str]:
+    """Calls the service of the action; returns the success message and where to go next."""
+    if action == A.ACCEPT:
+        services.issue_accept(issue=issue, actor=actor, comment=data["comment"])
+        return _("已受理,议题进入待协商。"), issue_url(issue)
+    if action == A.REJECT:
+        services.issue_reject(issue=issue, actor=actor, reason=data["reason"])
+        return _("已不予受理,理由将告知反映人。"), issue_url(issue)
+    if action == A.MERGE:
+        into = data["into"]
+        services.issue_merge(issue=issue, into=into, actor=actor, comment=data["comment"])
+        return _("已合并到议题 %(code)s,两位反映人都会收到短信。") % {"code": into.receipt_code}, issue_url(into)
+    if action == A.PUT_ON_AGENDA:
+        meeting = data["meeting"]
+        services.meeting_add_issue(meeting=meeting, issue=issue, actor=actor)
+        return _("已列入“%(meeting)s”的议程。") % {"meeting": meeting.title}, issue_url(issue)
+    if action == A.RESOLVE_IN_VILLAGE:
+        services.issue_resolve_in_village(issue=issue, actor=actor, resolution=data["resolution"])
+        return _("已记录村内解决,可以发布结果公示了。"), issue_url(issue)
+    if action == A.ASSIGN:
+        assignment = services.issue_assign(issue=issue, actor=actor, department=data["department"],
+                                           working_days=data["working_days"], instructions=data["instructions"])
+        return _("已交%(department)s办理,期限 %(deadline)s。") % {
+            "department": assignment.department.name, "deadline": assignment.deadline.isoformat()}, issue_url(issue)
+    if action == A.PUBLISH:
+        notice = services.issue_publish(issue=issue, actor=actor, title=data["title"], body=data["body"],
+                                        period_days=data["period_days"])
+        return _("已发布结果公示,公示期 %(days)d 天。") % {"days": notice.period_days}, issue_url(issue)
+    if action == A.REOPEN:
+        services.issue_reopen(issue=issue, actor=actor, reason=data["reason"])
+        return _("已重新受理,议题回到待协商。"), issue_url(issue)
+    raise Http404
+
+
+def _issue_in_scope(request: HttpRequest, pk: int) -> Issue:
+    scoped = issues_for(request.user, Action.VIEW).select_related("entered_by", "submitter_user", "merged_into")
+    return get_object_or_404(scoped, pk=pk)
+
+
+def _issue_page(request: HttpRequest, issue: Issue, *, bound: StaffForm | None = None,
+                bound_action: IssueAction | None = None, status: int = 200) -> HttpResponse:
+    user = _actor(request)
+    file = selectors.issue_file(issue=issue)
+    action_forms = [
+        (action, bound if action == bound_action and bound is not None
+         else _action_form(action, user=user, issue=issue))
+        for action in file.actions
+    ]
+    if bound is not None and bound_action not in file.actions:
+        # The service refused an action the page no longer offers: keep the form so its message shows.
+        action_forms.append((bound_action, bound))
+    live_assignment = next((each for each in reversed(file.assignments) if each.state in ("open", "acknowledged")),
+                           None)
+    context = {
+        "issue": issue,
+        "file": file,
+        "action_forms": action_forms,
+        "open_action": bound_action,
+        "submitter_phone": submitter_phone_for(user, issue),
+        "live_assignment": live_assignment,
+        "today": timezone.localdate(),
+        "default_deadline": add_working_days(timezone.localdate(), selectors.default_assignment_days())
+        if A.ASSIGN in file.actions else None,
+        "current_meeting": file.agenda_items[-1].meeting if file.agenda_items else None,
+    }
+    return render(request, "consultations/staff/detail.html", context, status=status)
+
+
+@loop_staff_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _issue_page(request, _issue_in_scope(request, pk))
+
+
+@loop_staff_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    try:
+        chosen = IssueAction(action)
+    except ValueError:
+        raise Http404 from None
+    if chosen not in ACTION_FORMS:
+        raise Http404
+    issue = _issue_in_scope(request, pk)
+    form = _action_form(chosen, user=_actor(request), issue=issue, data=request.POST)
+    if not form.is_valid():
+        return _issue_page(request, issue, bound=form, bound_action=chosen, status=400)
+    try:
+        done, next_url = _perform(chosen, issue=issue, actor=_actor(request), data=form.cleaned_data)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return redirect(issue_url(issue))
+    except PermissionDenied as error:
+        form.add_error(None, str(error) or _("您不能执行这个操作。"))
+        return _issue_page(request, issue, bound=form, bound_action=chosen, status=403)
+    except ValidationError as error:
+        form.add_service_error(error)
+        return _issue_page(request, issue, bound=form, bound_action=chosen, status=400)
+    messages.success(request, done)
+    return redirect(next_url)
+
+
+@loop_staff_required
+@require_GET
+def deadline_preview(request: HttpRequest) -> HttpResponse:
+    """htmx: the deadline that N working days from today give, holidays and 调休 counted."""
+    raw = request.GET.get(f"{A.ASSIGN}-working_days") or request.GET.get("working_days") or ""
+    try:
+        days = int(raw)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= 90:
+        return HttpResponse(_("办理时限应在 1 到 90 个工作日之间。"))
+    deadline = add_working_days(timezone.localdate(), days)
+    return render(request, "consultations/staff/_deadline.html", {"deadline": deadline, "days": days})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Entering an issue on a villager's behalf
+
+
+@loop_staff_required
+@require_http_methods(["GET", "POST"])
+def enter(request: HttpRequest) -> HttpResponse:
+    organizations = organizations_for(request.user, Action.CHANGE).filter(is_active=True).order_by("name")
+    initial = {"organization": organizations.first()} if organizations.count() == 1 else {}
+    form = IssueEnterForm(request.POST or None, organizations=organizations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = services.issue_submit(entered_by=_actor(request), **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            if isinstance(error, PermissionDenied):
+                form.add_error("organization", str(error))
+            else:
+                form.add_service_error(error)
+        else:
+            messages.success(request, _("已代为录入,回执码 %(code)s,请告知反映人。") % {"code": issue.receipt_code})
+            return redirect(issue_url(issue))
+    return render(request, "consultations/staff/enter.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Meetings (议事会)
+
+
+@loop_staff_required
+@require_GET
+def meetings(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    organizations = organizations_for(request.user, Action.LIST).filter(is_active=True).order_by("region__path", "name")
+    page = Paginator(organizations, RHYTHM_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "months": selectors.rhythm_months(today),
+        "rhythm": selectors.meeting_rhythm(organizations=list(page.object_list), today=today),
+        "recent": list(selectors.meeting_list(user=request.user)[:RECENT_MEETINGS]),
+        "now": timezone.now(),
+        "can_schedule": organizations_for(request.user, Action.CHANGE).exists(),
+    }
+    return render(request, "consultations/staff/meetings.html", context)
+
+
+@loop_staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    user = _actor(request)
+    organizations = organizations_for(user, Action.CHANGE).filter(is_active=True).order_by("name")
+    chosen = None
+    wanted = request.POST.get("organization") or request.GET.get("org")
+    if wanted and str(wanted).isdigit():
+        chosen = organizations.filter(pk=int(wanted)).first()
+    elif organizations.count() == 1:
+        chosen = organizations.first()
+    accepted = selectors.accepted_issues_of(user=user, organizations=[chosen.pk] if chosen else organizations)
+    initial: dict[str, Any] = {}
+    if chosen is not None:
+        initial = {"organization": chosen,
+                   "title": selectors.default_meeting_title(organization=chosen, when=timezone.localdate())}
+    form = MeetingForm(request.POST or None, organizations=organizations, accepted=accepted, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        title = data["title"].strip() or selectors.default_meeting_title(
+            organization=data["organization"], when=timezone.localdate(data["scheduled_at"]))
+        try:
+            meeting = services.meeting_schedule(organization=data["organization"], actor=user, title=title,
+                                                scheduled_at=data["scheduled_at"], place=data["place"],
+                                                issues=list(data["issues"]))
+        except TransitionNotAllowed as error:
+            form.add_error("issues", str(error))
+        except PermissionDenied as error:
+            form.add_error("organization", str(error))
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("已安排“%(title)s”。") % {"title": meeting.title})
+            return redirect(meeting_url(meeting))
+    return render(request, "consultations/staff/meeting_form.html", {"form": form, "chosen": chosen},
+                  status=400 if form.is_bound else 200)
+
+
+def _meeting_in_scope(request: HttpRequest, pk: int) -> Meeting:
+    return get_object_or_404(meetings_for(request.user, Action.VIEW), pk=pk)
+
+
+def _meeting_page(request: HttpRequest, meeting: Meeting, *, bound: dict[str, StaffForm] | None = None,
+                  status: int = 200) -> HttpResponse:
+    user = _actor(request)
+    bound = bound or {}
+    agenda = selectors.meeting_agenda(meeting=meeting)
+    for item in agenda:
+        refused = bound.get(f"c{item.pk}") or bound.get(f"n{item.pk}")
+        # An outcome a colleague recorded a moment ago: the item shows it, with why this one was refused.
+        item.refused_errors = refused.non_field_errors() if refused is not None else []
+        if item.outcome == AgendaOutcome.PENDING:
+            item.consensus_form = bound.get(f"c{item.pk}") or ConsensusForm(prefix=f"c{item.pk}")
+            item.no_consensus_form = bound.get(f"n{item.pk}") or NoConsensusForm(prefix=f"n{item.pk}")
+            item.open_form = "n" if f"n{item.pk}" in bound else ("c" if f"c{item.pk}" in bound else "")
+    now = timezone.now()
+    is_scheduled = meeting.state == MeetingState.SCHEDULED
+    add_form = None
+    if is_scheduled:
+        add_form = bound.get("add") or AddIssuesForm(
+            prefix="add", accepted=selectors.accepted_issues_of(user=user, organizations=[meeting.organization_id]))
+    attendance_form = None
+    if meeting.state != MeetingState.CANCELLED and meeting.scheduled_at <= now:
+        roster = selectors.roster_of(user=user, organization=meeting.organization)
+        attendance_form = bound.get("attendance") or AttendanceForm(
+            prefix="attendance",
+            roster=roster,
+            initial={
+                "attendees": list(meeting.attendees.values_list("pk", flat=True)),
+                "villagers_count": meeting.villagers_count,
+                "department_reps_count": meeting.department_reps_count,
+                "ufwd_reps_count": meeting.ufwd_reps_count,
+                "minutes": meeting.minutes,
+            },
+        )
+    context = {
+        "meeting": meeting,
+        "agenda": agenda,
+        "add_form": add_form,
+        "attendance_form": attendance_form,
+        "has_started": meeting.scheduled_at <= now,
+        "attendee_count": meeting.attendees.count() if meeting.state == MeetingState.HELD else 0,
+    }
+    return render(request, "consultations/staff/meeting_detail.html", context, status=status)
+
+
+@loop_staff_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_page(request, _meeting_in_scope(request, pk))
+
+
+def _meeting_step(request: HttpRequest, meeting: Meeting, key: str, form: StaffForm,
+                  call: Callable[[dict[str, Any]], str]) -> HttpResponse:
+    """Validates a form of the meeting page, calls the service, and answers with the page or its errors."""
+    if form.is_valid():
+        try:
+            done = call(form.cleaned_data)
+        except TransitionNotAllowed as error:
+            messages.error(request, str(error))
+            return redirect(meeting_url(meeting))
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("您不能修改这个议事会。"))
+            return _meeting_page(request, meeting, bound={key: form}, status=403)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, done)
+            return redirect(meeting_url(meeting))
+    return _meeting_page(request, meeting, bound={key: form}, status=400)
+
+
+@loop_staff_required
+@require_POST
+def meeting_add_issues(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_in_scope(request, pk)
+    user = _actor(request)
+    form = AddIssuesForm(request.POST, prefix="add",
+                         accepted=selectors.accepted_issues_of(user=user, organizations=[meeting.organization_id]))
+
+    def add(data: dict[str, Any]) -> str:
+        for issue in data["issues"]:
+            services.meeting_add_issue(meeting=meeting, issue=issue, actor=user)
+        return _("已增加 %(count)d 个议题到议程。") % {"count": len(data["issues"])}
+
+    return _meeting_step(request, meeting, "add", form, add)
+
+
+@loop_staff_required
+@require_POST
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_in_scope(request, pk)
+    user = _actor(request)
+    form = AttendanceForm(request.POST, prefix="attendance",
+                          roster=selectors.roster_of(user=user, organization=meeting.organization))
+
+    def record(data: dict[str, Any]) -> str:
+        services.meeting_record_attendance(meeting=meeting, actor=user, attendees=list(data["attendees"]),
+                                           villagers_count=data["villagers_count"],
+                                           department_reps_count=data["department_reps_count"],
+                                           ufwd_reps_count=data["ufwd_reps_count"], minutes=data["minutes"])
+        return _("已登记出席情况和会议纪要。")
+
+    return _meeting_step(request, meeting, "attendance", form, record)
+
+
+def _agenda_item_in_scope(request: HttpRequest, pk: int) -> AgendaItem:
+    items = AgendaItem.objects.filter(meeting__in=meetings_for(request.user, Action.VIEW)).select_related(
+        "meeting", "meeting__organization", "issue")
+    return get_object_or_404(items, pk=pk)
+
+
+@loop_staff_required
+@require_POST
+def agenda_consensus(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _agenda_item_in_scope(request, pk)
+    user = _actor(request)
+    form = ConsensusForm(request.POST, prefix=f"c{item.pk}")
+
+    def record(data: dict[str, Any]) -> str:
+        services.agenda_record_consensus(item=item, actor=user, **data)
+        return _("“%(title)s”已记录为达成共识,可以村内解决或提交职能部门。") % {"title": item.issue.title}
+
+    return _meeting_step(request, item.meeting, f"c{item.pk}", form, record)
+
+
+@loop_staff_required
+@require_POST
+def agenda_no_consensus(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _agenda_item_in_scope(request, pk)
+    user = _actor(request)
+    form = NoConsensusForm(request.POST, prefix=f"n{item.pk}")
+
+    def record(data: dict[str, Any]) -> str:
+        close = data["then"] == CLOSE
+        services.agenda_record_no_consensus(item=item, actor=user, note=data["note"], close=close)
+        if close:
+            return _("“%(title)s”未达成共识,协商结束。") % {"title": item.issue.title}
+        return _("“%(title)s”未达成共识,已退回待协商,可列入下次议事会。") % {"title": item.issue.title}
+
+    return _meeting_step(request, item.meeting, f"n{item.pk}", form, record)

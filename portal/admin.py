@@ -1,0 +1,39 @@
+"""Admin for the portal's own settings: the holiday calendar that deadlines count in."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from portal.accounts.roles import Role
+from portal.admin_scoping import may_use_admin
+from portal.models import WorkdayOverride
+from portal.scoping import has_role, is_unrestricted
+
+
+def may_edit_calendar(request: HttpRequest) -> bool:
+    """The State Council's holiday notice holds for the whole country: district admins enter it, as do superusers."""
+    if is_unrestricted(request.user):
+        return True
+    return may_use_admin(request.user) and has_role(request.user, Role.DISTRICT_ADMIN)
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "note")
+    date_hierarchy = "date"
+    search_fields = ("note",)
+    fields = ("date", "is_workday", "note")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_use_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_use_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return may_edit_calendar(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_edit_calendar(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_edit_calendar(request)
