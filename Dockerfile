@@ -18,6 +18,8 @@ COPY manage.py ./
 COPY portal portal
 COPY orgs orgs
 COPY members members
+COPY consultations consultations
+COPY activities activities
 COPY templates templates
 COPY static static
 COPY locale locale

@@ -25,6 +25,7 @@ install-dev: $(UV)
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py schedule_install
 	$(PY) manage.py seed_demo
 	@set -m; trap 'kill 0' EXIT INT TERM; \
 	$(VENV)/bin/celery -A portal worker --loglevel=INFO --concurrency=2 & \

@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from activities.models import Activity, ActivityStatus, Registration, RegistrationStatus
 from activities.scoping import activities_public
@@ -111,3 +112,23 @@ def member_attended_registrations(person: Person) -> list[Registration]:
         .select_related("activity", "activity__host")
         .order_by("-activity__starts_at", "-pk")[:ATTENDED_SHOWN]
     )
+
+
+ORGANIZATION_PAGE_ACTIVITIES = 5
+
+
+def organization_public_activities(organization: Organization) -> dict[str, list[Activity]]:
+    """For the organization's public page: the next few open activities and the last few held (two queries)."""
+    co_hosted = Activity.co_hosts.through.objects.filter(organization=organization).values("activity_id")
+    mine = activities_public().filter(Q(host=organization) | Q(pk__in=co_hosted)).select_related(None)
+    now = timezone.now()
+    return {
+        "upcoming_activities": list(
+            mine.filter(status=ActivityStatus.PUBLISHED, ends_at__gte=now).order_by("starts_at")[
+                :ORGANIZATION_PAGE_ACTIVITIES
+            ]
+        ),
+        "recent_activities": list(
+            mine.filter(status=ActivityStatus.COMPLETED).order_by("-starts_at")[:ORGANIZATION_PAGE_ACTIVITIES]
+        ),
+    }

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from activities.checkin_codes import checkin_token_is_valid
+from activities.messages import activity_url, registrant_message
 from activities.models import (
     Activity,
     ActivityLog,
@@ -30,6 +31,7 @@ from members.models import Membership, Person
 from orgs.models import Organization
 from orgs.scoping import organizations_for, organizations_public
 from portal.accounts.models import User
+from portal.notifications.outbox import Recipient, message_enqueue
 from portal.scoping import Action
 
 # Check-in opens this long before the start, for people who arrive early.
@@ -56,10 +58,24 @@ def _log(
     )
 
 
-def _notify(registration_id: int, kind: str) -> None:
-    from activities.tasks import notify_registrant
-
-    transaction.on_commit(lambda: notify_registrant.delay(registration_id, kind), robust=True)
+def _notify(registration_id: int, event: str) -> None:
+    """Queues the registrant's message in the outbox, in this transaction: sent after the commit, and kept
+    if the broker is down."""
+    registration = Registration.objects.select_related("activity").get(pk=registration_id)
+    with translation.override("zh-hans"):
+        kind, subject, body, sms = registrant_message(registration, event)
+    message_enqueue(
+        kind=kind,
+        key=f"registration:{registration.pk}:{event}",
+        recipient=Recipient(
+            user=User.objects.filter(person_id=registration.person_id).first() if registration.person_id else None,
+            phone=registration.phone,
+        ),
+        subject=subject,
+        body=body,
+        sms=sms,
+        url=activity_url(registration),
+    )
 
 
 def _lock_for_staff(activity: Activity, actor: User) -> Activity:

@@ -1,10 +1,12 @@
 """Short Chinese texts to the submitter: one SMS each (70 characters with the signature), with the receipt code."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from consultations.models import Transition
+from consultations.models import Issue, Transition
 from consultations.states import IssueAction
+from portal.notifications.short_texts import sms_fit, sms_fits
 
 A = IssueAction
 
@@ -23,7 +25,6 @@ _TEXTS = {
     A.ANSWER: N_("您反映的“%(title)s”(回执码%(code)s)部门已办结,结果将公示。"),
     A.RESOLVE_IN_VILLAGE: N_("您反映的“%(title)s”(回执码%(code)s)已在村内解决,结果将公示。"),
     A.PUBLISH: N_("您反映的“%(title)s”(回执码%(code)s)办理结果已公示,欢迎评价。"),
-    A.CLOSE_AFTER_NOTICE: N_("“%(title)s”(回执码%(code)s)公示期满已归档,请凭回执码评价办理结果。"),
     A.REOPEN: N_("您反映的“%(title)s”(回执码%(code)s)已重新受理。"),
 }
 
@@ -38,3 +39,39 @@ def submitter_sms_for(transition: Transition) -> str:
     issue = transition.issue
     title = issue.title if len(issue.title) <= TITLE_CHARS_IN_SMS else issue.title[: TITLE_CHARS_IN_SMS - 1] + "…"
     return _(template) % {"title": title, "code": issue.receipt_code}
+
+
+def submitter_progress_message(transition: Transition) -> tuple[str, str, str]:
+    """(subject, body, sms) telling the submitter about a public step; sms is "" when no SMS is worth it."""
+    issue = transition.issue
+    subject = _("议题进展:%(title)s") % {"title": issue.title}
+    body = _("您反映的“%(title)s”(回执码 %(code)s):%(action)s,当前状态“%(state)s”。") % {
+        "title": issue.title,
+        "code": issue.receipt_code,
+        "action": IssueAction(transition.action).label,
+        "state": issue.get_state_display(),
+    }
+    if transition.comment:
+        body = f"{body}\n{transition.comment}"
+    return subject, body, submitter_sms_for(transition)
+
+
+def rating_request_message(issue: Issue, tracking_url: str) -> tuple[str, str, str]:
+    """(subject, body, sms) asking the submitter to rate a result whose notice period has ended."""
+    values = {"title": issue.title, "code": issue.receipt_code}
+    subject = _("请评价“%(title)s”的办理结果") % values
+    body = (
+        _("您反映的“%(title)s”(回执码 %(code)s)公示期满,已归档。请对办理结果作出评价,您的意见会转给办理部门。")
+        % values
+    )
+    return subject, body, rating_request_sms(issue, tracking_url)
+
+
+def rating_request_sms(issue: Issue, tracking_url: str) -> str:
+    """With the tracking link when the site's address leaves room for it, otherwise with the receipt code."""
+    link = f"{settings.PORTAL_SITE_URL.rstrip('/')}{tracking_url}"
+    with_link = _("您的议题公示期满,请评价:%(link)s") % {"link": link}
+    if sms_fits(with_link):
+        return with_link
+    with_code = _("您反映的议题(回执码%(code)s)公示期满已归档,请凭回执码评价办理结果。")
+    return sms_fit(with_code % {"code": issue.receipt_code})

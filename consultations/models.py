@@ -52,7 +52,9 @@ class Issue(models.Model):
     submitter_name = models.CharField(_("反映人"), max_length=50)
     submitter_phone = models.CharField(_("联系电话"), max_length=11, validators=[mobile_validator])
     phone_visible_to_department = models.BooleanField(_("同意职能部门查看我的电话"), default=False)
-    channel = models.CharField(_("来源"), max_length=16, choices=IssueChannel.choices, default=IssueChannel.ONLINE)
+    channel = models.CharField(
+        _("来源"), max_length=16, choices=IssueChannel.choices, default=IssueChannel.ONLINE, db_index=True
+    )
     # Anonymous submissions are rate limited per address as well as per phone.
     submitter_ip = models.GenericIPAddressField(_("提交地址"), null=True, blank=True, editable=False)
     entered_by = models.ForeignKey(

@@ -1,6 +1,7 @@
 """Who may list, view and change issues, meetings, assignments and notices. Views and the admin use these."""
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
 
 from consultations.models import Assignment, AssignmentState, Issue, Meeting, PublicNotice
 from portal.accounts.models import User
@@ -42,7 +43,7 @@ def assignments_for(user: AnyUser, action: Action) -> QuerySet[Assignment]:
         if action == Action.CHANGE:
             return mine.filter(state__in=LIVE_ASSIGNMENT_STATES)
         return mine
-    if action == Action.CHANGE:
+    if action == Action.CHANGE or has_role(user, Role.MEMBER):
         return assignments.none()
     return assignments.filter(issue__in=issues_for(user, Action.VIEW))
 
@@ -55,6 +56,22 @@ def meetings_for(user: AnyUser, action: Action) -> QuerySet[Meeting]:
     if path is None or not has_role(user, *LOOP_STAFF):
         return meetings.none()
     return meetings.filter(organization__region__path__startswith=path)
+
+
+# Receipt codes whose proof (code + last four phone digits) this browser has shown, most recent last.
+TRACKING_SESSION_KEY = "issues_tracking_codes"
+
+
+def tracked_receipt_codes(request: HttpRequest) -> list[str]:
+    return list(request.session.get(TRACKING_SESSION_KEY, []))
+
+
+def issue_readable_by_request(request: HttpRequest, issue_id: int) -> bool:
+    """Staff and handlers in scope, the member who submitted it, or a browser holding the tracking proof."""
+    if issues_for(request.user, Action.VIEW).filter(pk=issue_id).exists():
+        return True
+    codes = tracked_receipt_codes(request)
+    return bool(codes) and Issue.objects.filter(pk=issue_id, receipt_code__in=codes).exists()
 
 
 def notices_public() -> QuerySet[PublicNotice]:

@@ -15,9 +15,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from consultations.messages import rating_request_message, submitter_progress_message
 from consultations.models import (
     AgendaItem,
     AgendaOutcome,
@@ -41,6 +43,8 @@ from members.models import Person
 from orgs.models import Department, Organization
 from orgs.scoping import departments_for, organizations_for
 from portal.accounts.models import User
+from portal.notifications.kinds import Kind
+from portal.notifications.outbox import Recipient, message_enqueue
 from portal.scoping import Action
 from portal.workdays import add_working_days
 
@@ -105,12 +109,23 @@ def _apply(
 
 
 def _queue_submitter_message(transition: Transition) -> None:
-    if not transition.is_public:
+    """Writes the submitter's message to the outbox in this transaction: it is sent after the commit, and
+    waits there if the broker is down."""
+    # Closing after the notice period has its own message, the request to rate the result.
+    if not transition.is_public or transition.action == A.CLOSE_AFTER_NOTICE:
         return
-    from consultations.tasks import notify_submitter
-
-    # robust: a broker that is down must not turn a committed transition into an error page.
-    transaction.on_commit(lambda: notify_submitter.delay(transition.pk), robust=True)
+    issue = transition.issue
+    with translation.override("zh-hans"):
+        subject, body, sms = submitter_progress_message(transition)
+    message_enqueue(
+        kind=Kind.ISSUE_PROGRESS,
+        key=f"issue:{issue.pk}:transition:{transition.pk}",
+        recipient=Recipient(user=issue.submitter_user, phone=issue.submitter_phone),
+        subject=subject,
+        body=body,
+        sms=sms,
+        url=reverse("issues:track_detail", kwargs={"code": issue.receipt_code}),
+    )
 
 
 def _lock(issue: Issue) -> Issue:
@@ -428,7 +443,7 @@ def issue_assign(
         comment=_("交%(department)s办理,期限 %(deadline)s(%(days)d 个工作日)")
         % {"department": department.name, "deadline": deadline.isoformat(), "days": days},
     )
-    return Assignment.objects.create(
+    assignment = Assignment.objects.create(
         issue=locked,
         department=department,
         working_days=days,
@@ -436,6 +451,11 @@ def issue_assign(
         instructions=instructions.strip(),
         assigned_by=actor,
     )
+    # reminders builds on these services (it closes notices), so it is imported here, not at the top.
+    from consultations.reminders import assignment_new_notify
+
+    assignment_new_notify(assignment)
+    return assignment
 
 
 def _lock_assignment(assignment: Assignment, actor: User, action: IssueAction) -> tuple[Assignment, Issue]:
@@ -542,7 +562,23 @@ def _close_after_notice(issue: Issue, *, moment: datetime.datetime) -> Issue:
     if notice is None or notice.ends_at > moment:
         raise TransitionNotAllowed(locked, A.CLOSE_AFTER_NOTICE)
     _apply(locked, A.CLOSE_AFTER_NOTICE, actor=None, actor_label=_("系统"), comment=_("公示期满,自动归档"))
+    _ask_for_rating(locked, notice)
     return locked
+
+
+def _ask_for_rating(issue: Issue, notice: PublicNotice) -> None:
+    tracking_url = reverse("issues:track_detail", kwargs={"code": issue.receipt_code})
+    with translation.override("zh-hans"):
+        subject, body, sms = rating_request_message(issue, tracking_url)
+    message_enqueue(
+        kind=Kind.ISSUE_RATE_REQUEST,
+        key=f"issue:{issue.pk}:rate:{notice.pk}",
+        recipient=Recipient(user=issue.submitter_user, phone=issue.submitter_phone),
+        subject=subject,
+        body=body,
+        sms=sms,
+        url=tracking_url,
+    )
 
 
 def notices_close_expired(*, now: datetime.datetime | None = None, limit: int = 500) -> int:

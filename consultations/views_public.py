@@ -33,7 +33,7 @@ from consultations.ratelimits import (
     tracking_is_blocked,
 )
 from consultations.receipts import RECEIPT_CODE_LENGTH, format_receipt_code, normalize_receipt_code
-from consultations.scoping import issues_for
+from consultations.scoping import TRACKING_SESSION_KEY, issues_for
 from consultations.selectors_public import (
     issue_by_receipt_code,
     issue_latest_notice,
@@ -50,8 +50,6 @@ from portal.accounts.roles import Role
 from portal.phones import mask_phone
 from portal.scoping import Action
 
-# Receipt codes whose proof this browser has shown (or which it submitted itself), most recent last.
-TRACKING_SESSION_KEY = "issues_tracking_codes"
 TRACKING_CODES_REMEMBERED = 20
 # A used submission token maps to the issue it created, so that a replayed POST finds it again.
 SUBMISSION_KEY = "issues:submission:{token}"

@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from activities.selectors_public import organization_public_activities
+from consultations.counters import resolved_issue_count
 from orgs.forms import OrganizationListFilterForm
 from orgs.scoping import organizations_public
 from orgs.selectors import (
@@ -56,5 +58,7 @@ def organization_public_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "spaces": list(organization.spaces.all()),
             "partners": list(organization_partners(organization).select_related(None)),
             "today": today,
+            "resolved_count": resolved_issue_count(organization=organization),
+            **organization_public_activities(organization),
         },
     )

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.celery import app as celery_app
+from portal.notifications.outbox import outbox_report
 from portal.tasks import worker_heartbeat_age_seconds
 
 
@@ -59,11 +60,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": results,
         # Informational: a worker that stopped shows here long before anyone misses a reminder.
         "worker_heartbeat_age_seconds": _safe(worker_heartbeat_age_seconds),
+        # Informational too: messages waiting long mean no worker sends, whatever the broker says.
+        "outbox": _safe(outbox_report),
     }
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-def _safe(read: Callable[[], float | None]) -> float | None:
+def _safe(read: Callable[[], object]) -> object:
     try:
         return read()
     except Exception:

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from portal import views
 from portal.health import healthz
+from portal.media import protected_media
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,10 +19,9 @@ urlpatterns = [
     path("department/", include("consultations.urls_department")),
     path("activities/", include("activities.urls_public")),
     path("staff/activities/", include("activities.urls_staff")),
+    path("inbox/", include("portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads are served through a permission check in every environment, never as plain static files.
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", protected_media, name="media")]

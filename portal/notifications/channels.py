@@ -36,7 +36,8 @@ def deliver_inbox(message: OutboxMessage) -> str:
 
 def deliver_email(message: OutboxMessage) -> str:
     body = message.body
-    if message.url:
+    # Bodies from the email templates (portal/notifications/emails.py) already end with the link.
+    if message.url and _absolute(message.url) not in body:
         body = f"{body}\n\n{_absolute(message.url)}"
     email = EmailMultiAlternatives(
         subject=message.subject,

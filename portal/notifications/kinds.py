@@ -53,3 +53,24 @@ def channels_for(kind: str, chosen: set[str] | None) -> frozenset[str]:
     required = REQUIRED_CHANNELS.get(kind, frozenset())
     wanted = DEFAULT_CHANNELS.get(kind, frozenset({Channel.INBOX})) if chosen is None else frozenset(chosen)
     return wanted | required
+
+
+# Who receives what: the preferences page offers a user only the kinds their role can receive.
+_REGISTRANT_KINDS = (Kind.ACTIVITY_TOMORROW, Kind.ACTIVITY_CANCELLED, Kind.WAITLIST_PROMOTED)
+KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
+    "member": (Kind.ISSUE_PROGRESS, Kind.ISSUE_RATE_REQUEST, Kind.MEETING_TOMORROW, *_REGISTRANT_KINDS),
+    "village_staff": (
+        Kind.TRIAGE_WAITING,
+        Kind.AGENDA_WAITING,
+        Kind.NO_ACTIVITY_THIS_MONTH,
+        Kind.MEETING_TOMORROW,
+        *_REGISTRANT_KINDS,
+    ),
+    "department_handler": (Kind.ASSIGNMENT_NEW, Kind.ASSIGNMENT_DUE_SOON, Kind.ASSIGNMENT_OVERDUE),
+    "town_staff": (Kind.ASSIGNMENT_ESCALATED, Kind.MEETING_TOMORROW, *_REGISTRANT_KINDS),
+    "district_admin": (Kind.ASSIGNMENT_ESCALATED, *_REGISTRANT_KINDS),
+}
+
+
+def kinds_for_role(role: str) -> tuple[str, ...]:
+    return KINDS_BY_ROLE.get(role, ())

@@ -86,6 +86,8 @@ class OutboxMessage(models.Model):
             models.Index(fields=["next_attempt_at"], condition=Q(state="pending"), name="outbox_due"),
             models.Index(fields=["claimed_at"], condition=Q(state="sending"), name="outbox_leased"),
             models.Index(fields=["state", "created_at"], name="outbox_state_time"),
+            # The admin filters by channel (state and kind have their own indexes).
+            models.Index(fields=["channel", "created_at"], name="outbox_channel_time"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from portal.accounts.models import User
@@ -26,6 +27,8 @@ from portal.notifications.kinds import Channel, channels_for
 from portal.notifications.models import ChannelPreference, OutboxMessage, OutboxState
 
 logger = logging.getLogger(__name__)
+
+WORKER_LOST_ERROR = "WorkerLost: the worker sending this message stopped; released after its lease"
 
 
 @dataclass(frozen=True)
@@ -89,15 +92,36 @@ def message_enqueue(
             )
         )
     created = OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    transaction.on_commit(_kick_dispatch, robust=True)
+    if rows:
+        _kick_dispatch_after_commit()
     return created
 
 
+def _kick_dispatch_after_commit() -> None:
+    """One kick per transaction, however many messages it queued: a sweep of fifty reminders is one task.
+
+    A kick already waiting counts only if it belongs to this transaction: registered at the current savepoint
+    or an enclosing one (a kick left behind by a released savepoint of an outer, never-committed block —
+    as in tests — must not swallow this one)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        active = set(connection.savepoint_ids)
+        for sids, func, _robust in connection.run_on_commit:
+            if func is _kick_dispatch and set(sids) <= active:
+                return
+    # robust: a broker that is down must not turn a committed change into an error page.
+    transaction.on_commit(_kick_dispatch, robust=True)
+
+
 def _kick_dispatch() -> None:
-    """Asks a worker to send now; if the broker is down the beat sweep sends the rows later."""
+    """Asks a worker to send now; if the broker is down the beat sweep sends the rows later.
+
+    No publish retries: the rows are safe in the database, and the sweep is the retry, so a request whose
+    broker is down pays one refused connection, not a second of retries.
+    """
     from portal.notifications.tasks import outbox_dispatch
 
-    outbox_dispatch.delay()
+    outbox_dispatch.apply_async(retry=False)
 
 
 def outbox_claim(*, limit: int = 50, now: datetime.datetime | None = None) -> tuple[str, list[int]]:
@@ -159,29 +183,59 @@ def outbox_dispatch_once(*, limit: int = 50) -> int:
 
 
 def outbox_release_stale(*, now: datetime.datetime | None = None) -> int:
-    """Rows claimed longer ago than the lease belong to a worker that died: they go back to pending."""
+    """Rows claimed longer ago than the lease belong to a worker that died: they go back to pending.
+
+    The lost send counts as an attempt, so a message that kills its worker every time (a poison message)
+    ends `failed` in the admin after OUTBOX_MAX_ATTEMPTS instead of taking workers down forever.
+    """
     moment = now or timezone.now()
     lease = datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    # Every expression of one UPDATE reads the row as it was, so `attempts` here is the count before this one.
+    last_attempt = settings.OUTBOX_MAX_ATTEMPTS - 1
+    gives_up = When(attempts__gte=last_attempt, then=Value(OutboxState.FAILED))
     return OutboxMessage.objects.filter(state=OutboxState.SENDING, claimed_at__lt=moment - lease).update(
-        state=OutboxState.PENDING, claim_token="", next_attempt_at=moment
+        state=Case(gives_up, default=Value(OutboxState.PENDING)),
+        attempts=F("attempts") + 1,
+        last_error=WORKER_LOST_ERROR,
+        claim_token="",
+        next_attempt_at=moment,
     )
 
 
 def outbox_retry(*, messages: Iterable[OutboxMessage]) -> int:
     """The admin's retry action: failed rows get a fresh set of attempts."""
     ids = [message.pk for message in messages]
-    return OutboxMessage.objects.filter(pk__in=ids, state=OutboxState.FAILED).update(
+    retried = OutboxMessage.objects.filter(pk__in=ids, state=OutboxState.FAILED).update(
         state=OutboxState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
+    if retried:
+        _kick_dispatch_after_commit()
+    return retried
 
 
 def oldest_pending_age_seconds(*, now: datetime.datetime | None = None) -> float | None:
-    oldest = (
-        OutboxMessage.objects.filter(state__in=[OutboxState.PENDING, OutboxState.SENDING])
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    if oldest is None:
+    """Age of the oldest message not yet sent (waiting or in a worker's hands), or None when none waits."""
+    # One indexed lookup per state (outbox_state_time): an IN over both states would sort every waiting row.
+    oldest = [
+        created_at
+        for state in (OutboxState.PENDING, OutboxState.SENDING)
+        if (created_at := _oldest_created_at(state)) is not None
+    ]
+    if not oldest:
         return None
-    return round(((now or timezone.now()) - oldest).total_seconds(), 1)
+    return round(((now or timezone.now()) - min(oldest)).total_seconds(), 1)
+
+
+def _oldest_created_at(state: OutboxState) -> datetime.datetime | None:
+    return (
+        OutboxMessage.objects.filter(state=state).order_by("created_at").values_list("created_at", flat=True).first()
+    )
+
+
+def outbox_report(*, now: datetime.datetime | None = None) -> dict[str, float | int | None]:
+    """What /healthz shows of the outbox: how long the oldest message has waited, how many wait, how many failed."""
+    return {
+        "oldest_pending_age_seconds": oldest_pending_age_seconds(now=now),
+        "pending": OutboxMessage.objects.filter(state=OutboxState.PENDING).count(),
+        "failed": OutboxMessage.objects.filter(state=OutboxState.FAILED).count(),
+    }

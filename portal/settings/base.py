@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "portal.context_processors.current_role",
+                "portal.notifications.context_processors.unread_count",
             ],
         },
     },
@@ -171,13 +172,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "worker-heartbeat": {"task": "portal.tasks.record_worker_heartbeat", "schedule": 60.0},
-    "purge-old-login-codes": {"task": "portal.accounts.tasks.purge_old_login_codes", "schedule": 86400.0},
-    "close-expired-notices": {"task": "consultations.tasks.close_expired_notices", "schedule": 600.0},
-    "outbox-sweep": {"task": "portal.notifications.tasks.outbox_sweep", "schedule": 60.0},
-}
+# The schedule lives in the database (django-celery-beat), so district admins see and edit it in the admin;
+# `manage.py schedule_install` adds the default entries (portal/notifications/schedule.py) without
+# overwriting edits.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The consultation loop.
 ISSUE_MAX_PHOTOS = 6

@@ -121,7 +121,9 @@ MATRIX = {
     },
     "member_craftsman": {
         "issues": ({"qs_own"}, set()),
-        "assignments": ({"qs_own"}, set()),
+        # The department's instructions and working notes are not the submitter's to read; the outcome
+        # reaches them through the public timeline.
+        "assignments": (set(), set()),
         "meetings": (set(), set()),
     },
     "other_member": {

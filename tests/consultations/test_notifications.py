@@ -12,6 +12,7 @@ from django.utils import timezone
 from consultations import services
 from consultations.models import PublicNotice, Rating
 from consultations.states import IssueAction
+from portal.notifications.outbox import outbox_dispatch_once
 from portal.sms import SMS_MAX_LENGTH
 
 A = IssueAction
@@ -76,7 +77,7 @@ PUBLIC_STEPS = [
     ("assigned", A.ANSWER, "部门已办结"),
     ("assigned", A.RETURN, "退回"),
     ("handled", A.PUBLISH, "已公示"),
-    ("publicized", A.CLOSE_AFTER_NOTICE, "请凭回执码评价"),
+    ("publicized", A.CLOSE_AFTER_NOTICE, "请评价"),
     ("closed", A.REOPEN, "重新受理"),
 ]
 
@@ -92,7 +93,8 @@ def _assert_one_short_sms_with_the_code(outbox, issue, settings, words):
 
 
 def test_submitting_sends_the_receipt_code(issue_factory, sms_outbox, settings):
-    issue = issue_factory(title=LONG_TITLE)
+    issue = issue_factory(title=LONG_TITLE, settle=False)
+    outbox_dispatch_once()
     _assert_one_short_sms_with_the_code(sms_outbox, issue, settings, "回执码")
     assert LONG_TITLE[:7] + "…" in sms_outbox[0].text, "a long title is shortened, not the message split"
 

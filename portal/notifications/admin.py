@@ -1,0 +1,209 @@
+"""Admin of the outbox, the inboxes and the preferences, and of the Celery beat schedule.
+
+Who sees what is in portal/notifications/scoping.py: superusers everything; district admins the messages of
+the accounts they keep plus the phone-only messages (numbers masked); town staff nothing here. Everything is
+read-only: messages are written by the services and sent by workers; the one thing an admin does is send
+failed messages again ("重新发送").
+
+The beat schedule (django_celery_beat) is re-registered here so that district admins, who have no Django
+model permissions (roles decide in this portal, see portal/admin_scoping.py), may view and edit it.
+"""
+
+from __future__ import annotations
+
+import django_celery_beat.admin as beat_admin  # registers its models first, so that they can be replaced here
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+from portal.accounts.roles import Role
+from portal.admin_scoping import ScopedAdminMixin, may_use_admin
+from portal.notifications.models import ChannelPreference, InboxMessage, OutboxMessage, OutboxState
+from portal.notifications.outbox import outbox_retry
+from portal.notifications.scoping import channel_preferences_for, inbox_messages_for, outbox_messages_for
+from portal.phones import mask_phone
+from portal.scoping import has_role, is_unrestricted
+
+LAST_ERROR_SHORT = 60
+
+
+class ReadOnlyChangeFormMixin:
+    """The change page shows a record; nothing on it can be saved. Put before ScopedAdminMixin, so that
+    adding stays impossible whatever the scope allows."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return self.fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyChangeFormMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_queryset = staticmethod(outbox_messages_for)
+    # The outbox is the record of what was sent: only superusers may delete from it.
+    staff_may_delete = False
+    list_display = (
+        "kind",
+        "channel",
+        "recipient",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error_short",
+        "created_at",
+    )
+    list_filter = ("state", "channel", "kind")
+    list_select_related = ("user",)
+    show_full_result_count = False  # the changelist's total is a COUNT over millions of sent rows
+    actions = ("resend",)
+    fields = (
+        "kind",
+        "channel",
+        "recipient",
+        "masked_phone",
+        "email",
+        "subject",
+        "body",
+        "url",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "provider_id",
+        "last_error",
+        "idempotency_key",
+        "created_at",
+    )
+
+    @admin.display(description=_("收件人"))
+    def recipient(self, obj: OutboxMessage) -> str:
+        if obj.channel == "email" and obj.email:
+            return _mask_email(obj.email)
+        if obj.phone:
+            return mask_phone(obj.phone)
+        return str(obj.user) if obj.user_id else "—"
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj: OutboxMessage) -> str:
+        return mask_phone(obj.phone) if obj.phone else "—"
+
+    @admin.display(description=_("最近错误"))
+    def last_error_short(self, obj: OutboxMessage) -> str:
+        error = obj.last_error
+        return error if len(error) <= LAST_ERROR_SHORT else f"{error[: LAST_ERROR_SHORT - 1]}…"
+
+    @admin.action(description=_("重新发送"), permissions=["change"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        failed = queryset.filter(state=OutboxState.FAILED)
+        retried = outbox_retry(messages=failed.select_related(None).only("pk"))
+        skipped = queryset.count() - retried
+        self.message_user(
+            request,
+            ngettext("%(count)d 条消息已重新排队发送。", "%(count)d 条消息已重新排队发送。", retried)
+            % {"count": retried},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d 条消息不是“发送失败”状态,未重新发送。",
+                    "%(count)d 条消息不是“发送失败”状态,未重新发送。",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+
+def _mask_email(email: str) -> str:
+    name, _at, domain = email.partition("@")
+    return f"{name[:1]}***@{domain}" if domain else "***"
+
+
+@admin.register(InboxMessage)
+class InboxMessageAdmin(ReadOnlyChangeFormMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_queryset = staticmethod(inbox_messages_for)
+    staff_may_delete = False
+    list_display = ("title", "user", "kind", "created_at", "read_at")
+    list_select_related = ("user",)
+    show_full_result_count = False
+    fields = ("user", "kind", "title", "body", "url", "created_at", "read_at", "source")
+
+
+@admin.register(ChannelPreference)
+class ChannelPreferenceAdmin(ReadOnlyChangeFormMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_queryset = staticmethod(channel_preferences_for)
+    staff_may_delete = False
+    list_display = ("user", "kind", "channels")
+    list_select_related = ("user",)
+    fields = ("user", "kind", "channels")
+
+
+# ---- the Celery beat schedule --------------------------------------------------------------------------------
+
+
+def may_edit_schedule(user) -> bool:
+    """The schedule of reminders and sweeps belongs to the district: its admins and superusers keep it."""
+    return is_unrestricted(user) or (may_use_admin(user) and has_role(user, Role.DISTRICT_ADMIN))
+
+
+class ScheduleKeeperPermissions:
+    """Roles decide, as everywhere in this admin; Django's per-model permissions are not used."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_edit_schedule(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_edit_schedule(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_edit_schedule(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return may_edit_schedule(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_edit_schedule(request.user)
+
+
+class PeriodicTaskInline(ScheduleKeeperPermissions, beat_admin.PeriodicTaskInline):
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+for model in (PeriodicTask, IntervalSchedule, CrontabSchedule):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(PeriodicTask)
+class PeriodicTaskAdmin(ScheduleKeeperPermissions, beat_admin.PeriodicTaskAdmin):
+    pass
+
+
+@admin.register(IntervalSchedule)
+class IntervalScheduleAdmin(ScheduleKeeperPermissions, beat_admin.IntervalScheduleAdmin):
+    inlines = [PeriodicTaskInline]
+
+
+@admin.register(CrontabSchedule)
+class CrontabScheduleAdmin(ScheduleKeeperPermissions, beat_admin.CrontabScheduleAdmin):
+    inlines = [PeriodicTaskInline]
