@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from activities.images import photo_reencode
 from activities.models import Activity, ActivityCategory, ActivityForm, ActivityStatus, Audience
 from activities.selectors import Month, hosted_or_co_hosted_by, in_month
 from orgs.models import Organization
+from portal.photos import photo_check, photo_reencode
 
 MAX_PHOTOS = 9
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -62,7 +62,7 @@ class MultipleImageField(forms.FileField):
 
     def clean(self, data: object, initial: object = None) -> list:
         uploads = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        return [photo_reencode(super(MultipleImageField, self).clean(upload, initial)) for upload in uploads]
+        return [_activity_photo(super(MultipleImageField, self).clean(upload, initial)) for upload in uploads]
 
 
 class ActivityPlanForm(ServiceErrorsMixin, forms.Form):
@@ -130,7 +130,7 @@ class ActivityPlanForm(ServiceErrorsMixin, forms.Form):
         upload = self.cleaned_data.get("cover")
         if not upload:
             return None
-        return photo_reencode(upload)
+        return _activity_photo(upload)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -224,3 +224,9 @@ class ActivityStaffFilter(django_filters.FilterSet):
         if month is None:
             return queryset
         return queryset.filter(in_month(month))
+
+
+def _activity_photo(upload):
+    """A cover or an event photo: the same checks and EXIF stripping as villagers' photos, with the activity limit."""
+    photo_check(upload, max_bytes=settings.ACTIVITY_PHOTO_MAX_BYTES)
+    return photo_reencode(upload)

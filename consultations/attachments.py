@@ -1,6 +1,6 @@
 """Checks on the files a department attaches to its answer: judged by their content, never by their name.
 
-Accepted: PDF; JPEG/PNG images, re-encoded by consultations.photos like the issue photos (upright, no EXIF or
+Accepted: PDF; JPEG/PNG images, re-encoded by portal.photos like the issue photos (upright, no EXIF or
 GPS data, nothing hidden behind the image data, long side ISSUE_PHOTO_MAX_SIDE); Word and Excel documents
 in the OOXML format (a zip whose [Content_Types].xml names the document's main part; macro-enabled
 documents are refused). Each accepted file gets a random stored name whose extension matches its content;
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
-from consultations.photos import photo_check, photo_reencode
+from portal.photos import photo_check, photo_reencode
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_COUNT = 5

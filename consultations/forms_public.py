@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from consultations.models import IssueCategory, Rating
-from consultations.photos import photo_check, photo_reencode
 from consultations.receipts import RECEIPT_CODE_LENGTH, normalize_receipt_code
 from orgs.scoping import organizations_public
 from portal.accounts.login_codes import normalize_phone
+from portal.photos import photo_check, photo_reencode
 
 SUBMISSION_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 

@@ -115,7 +115,7 @@ def test_a_cover_that_is_not_a_picture_is_refused_and_staff_are_told_to_choose_i
 ):
     fake = SimpleUploadedFile("cover.jpg", b"%PDF-1.4 not a picture", content_type="image/jpeg")
     response = post_plan(staff_client(village_staff_qingshan), plan, cover=fake)
-    assert_refused(response, "cover", "不是能识别的图片", {"title": plan["title"]})
+    assert_refused(response, "cover", "不是有效的图片文件", {"title": plan["title"]})
     assert "请重新选择封面图" in response.content.decode()
 
 
@@ -123,7 +123,7 @@ def test_an_oversized_cover_is_refused(staff_client, village_staff_qingshan, pla
     settings.ACTIVITY_PHOTO_MAX_BYTES = 1024
     big = SimpleUploadedFile("cover.jpg", jpeg_bytes(size=(600, 600), color="blue") * 3, content_type="image/jpeg")
     response = post_plan(staff_client(village_staff_qingshan), plan, cover=big)
-    assert_refused(response, "cover", "照片太大了", {"title": plan["title"]})
+    assert_refused(response, "cover", "太大(超过", {"title": plan["title"]})
 
 
 def test_a_cover_is_reencoded_without_the_phones_exif(staff_client, village_staff_qingshan, plan, jpeg_bytes):

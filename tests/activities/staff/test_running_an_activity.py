@@ -104,7 +104,7 @@ def test_a_photo_that_is_not_a_picture_is_refused(staff_client, village_staff_qi
         reverse("staff_activities:complete", args=[activity.pk]), {"summary": "小结", "photos": [fake]}
     )
     assert response.status_code == 400
-    assert "不是能识别的图片" in response.content.decode()
+    assert "不是有效的图片文件" in response.content.decode()
     assert not ActivityPhoto.objects.exists()
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from consultations.photos import photo_check, photo_reencode
+from portal.photos import photo_check, photo_reencode
 
 
 def _upload(data: bytes, name: str = "photo.jpg") -> SimpleUploadedFile:

@@ -1,8 +1,8 @@
-"""Photos that villagers upload: checked by their content, never by their name, and re-encoded without EXIF.
+"""Every photo uploaded to the portal (issues, answers, activities): checked by its content, never by its name,
+and re-encoded without EXIF.
 
 A phone photo carries the place it was taken (GPS) and the phone's make in its EXIF block. The portal keeps
-none of it: every photo is decoded, turned upright, shrunk to ISSUE_PHOTO_MAX_SIDE and saved as a new JPEG.
-Also used by the activities app for its photos.
+none of it: every photo is decoded, turned upright, shrunk and saved as a new JPEG.
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ def _too_many_pixels(name: str) -> ValidationError:
     )
 
 
-def photo_check(upload: UploadedFile) -> None:
+def photo_check(upload: UploadedFile, *, max_bytes: int | None = None) -> None:
     """Raises ValidationError (Chinese) unless the upload is a photo the portal accepts, whatever its name."""
     name = getattr(upload, "name", "") or _("照片")
-    max_bytes = settings.ISSUE_PHOTO_MAX_BYTES
+    max_bytes = max_bytes or settings.ISSUE_PHOTO_MAX_BYTES
     if upload.size is not None and upload.size > max_bytes:
         raise ValidationError(
             _("“%(name)s”太大(超过 %(limit)d MB),请换一张或先压缩。")
@@ -86,12 +86,11 @@ def _flatten_onto_white(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def photo_reencode(upload: UploadedFile | ContentFile) -> ContentFile:
-    """An upright RGB JPEG no larger than ISSUE_PHOTO_MAX_SIDE, with no metadata at all, under a random name.
-
-    Call photo_check first; this assumes the upload is an image of an allowed format.
+def photo_reencode(upload: UploadedFile | ContentFile, *, max_side: int | None = None) -> ContentFile:
+    """An upright RGB JPEG no larger than max_side (ISSUE_PHOTO_MAX_SIDE), with no metadata at all, under a
+    random name. Call photo_check first; this assumes the upload is an image of an allowed format.
     """
-    max_side = settings.ISSUE_PHOTO_MAX_SIDE
+    max_side = max_side or settings.ISSUE_PHOTO_MAX_SIDE
     image = _open(upload)
     if image.format in ("JPEG", "MPO"):
         # Let the JPEG decoder scale down while decoding: a 48-megapixel photo never sits whole in memory.
