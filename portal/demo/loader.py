@@ -10,14 +10,18 @@ Rosters go in with bulk_create_with_history, so the history tables are filled as
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import translation
 from simple_history.utils import bulk_create_with_history
 
+from activities.models import Activity, Registration
+from consultations.models import Issue, Meeting
 from members.models import (
     ContactAssignment,
     ContactLog,
@@ -31,8 +35,14 @@ from orgs.services import region_get_or_create
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.demo import accounts, people
+from portal.demo.activities import load_activities
+from portal.demo.clock import DemoClock, demo_clock
+from portal.demo.consultations import load_consultations
 from portal.demo.organizations import ORGANIZATIONS
 from portal.demo.regions import walk
+from portal.notifications.channels import deliver_inbox
+from portal.notifications.kinds import Channel
+from portal.notifications.models import InboxMessage, OutboxMessage, OutboxState
 
 RegionPath = tuple[str, ...]
 PersonRef = tuple[str, int]
@@ -86,6 +96,7 @@ def seed_demo() -> SeedResult:
         persons = _load_rosters(organizations, regions, result)
         _load_member_login(persons, passwords, result)
         _load_person_records(persons, regions, users, result)
+        _load_living_portal(persons, result)
     return result
 
 
@@ -368,3 +379,33 @@ def _load_person_records(
             defaults={"contacted_by": author.display_name, "notes": spec.notes},
         )
         result.count(ContactLog, int(created))
+
+
+def _load_living_portal(persons: dict[PersonRef, Person], result: SeedResult) -> None:
+    """Issues round the consultation loop and monthly activities, written through the services on the demo
+    clock (portal/demo/clock.py); then the messages those services queued are settled as already sent."""
+    member = User.objects.filter(person=persons[people.DEMO_MEMBER], role=Role.MEMBER).first()
+    models = (Issue, Meeting, Activity, Registration)
+    before = {model: model.objects.count() for model in models}
+    last_message = OutboxMessage.objects.aggregate(last=Max("pk"))["last"] or 0
+    with demo_clock() as clock:
+        load_consultations(clock, member)
+        load_activities(clock, member)
+        _settle_demo_messages(clock, last_message)
+    for model in models:
+        result.count(model, model.objects.count() - before[model])
+
+
+def _settle_demo_messages(clock: DemoClock, last_message: int) -> None:
+    """The demo's messages belong to its past: `make run` must not text hundreds of made-up phones at start.
+    Inbox copies are delivered now, dated when they were queued, so that inboxes show the history; every
+    message is then marked sent. Only what is older than a week counts as read."""
+    queued = OutboxMessage.objects.filter(pk__gt=last_message)
+    for message in queued.filter(channel=Channel.INBOX, state=OutboxState.PENDING).order_by("pk"):
+        clock.set(message.created_at)
+        deliver_inbox(message)
+    queued.update(state=OutboxState.SENT, sent_at=F("created_at"), attempts=1)
+    week_ago = clock.real_now - datetime.timedelta(days=7)
+    InboxMessage.objects.filter(source__pk__gt=last_message, created_at__lt=week_ago).update(
+        read_at=F("created_at")
+    )
