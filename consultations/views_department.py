@@ -31,9 +31,8 @@ from consultations.scoping import LIVE_ASSIGNMENT_STATES, assignments_for, submi
 from consultations.services import TransitionNotAllowed
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.models import WorkdayOverride
 from portal.scoping import Action, has_role
-from portal.workdays import _calendar_is_workday
+from portal.workdays import WorkdayCalendar
 
 ASSIGNMENTS_PER_PAGE = 20
 # "即将到期": due within this many working days.
@@ -82,27 +81,6 @@ def _actor(request: HttpRequest) -> User:
 # Deadlines in Chinese working days
 
 
-class WorkingDayRuler:
-    """Working days between many dates and today, with one query for the admin's overrides whatever the
-    number of rows (portal.workdays.working_days_between asks the database on every call)."""
-
-    def __init__(self, dates: list[datetime.date], today: datetime.date) -> None:
-        self.today = today
-        low, high = min([today, *dates]), max([today, *dates])
-        self.overrides = dict(WorkdayOverride.objects.filter(date__range=(low, high)).values_list("date", "is_workday"))
-
-    def is_workday(self, day: datetime.date) -> bool:
-        override = self.overrides.get(day)
-        return override if override is not None else _calendar_is_workday(day)
-
-    def between(self, start: datetime.date, end: datetime.date) -> int:
-        """As portal.workdays.working_days_between: days after start up to and including end."""
-        if end < start:
-            return -self.between(end, start)
-        days = (end - start).days
-        return sum(1 for offset in range(1, days + 1) if self.is_workday(start + datetime.timedelta(days=offset)))
-
-
 @dataclass(frozen=True)
 class DeadlineStatus:
     overdue: bool
@@ -111,18 +89,17 @@ class DeadlineStatus:
     working_days_left: int
 
 
-def deadline_status(assignment: Assignment, ruler: WorkingDayRuler) -> DeadlineStatus:
+def deadline_status(assignment: Assignment, calendar: WorkdayCalendar, today: datetime.date) -> DeadlineStatus:
     if assignment.state not in LIVE_ASSIGNMENT_STATES:
         return DeadlineStatus(overdue=False, overdue_working_days=0, due_soon=False, working_days_left=0)
-    today = ruler.today
     if assignment.deadline < today:
         return DeadlineStatus(
             overdue=True,
-            overdue_working_days=ruler.between(assignment.deadline, today),
+            overdue_working_days=calendar.between(assignment.deadline, today),
             due_soon=False,
             working_days_left=0,
         )
-    left = ruler.between(today, assignment.deadline)
+    left = calendar.between(today, assignment.deadline)
     return DeadlineStatus(
         overdue=False, overdue_working_days=0, due_soon=left <= DUE_SOON_WORKING_DAYS, working_days_left=left
     )
@@ -149,9 +126,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = assignments.filter(state__in=tab.states).order_by(*tab.ordering)
     page = Paginator(rows, ASSIGNMENTS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    ruler = WorkingDayRuler([assignment.deadline for assignment in page.object_list], today)
+    calendar = WorkdayCalendar([today, *(assignment.deadline for assignment in page.object_list)])
     for assignment in page.object_list:
-        assignment.deadline_status = deadline_status(assignment, ruler)
+        assignment.deadline_status = deadline_status(assignment, calendar, today)
     context = {
         "tabs": [(each, counts[each.key]) for each in TABS],
         "tab": tab,
@@ -187,7 +164,7 @@ def _assignment_page(
         "timeline": list(issue.transitions.filter(is_public=True).order_by("created_at", "id")),
         "submitter_phone": phone_shown,
         "phone_whole": phone_shown == issue.submitter_phone,
-        "deadline_status": deadline_status(assignment, WorkingDayRuler([assignment.deadline], today)),
+        "deadline_status": deadline_status(assignment, WorkdayCalendar([today, assignment.deadline]), today),
         "is_live": is_live,
         "can_acknowledge": assignment.state == AssignmentState.OPEN,
         "answer_form": answer_form or (AnswerForm() if is_live else None),

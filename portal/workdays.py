@@ -58,16 +58,29 @@ def add_working_days(start: datetime.date, count: int) -> datetime.date:
     return day
 
 
+class WorkdayCalendar:
+    """Working days over a span of dates, with one query for the overrides whatever the number of questions:
+    a page of deadlines asks it many times."""
+
+    def __init__(self, dates: Iterable[datetime.date]) -> None:
+        dates = list(dates)
+        self.overrides = _overrides_between(min(dates), max(dates))
+
+    def is_workday(self, day: datetime.date) -> bool:
+        override = self.overrides.get(day)
+        return override if override is not None else _calendar_is_workday(day)
+
+    def between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after `start` up to and including `end`; negative when `end` is before `start`.
+        Both dates must lie within the dates the calendar was made for."""
+        if end < start:
+            return -self.between(end, start)
+        return sum(1 for day in _days_after(start, end) if self.is_workday(day))
+
+
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
-    if end < start:
-        return -working_days_between(end, start)
-    overrides = _overrides_between(start, end)
-    return sum(
-        1
-        for day in _days_after(start, end)
-        if (overrides[day] if day in overrides else _calendar_is_workday(day))
-    )
+    return WorkdayCalendar([start, end]).between(start, end)
 
 
 def _days_after(start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:
