@@ -28,6 +28,7 @@ from activities.public_tokens import (
     scan_proof,
     scan_proof_is_valid,
 )
+from activities.ratelimits import guest_signup_allowed, guest_signup_record
 from activities.scoping import activities_public, registrations_for
 from activities.selectors_public import (
     live_registration,
@@ -38,6 +39,7 @@ from activities.selectors_public import (
 )
 from members.models import Person
 from orgs.scoping import organizations_public
+from portal.accounts.client_ip import client_ip_address
 from portal.accounts.roles import Role
 from portal.phones import mask_phone
 from portal.scoping import Action
@@ -172,7 +174,11 @@ def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(detail_url)
 
     form = GuestSignupForm(request.POST)
-    if form.is_valid():
+    ip = client_ip_address(request)
+    if form.is_valid() and not guest_signup_allowed(activity_id=activity.pk, ip=ip):
+        form.add_error(None, _("当前网络报名次数过多,请稍后再试,或请工作人员代为登记。"))
+    elif form.is_valid():
+        guest_signup_record(activity_id=activity.pk, ip=ip)
         try:
             registration = services.registration_create(
                 activity=activity, name=form.cleaned_data["name"], phone=form.cleaned_data["phone"]

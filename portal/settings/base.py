@@ -194,6 +194,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Activities: the check-in QR code changes this often; the previous code stays valid one more period.
 CHECKIN_CODE_ROTATE_SECONDS = 60
 ACTIVITY_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+# Sign-ups without an account, per activity and per network address, per hour.
+ACTIVITY_GUEST_SIGNUPS_PER_IP_PER_HOUR = 60
 
 # The outbox: attempts before a message is marked failed, backoff between them, and the lease of a claim.
 OUTBOX_MAX_ATTEMPTS = 5

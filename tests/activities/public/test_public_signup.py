@@ -209,3 +209,21 @@ def test_the_waiting_list_position_is_shown_to_a_visitor(client, activity_factor
 
     assert "您在候补第 3 位" in response.content.decode()
     assert Registration.objects.get(phone="13912345678").status == RegistrationStatus.WAITLISTED
+
+
+def test_one_network_cannot_fill_an_activity_with_made_up_numbers(activity_factory, settings):
+    from django.test import Client
+
+    settings.ACTIVITY_GUEST_SIGNUPS_PER_IP_PER_HOUR = 3
+    activity = activity_factory(audience=Audience.PUBLIC, capacity=50)
+    # Each villager on their own phone, all behind the village's one public address.
+    for number in range(3):
+        villager = {"name": f"访客{number}", "phone": f"1390000000{number}"}
+        Client().post(signup(activity), villager, REMOTE_ADDR="10.9.8.7")
+    response = Client().post(signup(activity), {"name": "访客九", "phone": "13900000009"}, REMOTE_ADDR="10.9.8.7")
+    assert response.status_code == 400
+    assert "当前网络报名次数过多" in response.content.decode()
+    assert "访客九" in response.content.decode(), "what was typed stays in the form"
+    assert Registration.objects.filter(activity=activity).count() == 3
+    elsewhere = Client().post(signup(activity), {"name": "访客九", "phone": "13900000009"}, REMOTE_ADDR="10.9.8.8")
+    assert elsewhere.status_code == 302
