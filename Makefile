@@ -51,6 +51,8 @@ test: install-dev system-test-deps
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 
 messages: install-dev
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --no-obsolete

@@ -60,9 +60,7 @@ def _waiting_ahead_subquery() -> Coalesce:
     """How many wait ahead of this registration, in the order the waiting list is promoted."""
     ahead = (
         Registration.objects.filter(activity=OuterRef("activity"), status=RegistrationStatus.WAITLISTED)
-        .filter(
-            Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
-        )
+        .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")))
         .order_by()
         .values("activity")
         .annotate(count=Count("pk"))

@@ -105,8 +105,9 @@ def _remember_guest_registration(request: HttpRequest, registration: Registratio
     request.session[GUEST_REGISTRATIONS_SESSION_KEY] = remembered
 
 
-def _detail_page(request: HttpRequest, activity: Activity, *, guest_form: GuestSignupForm | None = None,
-                 status: int = 200) -> HttpResponse:
+def _detail_page(
+    request: HttpRequest, activity: Activity, *, guest_form: GuestSignupForm | None = None, status: int = 200
+) -> HttpResponse:
     now = timezone.now()
     person = _member_person(request)
     my_registration = None

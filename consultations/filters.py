@@ -37,9 +37,11 @@ TAB_LABELS = {
     S.PUBLICIZED: _("公示中"),
     ENDED: _("已结束"),
 }
-TAB_CHOICES = [(OPEN, TAB_LABELS[OPEN])] + [(str(state), TAB_LABELS[state]) for state in STAFF_QUEUE_STATES] + [
-    (ENDED, TAB_LABELS[ENDED])
-]
+TAB_CHOICES = (
+    [(OPEN, TAB_LABELS[OPEN])]
+    + [(str(state), TAB_LABELS[state]) for state in STAFF_QUEUE_STATES]
+    + [(ENDED, TAB_LABELS[ENDED])]
+)
 
 
 def _tab_is_applied_by_the_selector(queryset: QuerySet, name: str, value: object) -> QuerySet:
@@ -56,9 +58,7 @@ class IssueQueueFilter(django_filters.FilterSet):
     tab = django_filters.ChoiceFilter(
         label=_("状态"), choices=TAB_CHOICES, method=_tab_is_applied_by_the_selector, empty_label=None
     )
-    organization = django_filters.ModelChoiceFilter(
-        label=_("组织"), queryset=None, empty_label=_("全部组织")
-    )
+    organization = django_filters.ModelChoiceFilter(label=_("组织"), queryset=None, empty_label=_("全部组织"))
     category = django_filters.ChoiceFilter(label=_("类别"), choices=IssueCategory.choices, empty_label=_("全部类别"))
     channel = django_filters.ChoiceFilter(label=_("来源"), choices=IssueChannel.choices, empty_label=_("全部来源"))
     submitted = django_filters.DateFromToRangeFilter(

@@ -156,8 +156,12 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
             {"type": "tel", "inputmode": "numeric", "autocomplete": "tel-national", "placeholder": "138 0000 0000"}
         )
         attrs["photos"].widget.attrs.update(
-            {"accept": "image/*", "data-shrink-photos": "", "data-max-side": str(settings.ISSUE_PHOTO_MAX_SIDE),
-             "data-max-count": str(settings.ISSUE_MAX_PHOTOS)}
+            {
+                "accept": "image/*",
+                "data-shrink-photos": "",
+                "data-max-side": str(settings.ISSUE_PHOTO_MAX_SIDE),
+                "data-max-count": str(settings.ISSUE_MAX_PHOTOS),
+            }
         )
         attrs["title"].widget.attrs["placeholder"] = _("一句话说明,例如:村口路灯坏了")
 

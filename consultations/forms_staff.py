@@ -22,8 +22,9 @@ from orgs.models import Department, Organization
 REQUIRED = "required"
 
 
-def _text(label: str, *, required_message: str | None = None, rows: int = 3, max_length: int = 2000,
-          **kwargs: object) -> forms.CharField:
+def _text(
+    label: str, *, required_message: str | None = None, rows: int = 3, max_length: int = 2000, **kwargs: object
+) -> forms.CharField:
     messages = {"max_length": _("最多 %(limit_value)d 个字,现在是 %(show_value)d 个字。")}
     if required_message:
         messages[REQUIRED] = required_message
@@ -79,9 +80,7 @@ class IssueEnterForm(StaffForm):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         error_messages={REQUIRED: _("请填写反映人的手机号。")},
     )
-    phone_visible_to_department = forms.BooleanField(
-        label=_("反映人同意职能部门查看其电话"), required=False
-    )
+    phone_visible_to_department = forms.BooleanField(label=_("反映人同意职能部门查看其电话"), required=False)
     title = forms.CharField(
         label=_("标题"),
         max_length=60,
@@ -110,15 +109,28 @@ class AcceptForm(StaffForm):
 
 
 class RejectForm(StaffForm):
-    reason = _text(_("不予受理的理由"), required_message=_("请填写不予受理的理由,反映人会看到它。"), rows=3,
-                   max_length=1000, help_text=_("反映人凭回执码可以看到这段理由。"))
+    reason = _text(
+        _("不予受理的理由"),
+        required_message=_("请填写不予受理的理由,反映人会看到它。"),
+        rows=3,
+        max_length=1000,
+        help_text=_("反映人凭回执码可以看到这段理由。"),
+    )
 
 
 class MergeForm(StaffForm):
-    into_code = forms.CharField(label=_("按回执码"), max_length=20, required=False,
-                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    into = forms.ModelChoiceField(label=_("或从本组织在办议题中选择"), queryset=Issue.objects.none(),
-                                  required=False, empty_label=_("—— 请选择 ——"))
+    into_code = forms.CharField(
+        label=_("按回执码"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    into = forms.ModelChoiceField(
+        label=_("或从本组织在办议题中选择"),
+        queryset=Issue.objects.none(),
+        required=False,
+        empty_label=_("—— 请选择 ——"),
+    )
     comment = _text(_("合并说明(选填)"), rows=2, max_length=500)
 
     def __init__(self, *args: object, targets: QuerySet[Issue], **kwargs: object) -> None:
@@ -144,8 +156,12 @@ class MergeForm(StaffForm):
 
 
 class AgendaForm(StaffForm):
-    meeting = forms.ModelChoiceField(label=_("议事会"), queryset=Meeting.objects.none(),
-                                     empty_label=_("—— 请选择 ——"), error_messages={REQUIRED: _("请选择议事会。")})
+    meeting = forms.ModelChoiceField(
+        label=_("议事会"),
+        queryset=Meeting.objects.none(),
+        empty_label=_("—— 请选择 ——"),
+        error_messages={REQUIRED: _("请选择议事会。")},
+    )
 
     def __init__(self, *args: object, meetings: QuerySet[Meeting], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -160,9 +176,12 @@ class ResolveForm(StaffForm):
 
 
 class AssignForm(StaffForm):
-    department = forms.ModelChoiceField(label=_("承办部门"), queryset=Department.objects.none(),
-                                        empty_label=_("—— 请选择 ——"),
-                                        error_messages={REQUIRED: _("请选择承办部门。")})
+    department = forms.ModelChoiceField(
+        label=_("承办部门"),
+        queryset=Department.objects.none(),
+        empty_label=_("—— 请选择 ——"),
+        error_messages={REQUIRED: _("请选择承办部门。")},
+    )
     working_days = forms.IntegerField(
         label=_("办理时限(工作日)"),
         min_value=1,
@@ -183,11 +202,18 @@ class AssignForm(StaffForm):
 
 
 class PublishForm(StaffForm):
-    title = forms.CharField(label=_("公示标题"), max_length=100,
-                            error_messages={REQUIRED: _("请填写公示标题。"),
-                                            "max_length": _("公示标题最多 %(limit_value)d 个字。")})
-    body = _text(_("公示内容"), required_message=_("请填写公示内容。"), rows=6, max_length=5000,
-                 help_text=_("公开发布,请勿写入反映人的姓名、电话等个人信息。"))
+    title = forms.CharField(
+        label=_("公示标题"),
+        max_length=100,
+        error_messages={REQUIRED: _("请填写公示标题。"), "max_length": _("公示标题最多 %(limit_value)d 个字。")},
+    )
+    body = _text(
+        _("公示内容"),
+        required_message=_("请填写公示内容。"),
+        rows=6,
+        max_length=5000,
+        help_text=_("公开发布,请勿写入反映人的姓名、电话等个人信息。"),
+    )
     period_days = forms.IntegerField(
         label=_("公示期(天)"),
         min_value=1,
@@ -202,11 +228,19 @@ class PublishForm(StaffForm):
 
     @classmethod
     def initial_for(cls, issue: Issue) -> dict[str, object]:
-        parts = [part for part in (issue.consensus_text and _("协商共识:%(text)s") % {"text": issue.consensus_text},
-                                   issue.resolution_text and _("办理结果:%(text)s") % {"text": issue.resolution_text})
-                 if part]
-        return {"title": issue.title, "body": "\n\n".join(str(part) for part in parts),
-                "period_days": settings.NOTICE_DEFAULT_DAYS}
+        parts = [
+            part
+            for part in (
+                issue.consensus_text and _("协商共识:%(text)s") % {"text": issue.consensus_text},
+                issue.resolution_text and _("办理结果:%(text)s") % {"text": issue.resolution_text},
+            )
+            if part
+        ]
+        return {
+            "title": issue.title,
+            "body": "\n\n".join(str(part) for part in parts),
+            "period_days": settings.NOTICE_DEFAULT_DAYS,
+        }
 
 
 class ReopenForm(StaffForm):
@@ -232,10 +266,12 @@ class IssueChoices(forms.ModelMultipleChoiceField):
 
 
 class MeetingForm(StaffForm):
-    organization = forms.ModelChoiceField(label=_("组织"), queryset=Organization.objects.none(),
-                                          error_messages={REQUIRED: _("请选择组织。")})
-    title = forms.CharField(label=_("会议名称"), max_length=100, required=False,
-                            help_text=_("不填则为“组织名+年月+月度协商议事会”。"))
+    organization = forms.ModelChoiceField(
+        label=_("组织"), queryset=Organization.objects.none(), error_messages={REQUIRED: _("请选择组织。")}
+    )
+    title = forms.CharField(
+        label=_("会议名称"), max_length=100, required=False, help_text=_("不填则为“组织名+年月+月度协商议事会”。")
+    )
     scheduled_at = forms.DateTimeField(
         label=_("召开时间"),
         widget=DateTimeLocalInput(),
@@ -245,8 +281,9 @@ class MeetingForm(StaffForm):
     place = forms.CharField(label=_("地点"), max_length=100, error_messages={REQUIRED: _("请填写会议地点。")})
     issues = IssueChoices(label=_("议程(待协商议题)"), queryset=Issue.objects.none(), required=False)
 
-    def __init__(self, *args: object, organizations: QuerySet[Organization], accepted: QuerySet[Issue],
-                 **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, organizations: QuerySet[Organization], accepted: QuerySet[Issue], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
         self.fields["issues"].queryset = accepted
@@ -254,17 +291,22 @@ class MeetingForm(StaffForm):
     def clean(self) -> dict:
         data = super().clean()
         organization = data.get("organization")
-        strangers = [issue for issue in data.get("issues") or () if organization and
-                     issue.organization_id != organization.pk]
+        strangers = [
+            issue for issue in data.get("issues") or () if organization and issue.organization_id != organization.pk
+        ]
         if strangers:
-            self.add_error("issues", _("只能把本组织的议题列入议程:%(codes)s 不属于 %(org)s。") % {
-                "codes": "、".join(issue.receipt_code for issue in strangers), "org": organization})
+            self.add_error(
+                "issues",
+                _("只能把本组织的议题列入议程:%(codes)s 不属于 %(org)s。")
+                % {"codes": "、".join(issue.receipt_code for issue in strangers), "org": organization},
+            )
         return data
 
 
 class AddIssuesForm(StaffForm):
-    issues = IssueChoices(label=_("增加议题"), queryset=Issue.objects.none(),
-                          error_messages={REQUIRED: _("请至少选择一个议题。")})
+    issues = IssueChoices(
+        label=_("增加议题"), queryset=Issue.objects.none(), error_messages={REQUIRED: _("请至少选择一个议题。")}
+    )
 
     def __init__(self, *args: object, accepted: QuerySet[Issue], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -293,8 +335,9 @@ class NoConsensusForm(StaffForm):
 
 
 class AttendanceForm(StaffForm):
-    attendees = forms.ModelMultipleChoiceField(label=_("出席会员"), queryset=Person.objects.none(), required=False,
-                                               widget=forms.CheckboxSelectMultiple)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("出席会员"), queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     villagers_count = _count(_("列席村民人数"))
     department_reps_count = _count(_("职能部门代表人数"), max_value=500)
     ufwd_reps_count = _count(_("统战部门代表人数"), max_value=500)

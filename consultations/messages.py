@@ -61,8 +61,7 @@ def rating_request_message(issue: Issue, tracking_url: str) -> tuple[str, str, s
     values = {"title": issue.title, "code": issue.receipt_code}
     subject = _("请评价“%(title)s”的办理结果") % values
     body = (
-        _("您反映的“%(title)s”(回执码 %(code)s)公示期满,已归档。请对办理结果作出评价,您的意见会转给办理部门。")
-        % values
+        _("您反映的“%(title)s”(回执码 %(code)s)公示期满,已归档。请对办理结果作出评价,您的意见会转给办理部门。") % values
     )
     return subject, body, rating_request_sms(issue, tracking_url)
 

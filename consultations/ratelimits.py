@@ -40,9 +40,7 @@ def issue_submission_check(*, phone: str, ip: str | None) -> None:
             % {"count": settings.ISSUE_SUBMISSIONS_PER_PHONE_PER_HOUR}
         )
     if ip and recent.filter(submitter_ip=ip).count() >= settings.ISSUE_SUBMISSIONS_PER_IP_PER_HOUR:
-        raise SubmissionRateLimited(
-            _("当前网络在一小时内提交的议题过多,请稍后再试,或直接联系村里的同心荟。")
-        )
+        raise SubmissionRateLimited(_("当前网络在一小时内提交的议题过多,请稍后再试,或直接联系村里的同心荟。"))
 
 
 def tracking_is_blocked(ip: str | None) -> bool:

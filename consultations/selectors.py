@@ -49,8 +49,16 @@ TRIAGE_WORKING_DAYS = 2
 RHYTHM_MONTHS = 12
 
 # The actions village staff take from the issue page; the meeting page records the outcomes of deliberation.
-STAFF_ISSUE_ACTIONS = (A.ACCEPT, A.REJECT, A.MERGE, A.PUT_ON_AGENDA, A.RESOLVE_IN_VILLAGE, A.ASSIGN, A.PUBLISH,
-                       A.REOPEN)
+STAFF_ISSUE_ACTIONS = (
+    A.ACCEPT,
+    A.REJECT,
+    A.MERGE,
+    A.PUT_ON_AGENDA,
+    A.RESOLVE_IN_VILLAGE,
+    A.ASSIGN,
+    A.PUBLISH,
+    A.REOPEN,
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -69,8 +77,9 @@ class WorkQueue:
 def triage_overdue_before(today: datetime.date) -> datetime.datetime:
     """Issues submitted before this moment have waited more than TRIAGE_WORKING_DAYS working days."""
     last_overdue_day = latest_start_with_working_days(today, TRIAGE_WORKING_DAYS + 1)
-    return timezone.make_aware(datetime.datetime.combine(last_overdue_day + datetime.timedelta(days=1),
-                                                         datetime.time.min))
+    return timezone.make_aware(
+        datetime.datetime.combine(last_overdue_day + datetime.timedelta(days=1), datetime.time.min)
+    )
 
 
 def _live_assignments() -> QuerySet[Assignment]:
@@ -101,11 +110,18 @@ def issue_work_queue(*, user: AnyUser, filters: Mapping[str, object] | None) -> 
     overdue_count = 0
     today = timezone.localdate()
     triage_cutoff = triage_overdue_before(today)
-    rows = filtered.order_by().values("state").annotate(
-        total=Count("pk", distinct=True),
-        overdue=Count("pk", distinct=True, filter=Q(state=S.SUBMITTED, state_changed_at__lt=triage_cutoff)
-                      | Q(state=S.ASSIGNED, assignments__state__in=LIVE_ASSIGNMENT_STATES,
-                          assignments__deadline__lt=today)),
+    rows = (
+        filtered.order_by()
+        .values("state")
+        .annotate(
+            total=Count("pk", distinct=True),
+            overdue=Count(
+                "pk",
+                distinct=True,
+                filter=Q(state=S.SUBMITTED, state_changed_at__lt=triage_cutoff)
+                | Q(state=S.ASSIGNED, assignments__state__in=LIVE_ASSIGNMENT_STATES, assignments__deadline__lt=today),
+            ),
+        )
     )
     for row in rows:
         counts[row["state"]] = row["total"]
@@ -264,10 +280,14 @@ def meeting_rhythm(
 
 
 def meeting_list(*, user: AnyUser) -> QuerySet[Meeting]:
-    return meetings_for(user, Action.LIST).annotate(
-        agenda_count=Count("agenda", distinct=True),
-        pending_count=Count("agenda", filter=Q(agenda__outcome=AgendaOutcome.PENDING), distinct=True),
-    ).order_by("-scheduled_at", "-pk")
+    return (
+        meetings_for(user, Action.LIST)
+        .annotate(
+            agenda_count=Count("agenda", distinct=True),
+            pending_count=Count("agenda", filter=Q(agenda__outcome=AgendaOutcome.PENDING), distinct=True),
+        )
+        .order_by("-scheduled_at", "-pk")
+    )
 
 
 def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:

@@ -194,10 +194,15 @@ def issue_submit(
     _save_with_unique_receipt_code(issue)
     for photo in photos:
         IssuePhoto.objects.create(issue=issue, image=photo)
-    comment = "" if entered_by is None else _("由 %(staff)s 代为录入(%(channel)s)") % {
-        "staff": entered_by,
-        "channel": IssueChannel(channel).label,
-    }
+    comment = (
+        ""
+        if entered_by is None
+        else _("由 %(staff)s 代为录入(%(channel)s)")
+        % {
+            "staff": entered_by,
+            "channel": IssueChannel(channel).label,
+        }
+    )
     transition = Transition.objects.create(
         issue=issue,
         action=A.SUBMIT,
@@ -389,8 +394,9 @@ def agenda_record_consensus(
         "against": votes_against,
         "abstain": votes_abstain,
     }
-    _apply(issue, A.RECORD_CONSENSUS, actor=actor, comment=f"{consensus_text}({tally})",
-           extra_fields=["consensus_text"])
+    _apply(
+        issue, A.RECORD_CONSENSUS, actor=actor, comment=f"{consensus_text}({tally})", extra_fields=["consensus_text"]
+    )
     return locked_item
 
 
@@ -461,8 +467,13 @@ def issue_assign(
 def _lock_assignment(assignment: Assignment, actor: User, action: IssueAction) -> tuple[Assignment, Issue]:
     if not assignments_for(actor, Action.CHANGE).filter(pk=assignment.pk).exists():
         # A colleague of the same department answered or returned it a moment ago: say so, not "not yours".
-        if assignments_for(actor, Action.VIEW).filter(pk=assignment.pk).exclude(state__in=LIVE_ASSIGNMENT_STATES) \
-                .filter(department_id=getattr(actor, "department_id", None)).exists():
+        if (
+            assignments_for(actor, Action.VIEW)
+            .filter(pk=assignment.pk)
+            .exclude(state__in=LIVE_ASSIGNMENT_STATES)
+            .filter(department_id=getattr(actor, "department_id", None))
+            .exists()
+        ):
             raise TransitionNotAllowed(Issue.objects.get(pk=assignment.issue_id), action)
         raise PermissionDenied(_("您不能处理这件交办。"))
     issue = _lock(assignment.issue)
@@ -535,8 +546,7 @@ def issue_publish(*, issue: Issue, actor: User, title: str, body: str, period_da
     locked = _lock_for_staff(issue, actor)
     now = timezone.now()
     locked.resolved_at = now
-    _apply(locked, A.PUBLISH, actor=actor, comment=_("公示 %(days)d 天") % {"days": days},
-           extra_fields=["resolved_at"])
+    _apply(locked, A.PUBLISH, actor=actor, comment=_("公示 %(days)d 天") % {"days": days}, extra_fields=["resolved_at"])
     return PublicNotice.objects.create(
         issue=locked,
         organization_id=locked.organization_id,

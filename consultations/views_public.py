@@ -323,9 +323,7 @@ def _render_detail(request: HttpRequest, issue: Issue, feedback_form: FeedbackFo
     notice = issue_latest_notice(issue)
     feedback = notice_feedback(notice)
     is_submitter = _is_submitter(request, issue)
-    can_rate = (
-        is_submitter and notice is not None and feedback is None and IssueState(issue.state) in RESOLVED_STATES
-    )
+    can_rate = is_submitter and notice is not None and feedback is None and IssueState(issue.state) in RESOLVED_STATES
     return render(
         request,
         "consultations/public/track_detail.html",

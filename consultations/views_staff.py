@@ -95,8 +95,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     work = selectors.issue_work_queue(user=request.user, filters=request.GET)
     page = Paginator(work.issues, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     data = work.filter.form.data if work.filter.is_bound else {}
-    filters_open = any(data.get(key) for key in ("organization", "category", "channel", "submitted_after",
-                                                  "submitted_before"))
+    filters_open = any(
+        data.get(key) for key in ("organization", "category", "channel", "submitted_after", "submitted_before")
+    )
     context = {
         "filter": work.filter,
         "page": page,
@@ -157,13 +158,21 @@ def _perform(action: IssueAction, *, issue: Issue, actor: User, data: dict[str, 
         services.issue_resolve_in_village(issue=issue, actor=actor, resolution=data["resolution"])
         return _("已记录村内解决,可以发布结果公示了。"), issue_url(issue)
     if action == A.ASSIGN:
-        assignment = services.issue_assign(issue=issue, actor=actor, department=data["department"],
-                                           working_days=data["working_days"], instructions=data["instructions"])
+        assignment = services.issue_assign(
+            issue=issue,
+            actor=actor,
+            department=data["department"],
+            working_days=data["working_days"],
+            instructions=data["instructions"],
+        )
         return _("已交%(department)s办理,期限 %(deadline)s。") % {
-            "department": assignment.department.name, "deadline": assignment.deadline.isoformat()}, issue_url(issue)
+            "department": assignment.department.name,
+            "deadline": assignment.deadline.isoformat(),
+        }, issue_url(issue)
     if action == A.PUBLISH:
-        notice = services.issue_publish(issue=issue, actor=actor, title=data["title"], body=data["body"],
-                                        period_days=data["period_days"])
+        notice = services.issue_publish(
+            issue=issue, actor=actor, title=data["title"], body=data["body"], period_days=data["period_days"]
+        )
         return _("已发布结果公示,公示期 %(days)d 天。") % {"days": notice.period_days}, issue_url(issue)
     if action == A.REOPEN:
         services.issue_reopen(issue=issue, actor=actor, reason=data["reason"])
@@ -176,20 +185,29 @@ def _issue_in_scope(request: HttpRequest, pk: int) -> Issue:
     return get_object_or_404(scoped, pk=pk)
 
 
-def _issue_page(request: HttpRequest, issue: Issue, *, bound: StaffForm | None = None,
-                bound_action: IssueAction | None = None, status: int = 200) -> HttpResponse:
+def _issue_page(
+    request: HttpRequest,
+    issue: Issue,
+    *,
+    bound: StaffForm | None = None,
+    bound_action: IssueAction | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = _actor(request)
     file = selectors.issue_file(issue=issue)
     action_forms = [
-        (action, bound if action == bound_action and bound is not None
-         else _action_form(action, user=user, issue=issue))
+        (
+            action,
+            bound if action == bound_action and bound is not None else _action_form(action, user=user, issue=issue),
+        )
         for action in file.actions
     ]
     if bound is not None and bound_action not in file.actions:
         # The service refused an action the page no longer offers: keep the form so its message shows.
         action_forms.append((bound_action, bound))
-    live_assignment = next((each for each in reversed(file.assignments) if each.state in ("open", "acknowledged")),
-                           None)
+    live_assignment = next(
+        (each for each in reversed(file.assignments) if each.state in ("open", "acknowledged")), None
+    )
     context = {
         "issue": issue,
         "file": file,
@@ -199,7 +217,8 @@ def _issue_page(request: HttpRequest, issue: Issue, *, bound: StaffForm | None =
         "live_assignment": live_assignment,
         "today": timezone.localdate(),
         "default_deadline": add_working_days(timezone.localdate(), selectors.default_assignment_days())
-        if A.ASSIGN in file.actions else None,
+        if A.ASSIGN in file.actions
+        else None,
         "current_meeting": file.agenda_items[-1].meeting if file.agenda_items else None,
     }
     return render(request, "consultations/staff/detail.html", context, status=status)
@@ -313,17 +332,25 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     accepted = selectors.accepted_issues_of(user=user, organizations=[chosen.pk] if chosen else organizations)
     initial: dict[str, Any] = {}
     if chosen is not None:
-        initial = {"organization": chosen,
-                   "title": selectors.default_meeting_title(organization=chosen, when=timezone.localdate())}
+        initial = {
+            "organization": chosen,
+            "title": selectors.default_meeting_title(organization=chosen, when=timezone.localdate()),
+        }
     form = MeetingForm(request.POST or None, organizations=organizations, accepted=accepted, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         title = data["title"].strip() or selectors.default_meeting_title(
-            organization=data["organization"], when=timezone.localdate(data["scheduled_at"]))
+            organization=data["organization"], when=timezone.localdate(data["scheduled_at"])
+        )
         try:
-            meeting = services.meeting_schedule(organization=data["organization"], actor=user, title=title,
-                                                scheduled_at=data["scheduled_at"], place=data["place"],
-                                                issues=list(data["issues"]))
+            meeting = services.meeting_schedule(
+                organization=data["organization"],
+                actor=user,
+                title=title,
+                scheduled_at=data["scheduled_at"],
+                place=data["place"],
+                issues=list(data["issues"]),
+            )
         except TransitionNotAllowed as error:
             form.add_error("issues", str(error))
         except PermissionDenied as error:
@@ -333,16 +360,21 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已安排“%(title)s”。") % {"title": meeting.title})
             return redirect(meeting_url(meeting))
-    return render(request, "consultations/staff/meeting_form.html", {"form": form, "chosen": chosen},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "consultations/staff/meeting_form.html",
+        {"form": form, "chosen": chosen},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _meeting_in_scope(request: HttpRequest, pk: int) -> Meeting:
     return get_object_or_404(meetings_for(request.user, Action.VIEW), pk=pk)
 
 
-def _meeting_page(request: HttpRequest, meeting: Meeting, *, bound: dict[str, StaffForm] | None = None,
-                  status: int = 200) -> HttpResponse:
+def _meeting_page(
+    request: HttpRequest, meeting: Meeting, *, bound: dict[str, StaffForm] | None = None, status: int = 200
+) -> HttpResponse:
     user = _actor(request)
     bound = bound or {}
     agenda = selectors.meeting_agenda(meeting=meeting)
@@ -359,7 +391,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, bound: dict[str, St
     add_form = None
     if is_scheduled:
         add_form = bound.get("add") or AddIssuesForm(
-            prefix="add", accepted=selectors.accepted_issues_of(user=user, organizations=[meeting.organization_id]))
+            prefix="add", accepted=selectors.accepted_issues_of(user=user, organizations=[meeting.organization_id])
+        )
     attendance_form = None
     if meeting.state != MeetingState.CANCELLED and meeting.scheduled_at <= now:
         roster = selectors.roster_of(user=user, organization=meeting.organization)
@@ -391,8 +424,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, _meeting_in_scope(request, pk))
 
 
-def _meeting_step(request: HttpRequest, meeting: Meeting, key: str, form: StaffForm,
-                  call: Callable[[dict[str, Any]], str]) -> HttpResponse:
+def _meeting_step(
+    request: HttpRequest, meeting: Meeting, key: str, form: StaffForm, call: Callable[[dict[str, Any]], str]
+) -> HttpResponse:
     """Validates a form of the meeting page, calls the service, and answers with the page or its errors."""
     if form.is_valid():
         try:
@@ -416,8 +450,11 @@ def _meeting_step(request: HttpRequest, meeting: Meeting, key: str, form: StaffF
 def meeting_add_issues(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_in_scope(request, pk)
     user = _actor(request)
-    form = AddIssuesForm(request.POST, prefix="add",
-                         accepted=selectors.accepted_issues_of(user=user, organizations=[meeting.organization_id]))
+    form = AddIssuesForm(
+        request.POST,
+        prefix="add",
+        accepted=selectors.accepted_issues_of(user=user, organizations=[meeting.organization_id]),
+    )
 
     def add(data: dict[str, Any]) -> str:
         for issue in data["issues"]:
@@ -432,14 +469,20 @@ def meeting_add_issues(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_in_scope(request, pk)
     user = _actor(request)
-    form = AttendanceForm(request.POST, prefix="attendance",
-                          roster=selectors.roster_of(user=user, organization=meeting.organization))
+    form = AttendanceForm(
+        request.POST, prefix="attendance", roster=selectors.roster_of(user=user, organization=meeting.organization)
+    )
 
     def record(data: dict[str, Any]) -> str:
-        services.meeting_record_attendance(meeting=meeting, actor=user, attendees=list(data["attendees"]),
-                                           villagers_count=data["villagers_count"],
-                                           department_reps_count=data["department_reps_count"],
-                                           ufwd_reps_count=data["ufwd_reps_count"], minutes=data["minutes"])
+        services.meeting_record_attendance(
+            meeting=meeting,
+            actor=user,
+            attendees=list(data["attendees"]),
+            villagers_count=data["villagers_count"],
+            department_reps_count=data["department_reps_count"],
+            ufwd_reps_count=data["ufwd_reps_count"],
+            minutes=data["minutes"],
+        )
         return _("已登记出席情况和会议纪要。")
 
     return _meeting_step(request, meeting, "attendance", form, record)
@@ -447,7 +490,8 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _agenda_item_in_scope(request: HttpRequest, pk: int) -> AgendaItem:
     items = AgendaItem.objects.filter(meeting__in=meetings_for(request.user, Action.VIEW)).select_related(
-        "meeting", "meeting__organization", "issue")
+        "meeting", "meeting__organization", "issue"
+    )
     return get_object_or_404(items, pk=pk)
 
 

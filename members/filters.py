@@ -48,21 +48,15 @@ class RosterFilter(django_filters.FilterSet):
             attrs={"placeholder": _("姓名或手机号(可输入部分号码)"), "type": "search", "autocomplete": "off"}
         ),
     )
-    status = django_filters.ChoiceFilter(
-        label=_("会籍状态"), choices=STATUS_CHOICES, method=_keep, empty_label=None
-    )
+    status = django_filters.ChoiceFilter(label=_("会籍状态"), choices=STATUS_CHOICES, method=_keep, empty_label=None)
     organization = django_filters.ModelChoiceFilter(
         label=_("组织"), queryset=Organization.objects.none(), method=_keep, empty_label=_("全部组织")
     )
     role = django_filters.ChoiceFilter(
         label=_("职务"), choices=MembershipRole.choices, method=_keep, empty_label=_("全部职务")
     )
-    joined = django_filters.DateFromToRangeFilter(
-        label=_("入会日期(起止)"), method=_keep, widget=DateRangeInput()
-    )
-    stratum = django_filters.ChoiceFilter(
-        label=_("社会阶层"), choices=Stratum.choices, empty_label=_("全部阶层")
-    )
+    joined = django_filters.DateFromToRangeFilter(label=_("入会日期(起止)"), method=_keep, widget=DateRangeInput())
+    stratum = django_filters.ChoiceFilter(label=_("社会阶层"), choices=Stratum.choices, empty_label=_("全部阶层"))
     occupation = django_filters.ChoiceFilter(label=_("职业"), choices=[], empty_label=_("全部职业"))
     representative = django_filters.ChoiceFilter(
         label=_("代表人士"),

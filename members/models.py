@@ -86,9 +86,7 @@ class OfficeLevel(models.TextChoices):
 class PublicOffice(models.Model):
     """A seat as 人大代表 or 政协委员, at a level, for a term."""
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="public_offices"
-    )
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="public_offices")
     kind = models.CharField(_("类别"), max_length=16, choices=PublicOfficeKind.choices, db_index=True)
     level = models.CharField(_("级别"), max_length=16, choices=OfficeLevel.choices)
     term = models.CharField(_("届次"), max_length=40, blank=True, default="")
@@ -119,9 +117,7 @@ LEADERSHIP_ROLES = (MembershipRole.PRESIDENT, MembershipRole.VICE_PRESIDENT, Mem
 class Membership(models.Model):
     """A person in an organization for a span of time. Ending it sets left_on; the row is never deleted."""
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="memberships"
-    )
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="memberships")
     organization = models.ForeignKey(
         "orgs.Organization", verbose_name=_("组织"), on_delete=models.PROTECT, related_name="memberships"
     )

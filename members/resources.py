@@ -107,9 +107,7 @@ class YesNoWidget(widgets.Widget):
             return True
         if text in self.NO:
             return False
-        raise ValueError(
-            _("%(column)s应填“是”或“否”,而不是“%(value)s”。") % {"column": self.column, "value": value}
-        )
+        raise ValueError(_("%(column)s应填“是”或“否”,而不是“%(value)s”。") % {"column": self.column, "value": value})
 
     def render(self, value, obj=None, **kwargs):
         return "是" if value else "否"
@@ -142,8 +140,7 @@ class ChineseDateWidget(widgets.Widget):
             except ValueError:
                 pass
         raise ValueError(
-            _("%(column)s“%(value)s”不是有效日期,请写成 2019-02-28。")
-            % {"column": self.column, "value": text}
+            _("%(column)s“%(value)s”不是有效日期,请写成 2019-02-28。") % {"column": self.column, "value": text}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -162,9 +159,7 @@ class TextWidget(widgets.Widget):
         if self.required and not text:
             raise ValueError(_("%(column)s不能为空。") % {"column": self.column})
         if self.max_length and len(text) > self.max_length:
-            raise ValueError(
-                _("%(column)s最多 %(max)s 个字。") % {"column": self.column, "max": self.max_length}
-            )
+            raise ValueError(_("%(column)s最多 %(max)s 个字。") % {"column": self.column, "max": self.max_length})
         return text
 
     def render(self, value, obj=None, **kwargs):
@@ -224,9 +219,7 @@ class RosterResource(resources.ModelResource):
     is_representative = _column("person__is_representative", REPRESENTATIVE, YesNoWidget(REPRESENTATIVE))
     region = _column("person__region", REGION, TextWidget(REGION))
     organization = _column("organization", ORGANIZATION, TextWidget(ORGANIZATION))
-    role = _column(
-        "role", ROLE, ChoiceLabelWidget(MembershipRole, ROLE, required=False, default=MembershipRole.MEMBER)
-    )
+    role = _column("role", ROLE, ChoiceLabelWidget(MembershipRole, ROLE, required=False, default=MembershipRole.MEMBER))
     joined_on = _column("joined_on", JOINED_ON, ChineseDateWidget(JOINED_ON, required=True))
     left_on = _column("left_on", LEFT_ON, ChineseDateWidget(LEFT_ON, required=False))
 
@@ -374,15 +367,11 @@ class RosterResource(resources.ModelResource):
         name = self._cell(row, NAME)
         if phone and "*" not in phone:
             if not MOBILE.match(phone):
-                raise ValidationError(
-                    {PHONE: _("手机号“%(phone)s”格式不对,应为11位手机号码。") % {"phone": phone}}
-                )
+                raise ValidationError({PHONE: _("手机号“%(phone)s”格式不对,应为11位手机号码。") % {"phone": phone}})
             person = Person.objects.select_related("region").filter(phone=phone).first()
             if person is not None:
                 if not persons_for(self.user, Action.CHANGE).filter(pk=person.pk).exists():
-                    raise ValidationError(
-                        {PHONE: _("该手机号已登记在您管辖范围以外的人员名下,请联系区统战部处理。")}
-                    )
+                    raise ValidationError({PHONE: _("该手机号已登记在您管辖范围以外的人员名下,请联系区统战部处理。")})
                 return person
         region_text = self._cell(row, REGION)
         if not (name and region_text):
@@ -397,10 +386,7 @@ class RosterResource(resources.ModelResource):
         candidates = [p for p in same[:5] if "*" not in phone or mask_phone(p.phone) == phone]
         if len(candidates) > 1:
             raise ValidationError(
-                {
-                    PHONE: _("%(region)s有不止一位%(name)s,请填写手机号以区分。")
-                    % {"region": region_text, "name": name}
-                }
+                {PHONE: _("%(region)s有不止一位%(name)s,请填写手机号以区分。") % {"region": region_text, "name": name}}
             )
         if not candidates and "*" in phone:
             raise ValidationError({PHONE: _("手机号被遮挡,无法登记新人员,请填写完整号码。")})

@@ -36,10 +36,7 @@ def roster_rows(*, user: AnyUser, persons: QuerySet[Person]) -> QuerySet[Person]
 def roster_occupations(*, persons: QuerySet[Person], limit: int = 300) -> list[str]:
     """The occupations present in a roster, for the occupation filter (one query)."""
     return list(
-        persons.exclude(occupation="")
-        .order_by("occupation")
-        .values_list("occupation", flat=True)
-        .distinct()[:limit]
+        persons.exclude(occupation="").order_by("occupation").values_list("occupation", flat=True).distinct()[:limit]
     )
 
 
@@ -58,9 +55,7 @@ def _members_on(day: datetime.date | F) -> Count:
     )
 
 
-def organization_member_counts_on(
-    *, organizations: QuerySet[Organization], on_date: datetime.date
-) -> dict[int, int]:
+def organization_member_counts_on(*, organizations: QuerySet[Organization], on_date: datetime.date) -> dict[int, int]:
     """Members of each organization on one date, keyed by organization id (one query)."""
     counted = organizations.order_by().annotate(members_on_date=_members_on(on_date))
     return {row["pk"]: row["members_on_date"] for row in counted.values("pk", "members_on_date")}
@@ -97,9 +92,7 @@ def _series_start_year(organizations: Sequence[Organization]) -> int | None:
     if len(founding_years) == len(organizations) and founding_years:
         return min(founding_years)
     # Some organization does not know its founding date: start where its first member joined.
-    first_join = Membership.objects.filter(organization__in=organizations).aggregate(first=Min("joined_on"))[
-        "first"
-    ]
+    first_join = Membership.objects.filter(organization__in=organizations).aggregate(first=Min("joined_on"))["first"]
     candidates = [*founding_years, *([first_join.year] if first_join else [])]
     return min(candidates) if candidates else None
 
@@ -122,9 +115,7 @@ def organization_member_series(
     annotations["on_today"] = _members_on(today)
     annotations["on_founding"] = _members_on(F("founded_on"))
     # Re-select by id so that a sliced page of organizations can be passed in.
-    counted = Organization.objects.filter(pk__in=[org.pk for org in organizations_list]).annotate(
-        **annotations
-    )
+    counted = Organization.objects.filter(pk__in=[org.pk for org in organizations_list]).annotate(**annotations)
     rows = {row["pk"]: row for row in counted.values("pk", *annotations.keys())}
     series = []
     for organization in organizations_list:

@@ -85,10 +85,7 @@ def _ensure_can_join(*, person: Person, organization: Organization, joined_on: d
     last_left_on = spans.order_by("-left_on").values_list("left_on", flat=True).first()
     if last_left_on is not None and joined_on < last_left_on:
         raise ValidationError(
-            {
-                "joined_on": _("入会日期不能早于上次退出该组织的日期(%(day)s)。")
-                % {"day": last_left_on.isoformat()}
-            }
+            {"joined_on": _("入会日期不能早于上次退出该组织的日期(%(day)s)。") % {"day": last_left_on.isoformat()}}
         )
 
 
@@ -119,9 +116,7 @@ def person_create(
         with transaction.atomic():
             person.save()
     except IntegrityError as error:  # another secretary registered the same phone a moment ago
-        raise ValidationError(
-            {"phone": _("该手机号已登记在人员名册中,属于另一位人员,请核对号码。")}
-        ) from error
+        raise ValidationError({"phone": _("该手机号已登记在人员名册中,属于另一位人员,请核对号码。")}) from error
     if organization is not None:
         assert joined_on is not None
         membership_add(person=person, organization=organization, role=role, joined_on=joined_on, actor=actor)
@@ -150,9 +145,7 @@ def person_update(*, person: Person, actor: User, changes: PersonProfile) -> Per
         with transaction.atomic():
             locked.save(update_fields=[*changed, "updated_at"])
     except IntegrityError as error:
-        raise ValidationError(
-            {"phone": _("该手机号已登记在人员名册中,属于另一位人员,请核对号码。")}
-        ) from error
+        raise ValidationError({"phone": _("该手机号已登记在人员名册中,属于另一位人员,请核对号码。")}) from error
     return locked
 
 
@@ -189,10 +182,7 @@ def membership_change_role(
     _ensure_not_in_future(changed_on, field="changed_on", label=_("变更日期"))
     if changed_on < locked.joined_on:
         raise ValidationError(
-            {
-                "changed_on": _("变更日期不能早于本次入会日期(%(day)s)。")
-                % {"day": locked.joined_on.isoformat()}
-            }
+            {"changed_on": _("变更日期不能早于本次入会日期(%(day)s)。") % {"day": locked.joined_on.isoformat()}}
         )
     new_label = MembershipRole(role).label
     locked.left_on = changed_on
@@ -217,9 +207,7 @@ def membership_change_role(
 def membership_end(*, membership: Membership, left_on: datetime.date, reason: str, actor: User) -> Membership:
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.left_on is not None:
-        raise ValidationError(
-            {"left_on": _("这条会籍已于 %(day)s 结束。") % {"day": locked.left_on.isoformat()}}
-        )
+        raise ValidationError({"left_on": _("这条会籍已于 %(day)s 结束。") % {"day": locked.left_on.isoformat()}})
     _ensure_not_in_future(left_on, field="left_on", label=_("退出日期"))
     if left_on < locked.joined_on:
         raise ValidationError(

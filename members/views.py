@@ -125,16 +125,12 @@ def _person_page(
         memberships_for(user, Action.VIEW)
         .filter(person=person)
         .annotate(
-            is_open=Case(
-                When(left_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
+            is_open=Case(When(left_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
         .order_by("is_open", "-joined_on", "-id")
     )
     changeable_membership_ids = set(
-        memberships_for(user, Action.CHANGE)
-        .filter(person=person, left_on__isnull=True)
-        .values_list("pk", flat=True)
+        memberships_for(user, Action.CHANGE).filter(person=person, left_on__isnull=True).values_list("pk", flat=True)
     )
     can_change = persons_for(user, Action.CHANGE).filter(pk=person.pk).exists()
     if contact_log_form is None and can_change:
@@ -147,9 +143,7 @@ def _person_page(
         "public_offices": public_offices_for(user, Action.VIEW).filter(person=person),
         "cross_appointments": cross_appointments_for(user, Action.VIEW).filter(person=person),
         "contact_assignments": contact_assignments_for(user, Action.VIEW).filter(person=person),
-        "contact_logs": contact_logs_for(user, Action.VIEW)
-        .filter(person=person)
-        .order_by("-occurred_on", "-id"),
+        "contact_logs": contact_logs_for(user, Action.VIEW).filter(person=person).order_by("-occurred_on", "-id"),
         "can_change": can_change,
         "can_add_membership": can_change and organizations_for(user, Action.CHANGE).exists(),
         "contact_log_form": contact_log_form,

@@ -15,15 +15,11 @@ from portal.scoping import Action, AnyUser, is_unrestricted
 
 def recognitions_for(user: AnyUser, action: Action) -> QuerySet[Recognition]:
     """An honour belongs to its organization: whoever may see or edit the organization may see or edit it."""
-    return Recognition.objects.select_related("organization").filter(
-        organization__in=organizations_for(user, action)
-    )
+    return Recognition.objects.select_related("organization").filter(organization__in=organizations_for(user, action))
 
 
 def spaces_for(user: AnyUser, action: Action) -> QuerySet[Space]:
-    return Space.objects.select_related("organization").filter(
-        organization__in=organizations_for(user, action)
-    )
+    return Space.objects.select_related("organization").filter(organization__in=organizations_for(user, action))
 
 
 @admin.register(Region)
@@ -115,9 +111,7 @@ class OrganizationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                current_member_count=Count(
-                    "memberships", filter=Q(memberships__left_on__isnull=True), distinct=True
-                )
+                current_member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True)
             )
         )
 

@@ -35,9 +35,7 @@ class Region(models.Model):
         verbose_name = _("区域")
         verbose_name_plural = _("区域")
         ordering = ["path"]
-        constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="unique_region_name_in_parent")
-        ]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="unique_region_name_in_parent")]
 
     def __str__(self) -> str:
         return self.name
@@ -135,9 +133,7 @@ class Recognition(models.Model):
         verbose_name_plural = _("荣誉认定")
         ordering = ["-year", "title"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "title", "year"], name="unique_recognition_per_year"
-            )
+            models.UniqueConstraint(fields=["organization", "title", "year"], name="unique_recognition_per_year")
         ]
 
     def __str__(self) -> str:
@@ -158,9 +154,7 @@ class Space(models.Model):
         verbose_name = _("活动阵地")
         verbose_name_plural = _("活动阵地")
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="unique_space_name_in_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="unique_space_name_in_org")]
 
     def __str__(self) -> str:
         return self.name
@@ -176,9 +170,7 @@ class Department(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("级别"), max_length=16, choices=DepartmentLevel.choices, db_index=True)
-    region = models.ForeignKey(
-        Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="departments"
-    )
+    region = models.ForeignKey(Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="departments")
     phone = models.CharField(_("办公电话"), max_length=20, blank=True, default="")
     is_active = models.BooleanField(_("启用"), default=True, db_index=True)
     history = HistoricalRecords()

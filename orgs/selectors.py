@@ -34,9 +34,7 @@ class StratumCount:
     count: int
 
 
-def organization_stratum_counts(
-    organization: Organization, *, on: datetime.date | None = None
-) -> list[StratumCount]:
+def organization_stratum_counts(organization: Organization, *, on: datetime.date | None = None) -> list[StratumCount]:
     """Members on a day counted by stratum, in the order of the official list; no names, no phones."""
     day = on or timezone.localdate()
     rows = (
@@ -79,15 +77,11 @@ def organization_leaders(organization: Organization, *, on: datetime.date | None
     """
     day = on or timezone.localdate()
     rows = (
-        Membership.objects.filter(
-            membership_counts_on(day), organization=organization, role__in=LEADERSHIP_ROLES
-        )
+        Membership.objects.filter(membership_counts_on(day), organization=organization, role__in=LEADERSHIP_ROLES)
         .order_by("joined_on", "person__name")
         .values_list("person__name", "role")
     )
-    leaders = [
-        Leader(name=name, role=role, role_label=str(MembershipRole(role).label)) for name, role in rows
-    ]
+    leaders = [Leader(name=name, role=role, role_label=str(MembershipRole(role).label)) for name, role in rows]
     return sorted(leaders, key=lambda leader: _LEADERSHIP_ORDER[leader.role])
 
 
@@ -106,9 +100,7 @@ def organizations_public_list(*, region: Region | None = None, kind: str = "") -
     return organizations.order_by("region__path", "name")
 
 
-def organization_member_counts(
-    organization_ids: list[int], *, on: datetime.date | None = None
-) -> dict[int, int]:
+def organization_member_counts(organization_ids: list[int], *, on: datetime.date | None = None) -> dict[int, int]:
     """Members on a day of each organization of a page, in one query; those with none are absent."""
     day = on or timezone.localdate()
     rows = (

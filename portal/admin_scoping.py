@@ -40,10 +40,7 @@ def may_use_admin(user: AnyUser) -> bool:
     if is_unrestricted(user):
         return True
     return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and getattr(user, "role", None) in ADMIN_SITE_ROLES
+        user.is_authenticated and user.is_active and user.is_staff and getattr(user, "role", None) in ADMIN_SITE_ROLES
     )
 
 
@@ -171,9 +168,7 @@ def _keep_current_choices(form, obj: models.Model) -> None:
             current = Q(pk=getattr(obj, model_field.attname))
         else:
             continue
-        field.queryset = field.queryset.model._default_manager.filter(
-            Q(pk__in=field.queryset.values("pk")) | current
-        )
+        field.queryset = field.queryset.model._default_manager.filter(Q(pk__in=field.queryset.values("pk")) | current)
 
 
 class ScopedInlineMixin(ScopedFormFieldsMixin):

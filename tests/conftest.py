@@ -61,8 +61,13 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def phone_context_args():
     """A cheap phone: 390 px wide, touch, zh-CN."""
-    return {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-            "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+    return {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+    }
 
 
 @pytest.fixture
@@ -89,24 +94,36 @@ def tree(db):
 @pytest.fixture
 def qingshan_tongxinhui(tree):
     return Organization.objects.create(
-        name="青山同心荟", slug="qingshan", kind=OrganizationKind.TONGXINHUI, region=tree.qingshan,
-        level=OrganizationLevel.VILLAGE, founded_on=datetime.date(2019, 2, 28),
+        name="青山同心荟",
+        slug="qingshan",
+        kind=OrganizationKind.TONGXINHUI,
+        region=tree.qingshan,
+        level=OrganizationLevel.VILLAGE,
+        founded_on=datetime.date(2019, 2, 28),
     )
 
 
 @pytest.fixture
 def wangweishan_tongxinhui(tree):
     return Organization.objects.create(
-        name="王位山同心荟", slug="wangweishan", kind=OrganizationKind.TONGXINHUI, region=tree.wangweishan,
-        level=OrganizationLevel.VILLAGE, founded_on=datetime.date(2021, 5, 1),
+        name="王位山同心荟",
+        slug="wangweishan",
+        kind=OrganizationKind.TONGXINHUI,
+        region=tree.wangweishan,
+        level=OrganizationLevel.VILLAGE,
+        founded_on=datetime.date(2021, 5, 1),
     )
 
 
 @pytest.fixture
 def tianmu_alliance(tree):
     return Organization.objects.create(
-        name="天目共富联盟(望湖村)", slug="tianmu-wanghu", kind=OrganizationKind.PROSPERITY_ALLIANCE,
-        region=tree.wanghu, level=OrganizationLevel.VILLAGE, founded_on=datetime.date(2022, 3, 1),
+        name="天目共富联盟(望湖村)",
+        slug="tianmu-wanghu",
+        kind=OrganizationKind.PROSPERITY_ALLIANCE,
+        region=tree.wanghu,
+        level=OrganizationLevel.VILLAGE,
+        founded_on=datetime.date(2022, 3, 1),
     )
 
 
@@ -146,16 +163,25 @@ def village_staff_wanghu(tree):
 
 @pytest.fixture
 def handler_huanghu(huanghu_water_office):
-    return _user("huanghu_handler", Role.DEPARTMENT_HANDLER, department=huanghu_water_office,
-                 display_name="农业农村办 经办人 赵磊")
+    return _user(
+        "huanghu_handler",
+        Role.DEPARTMENT_HANDLER,
+        department=huanghu_water_office,
+        display_name="农业农村办 经办人 赵磊",
+    )
 
 
 @pytest.fixture
 def craftsman_in_qingshan(tree, qingshan_tongxinhui):
-    person = Person.objects.create(name="张竹青", phone="13800001111", region=tree.qingshan,
-                                   stratum=Stratum.FREELANCER, occupation="竹编手工艺者")
-    Membership.objects.create(person=person, organization=qingshan_tongxinhui, role=MembershipRole.MEMBER,
-                              joined_on=datetime.date(2019, 2, 28))
+    person = Person.objects.create(
+        name="张竹青", phone="13800001111", region=tree.qingshan, stratum=Stratum.FREELANCER, occupation="竹编手工艺者"
+    )
+    Membership.objects.create(
+        person=person,
+        organization=qingshan_tongxinhui,
+        role=MembershipRole.MEMBER,
+        joined_on=datetime.date(2019, 2, 28),
+    )
     return person
 
 
@@ -166,8 +192,14 @@ def member_craftsman(craftsman_in_qingshan):
 
 @pytest.fixture
 def designer_in_wanghu(tree, tianmu_alliance):
-    person = Person.objects.create(name="吴设计", phone="13900002222", region=tree.wanghu,
-                                   stratum=Stratum.PRIVATE_ENTERPRISE, occupation="电梯企业工程师")
-    Membership.objects.create(person=person, organization=tianmu_alliance, role=MembershipRole.MEMBER,
-                              joined_on=datetime.date(2022, 3, 1))
+    person = Person.objects.create(
+        name="吴设计",
+        phone="13900002222",
+        region=tree.wanghu,
+        stratum=Stratum.PRIVATE_ENTERPRISE,
+        occupation="电梯企业工程师",
+    )
+    Membership.objects.create(
+        person=person, organization=tianmu_alliance, role=MembershipRole.MEMBER, joined_on=datetime.date(2022, 3, 1)
+    )
     return person

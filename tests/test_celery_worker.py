@@ -15,9 +15,22 @@ from portal.tasks import WORKER_HEARTBEAT_KEY, record_worker_heartbeat, worker_h
 def celery_worker_process():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-mingle", "--without-gossip", "--without-heartbeat"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     yield worker
     worker.terminate()

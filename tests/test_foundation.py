@@ -41,7 +41,9 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, db, settings
 def test_migrations_are_complete():
     result = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        capture_output=True, text=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

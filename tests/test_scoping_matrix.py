@@ -24,9 +24,21 @@ LIST, VIEW, CHANGE = Action.LIST, Action.VIEW, Action.CHANGE
 
 
 @pytest.fixture
-def world(tree, qingshan_tongxinhui, wangweishan_tongxinhui, tianmu_alliance, craftsman_in_qingshan,
-          designer_in_wanghu, huanghu_water_office, district_admin_yuhang, town_staff_huanghu,
-          village_staff_qingshan, village_staff_wanghu, handler_huanghu, member_craftsman):
+def world(
+    tree,
+    qingshan_tongxinhui,
+    wangweishan_tongxinhui,
+    tianmu_alliance,
+    craftsman_in_qingshan,
+    designer_in_wanghu,
+    huanghu_water_office,
+    district_admin_yuhang,
+    town_staff_huanghu,
+    village_staff_qingshan,
+    village_staff_wanghu,
+    handler_huanghu,
+    member_craftsman,
+):
     return locals()
 
 
@@ -92,29 +104,40 @@ def test_a_person_living_elsewhere_is_seen_by_the_village_whose_organization_the
 ):
     from members.models import Membership, Person, Stratum
 
-    commuter = Person.objects.create(name="杭城来的设计师", phone="13700003333", region=tree.wanghu,
-                                     stratum=Stratum.FREELANCER)
-    Membership.objects.create(person=commuter, organization=qingshan_tongxinhui,
-                              joined_on=datetime.date(2023, 5, 1))
+    commuter = Person.objects.create(
+        name="杭城来的设计师", phone="13700003333", region=tree.wanghu, stratum=Stratum.FREELANCER
+    )
+    Membership.objects.create(person=commuter, organization=qingshan_tongxinhui, joined_on=datetime.date(2023, 5, 1))
     assert persons_for(village_staff_qingshan, VIEW).filter(pk=commuter.pk).exists()
     assert persons_for(village_staff_wanghu, VIEW).filter(pk=commuter.pk).exists()
 
 
-def test_contact_log_notes_are_hidden_from_the_member_they_are_about(world, craftsman_in_qingshan,
-                                                                      village_staff_qingshan, member_craftsman):
-    log = ContactLog.objects.create(person=craftsman_in_qingshan, kind=ContactKind.VISIT,
-                                    occurred_on=datetime.date(2026, 11, 1), contacted_by="李娟",
-                                    notes="家中老人生病,需要关心", author=village_staff_qingshan)
+def test_contact_log_notes_are_hidden_from_the_member_they_are_about(
+    world, craftsman_in_qingshan, village_staff_qingshan, member_craftsman
+):
+    log = ContactLog.objects.create(
+        person=craftsman_in_qingshan,
+        kind=ContactKind.VISIT,
+        occurred_on=datetime.date(2026, 11, 1),
+        contacted_by="李娟",
+        notes="家中老人生病,需要关心",
+        author=village_staff_qingshan,
+    )
     assert contact_logs_for(village_staff_qingshan, VIEW).filter(pk=log.pk).exists()
     assert not contact_logs_for(member_craftsman, VIEW).filter(pk=log.pk).exists()
 
 
-def test_only_the_author_or_the_district_corrects_a_contact_log(world, craftsman_in_qingshan,
-                                                                 village_staff_qingshan, town_staff_huanghu,
-                                                                 district_admin_yuhang):
-    log = ContactLog.objects.create(person=craftsman_in_qingshan, kind=ContactKind.PHONE,
-                                    occurred_on=datetime.date(2026, 11, 2), contacted_by="李娟",
-                                    notes="电话确认参加青山talk", author=village_staff_qingshan)
+def test_only_the_author_or_the_district_corrects_a_contact_log(
+    world, craftsman_in_qingshan, village_staff_qingshan, town_staff_huanghu, district_admin_yuhang
+):
+    log = ContactLog.objects.create(
+        person=craftsman_in_qingshan,
+        kind=ContactKind.PHONE,
+        occurred_on=datetime.date(2026, 11, 2),
+        contacted_by="李娟",
+        notes="电话确认参加青山talk",
+        author=village_staff_qingshan,
+    )
     assert contact_logs_for(village_staff_qingshan, CHANGE).filter(pk=log.pk).exists()
     assert contact_logs_for(district_admin_yuhang, CHANGE).filter(pk=log.pk).exists()
     assert contact_logs_for(town_staff_huanghu, VIEW).filter(pk=log.pk).exists()
@@ -152,8 +175,9 @@ def test_phones_are_masked_unless_the_role_needs_them(world, craftsman_in_qingsh
 
 
 def test_an_official_assigned_to_a_person_sees_their_phone(world, craftsman_in_qingshan, town_staff_huanghu):
-    ContactAssignment.objects.create(person=craftsman_in_qingshan, official=town_staff_huanghu,
-                                     started_on=datetime.date(2025, 1, 1))
+    ContactAssignment.objects.create(
+        person=craftsman_in_qingshan, official=town_staff_huanghu, started_on=datetime.date(2025, 1, 1)
+    )
     assert can_see_full_phone(town_staff_huanghu, craftsman_in_qingshan)
 
 

@@ -44,9 +44,7 @@ def seeded(db):
 
 
 def _stratum_count(organization, stratum, on=None) -> int:
-    return {row.stratum: row.count for row in organization_stratum_counts(organization, on=on)}.get(
-        stratum, 0
-    )
+    return {row.stratum: row.count for row in organization_stratum_counts(organization, on=on)}.get(stratum, 0)
 
 
 def test_qingshan_has_59_members_today_of_whom_26_freelancers_and_3_foreign_observers(seeded):
@@ -92,9 +90,7 @@ def test_the_places_and_organizations_of_every_seed_are_there(seeded):
         OrganizationCategory.YOUTH,
     } <= set(lucheng.values_list("category", flat=True))
     levels = sorted(lucheng.filter(recognitions__isnull=False).values_list("recognitions__level", flat=True))
-    assert levels == sorted(
-        [RecognitionLevel.NATIONAL, RecognitionLevel.PROVINCIAL, RecognitionLevel.PROVINCIAL]
-    )
+    assert levels == sorted([RecognitionLevel.NATIONAL, RecognitionLevel.PROVINCIAL, RecognitionLevel.PROVINCIAL])
     xinxin = Organization.objects.get(name="新新之家·同心荟")
     assert set(xinxin.spaces.values_list("name", flat=True)) == {
         "同心驿站",
@@ -180,7 +176,5 @@ def test_the_seeded_qingshan_page_shows_counts_but_no_phone(client, seeded):
     assert response.status_code == 200
     html = response.content.decode()
     assert response.context["member_count"] == 59
-    for phone in Person.objects.filter(memberships__organization__slug="qingshan").values_list(
-        "phone", flat=True
-    ):
+    for phone in Person.objects.filter(memberships__organization__slug="qingshan").values_list("phone", flat=True):
         assert phone not in html

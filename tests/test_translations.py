@@ -32,7 +32,10 @@ def test_every_string_of_the_portal_has_an_english_translation(tmp_path):
     shutil.copytree(ROOT, project, ignore=LEFT_BEHIND)
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete", "--no-wrap"],
-        cwd=project, capture_output=True, text=True, env={**os.environ, "PORTAL_DATA_DIR": str(tmp_path / "data")},
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PORTAL_DATA_DIR": str(tmp_path / "data")},
     )
     assert result.returncode == 0, result.stderr
     entries = _po_entries(project / "locale/en/LC_MESSAGES/django.po")

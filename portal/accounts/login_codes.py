@@ -141,9 +141,7 @@ def login_code_request(*, phone: str, ip: str | None) -> LoginCodeSent:
                 logger.info("login code for unregistered %s from %s", mask_phone(normalized), ip)
     if refusal is not None:
         raise LoginCodeRefused(refusal)
-    return LoginCodeSent(
-        masked_phone=mask_phone(normalized), resend_after_seconds=settings.LOGIN_CODE_RESEND_SECONDS
-    )
+    return LoginCodeSent(masked_phone=mask_phone(normalized), resend_after_seconds=settings.LOGIN_CODE_RESEND_SECONDS)
 
 
 def login_code_verify(*, phone: str, code: str, ip: str | None) -> User:

@@ -11,9 +11,7 @@ from portal.phones import mask_phone
 class User(AbstractUser):
     """A person who signs in. Staff are scoped by a region, handlers by a department, members by self."""
 
-    role = models.CharField(
-        _("角色"), max_length=32, choices=Role.choices, default=Role.MEMBER, db_index=True
-    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.MEMBER, db_index=True)
     region = models.ForeignKey(
         "orgs.Region",
         verbose_name=_("负责区域"),
@@ -55,9 +53,7 @@ class User(AbstractUser):
                 condition=~Q(role=Role.DEPARTMENT_HANDLER) | Q(department__isnull=False),
                 violation_error_message=_("部门经办人必须指定所属部门。"),
             ),
-            models.UniqueConstraint(
-                fields=["phone"], condition=~Q(phone=""), name="unique_user_phone_when_set"
-            ),
+            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="unique_user_phone_when_set"),
         ]
 
     def __str__(self) -> str:
@@ -98,9 +94,7 @@ class LoginCode(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     expires_at = models.DateTimeField(_("过期时间"))
     failed_attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
-    status = models.CharField(
-        _("状态"), max_length=16, choices=LoginCodeStatus.choices, default=LoginCodeStatus.ACTIVE
-    )
+    status = models.CharField(_("状态"), max_length=16, choices=LoginCodeStatus.choices, default=LoginCodeStatus.ACTIVE)
     closed_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
 
     class Meta:

@@ -93,9 +93,7 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = login_code_verify(
-                phone=phone, code=form.cleaned_data["code"], ip=client_ip_address(request)
-            )
+            member = login_code_verify(phone=phone, code=form.cleaned_data["code"], ip=client_ip_address(request))
         except LoginCodeRefused as refusal:
             form.add_error("code", refusal.message)
         else:

@@ -53,60 +53,188 @@ class ActivitySpec:
 
 Q = ("qingshan", "qingshan_secretary")
 QINGSHAN = (
-    ActivitySpec(*Q, "青山talk:从余杭纸伞到“飘系列”纸椅", Cat.CREATIVE_ARTS, Form.TALK, "同心驿站",
-                 "会员设计师分享以余杭纸伞传统工艺为灵感设计“飘系列—纸椅”、获得红点至尊奖的创作过程,"
-                 "聊聊传统手工艺如何走进当代设计。", PAST, months_ago=6, capacity=40, signups=26,
-                 summary="26位会员和12位村民到场。设计师带来纸椅原型和纸伞骨架,现场演示桐油上伞面,"
-                         "交流环节大家讨论了村里手艺人作品的定价和展示。", walk_ins=12),
-    ActivitySpec(*Q, "考察学习:龙坞水库水源地与“善水基金”巡护", Cat.ECOLOGY, Form.STUDY_TOUR, "龙坞水库",
-                 "跟随“善水基金”巡护员走一遍水源地巡护线路,了解“受益者付费”机制和竹林生态管护。", PAST,
-                 months_ago=5, capacity=25, signups=22,
-                 summary="会员沿水库巡护线路徒步4公里,巡护员讲解了水质监测和竹林不打药的做法;"
-                         "大家捡拾垃圾两大袋,并为“善水基金”认捐。"),
-    ActivitySpec(*Q, "同心荟互访:工艺美术·同心荟手艺人走进青山村", Cat.HERITAGE, Form.EXCHANGE_VISIT,
-                 "青山村未来乡村联合工作坊",
-                 "温州鹿城“工艺美术·同心荟”的瓯塑、瓯绣手艺人来到青山村,与青山的竹编、竹刻艺人交流技艺,"
-                 "探讨两地手工艺人互相到对方的集市和展会设摊。", PAST, months_ago=4, capacity=40, signups=30,
-                 co_hosts=("lucheng-gongyi",),
-                 summary="两地手艺人现场切磋竹编和瓯绣,互赠作品;约定明年春天青山手艺人回访温州五马街道。"),
-    ActivitySpec(*Q, "展览参观:《水的一生》米兰设计周归来展", Cat.CREATIVE_ARTS, Form.EXHIBITION,
-                 "青山村文化礼堂",
-                 "参观登上米兰设计周、获“金麒麟奖”的本地手工艺人作品《水的一生》回村展,创作者现场导览。",
-                 PAST, months_ago=3, capacity=50, signups=34, walk_ins=20,
-                 summary="会员和村民近60人观展,创作者讲述用本地竹材表现水从水库到村庄的旅程。"),
-    ActivitySpec(*Q, "乡村传统体验:竹编竹刻手作日", Cat.HERITAGE, Form.TRADITIONAL_EXPERIENCE,
-                 "青山村竹编工坊",
-                 "老师傅手把手教竹编杯垫和竹刻书签,新村民和老村民一起动手。", PAST, months_ago=2, capacity=24,
-                 signups=24, summary="24位会员完成竹编杯垫和竹刻书签,6件作品被选入下月的青山手作集市。"),
-    ActivitySpec(*Q, "青山talk:“自然好邻居”计划——闲置空间怎么用", Cat.ECOLOGY, Form.TALK, "同心驿站",
-                 "“自然好邻居”计划的农户和新村民分享利用闲置空间增收的经验:收益的10%返还“善水基金”,"
-                 "保护龙坞水库水源地。", PAST, months_ago=1, capacity=40, signups=28,
-                 summary="三户农户分享了柴房改工作室、老屋改民宿的经验;大家对闲置空间改造的风貌要求提了建议,"
-                         "已整理为议题提交协商议事会。", walk_ins=8),
-    ActivitySpec(*Q, "青山talk:新村民的乡村创业故事", Cat.CREATIVE_ARTS, Form.TALK, "同心驿站",
-                 "三位来青山村创业的新村民——漫画家、传统材料设计师和民宿主理人——讲讲他们为什么留在村里。"
-                 "仅限青山同心荟会员报名。", OPEN, days_ahead=9, capacity=40, signups=9),
-    ActivitySpec(*Q, "乡村传统体验:跟老师傅做一把余杭纸伞", Cat.HERITAGE, Form.TRADITIONAL_EXPERIENCE,
-                 "青山村纸伞工坊",
-                 "从削伞骨、糊伞面到上桐油,跟着老师傅做一把属于自己的余杭纸伞。面向公众,名额12人,"
-                 "额满后可候补。", OPEN, days_ahead=16, capacity=12, audience=Audience.PUBLIC, signups=15),
-    ActivitySpec(*Q, "考察学习:树桥头艺术村落与环青山徒步道", Cat.ECOLOGY, Form.STUDY_TOUR, "树桥头",
-                 "走一段环青山徒步道,参观青年智囊团参与规划的树桥头艺术村落。(草稿,路线待定)", DRAFT,
-                 days_ahead=35, capacity=30),
+    ActivitySpec(
+        *Q,
+        "青山talk:从余杭纸伞到“飘系列”纸椅",
+        Cat.CREATIVE_ARTS,
+        Form.TALK,
+        "同心驿站",
+        "会员设计师分享以余杭纸伞传统工艺为灵感设计“飘系列—纸椅”、获得红点至尊奖的创作过程,"
+        "聊聊传统手工艺如何走进当代设计。",
+        PAST,
+        months_ago=6,
+        capacity=40,
+        signups=26,
+        summary="26位会员和12位村民到场。设计师带来纸椅原型和纸伞骨架,现场演示桐油上伞面,"
+        "交流环节大家讨论了村里手艺人作品的定价和展示。",
+        walk_ins=12,
+    ),
+    ActivitySpec(
+        *Q,
+        "考察学习:龙坞水库水源地与“善水基金”巡护",
+        Cat.ECOLOGY,
+        Form.STUDY_TOUR,
+        "龙坞水库",
+        "跟随“善水基金”巡护员走一遍水源地巡护线路,了解“受益者付费”机制和竹林生态管护。",
+        PAST,
+        months_ago=5,
+        capacity=25,
+        signups=22,
+        summary="会员沿水库巡护线路徒步4公里,巡护员讲解了水质监测和竹林不打药的做法;"
+        "大家捡拾垃圾两大袋,并为“善水基金”认捐。",
+    ),
+    ActivitySpec(
+        *Q,
+        "同心荟互访:工艺美术·同心荟手艺人走进青山村",
+        Cat.HERITAGE,
+        Form.EXCHANGE_VISIT,
+        "青山村未来乡村联合工作坊",
+        "温州鹿城“工艺美术·同心荟”的瓯塑、瓯绣手艺人来到青山村,与青山的竹编、竹刻艺人交流技艺,"
+        "探讨两地手工艺人互相到对方的集市和展会设摊。",
+        PAST,
+        months_ago=4,
+        capacity=40,
+        signups=30,
+        co_hosts=("lucheng-gongyi",),
+        summary="两地手艺人现场切磋竹编和瓯绣,互赠作品;约定明年春天青山手艺人回访温州五马街道。",
+    ),
+    ActivitySpec(
+        *Q,
+        "展览参观:《水的一生》米兰设计周归来展",
+        Cat.CREATIVE_ARTS,
+        Form.EXHIBITION,
+        "青山村文化礼堂",
+        "参观登上米兰设计周、获“金麒麟奖”的本地手工艺人作品《水的一生》回村展,创作者现场导览。",
+        PAST,
+        months_ago=3,
+        capacity=50,
+        signups=34,
+        walk_ins=20,
+        summary="会员和村民近60人观展,创作者讲述用本地竹材表现水从水库到村庄的旅程。",
+    ),
+    ActivitySpec(
+        *Q,
+        "乡村传统体验:竹编竹刻手作日",
+        Cat.HERITAGE,
+        Form.TRADITIONAL_EXPERIENCE,
+        "青山村竹编工坊",
+        "老师傅手把手教竹编杯垫和竹刻书签,新村民和老村民一起动手。",
+        PAST,
+        months_ago=2,
+        capacity=24,
+        signups=24,
+        summary="24位会员完成竹编杯垫和竹刻书签,6件作品被选入下月的青山手作集市。",
+    ),
+    ActivitySpec(
+        *Q,
+        "青山talk:“自然好邻居”计划——闲置空间怎么用",
+        Cat.ECOLOGY,
+        Form.TALK,
+        "同心驿站",
+        "“自然好邻居”计划的农户和新村民分享利用闲置空间增收的经验:收益的10%返还“善水基金”,保护龙坞水库水源地。",
+        PAST,
+        months_ago=1,
+        capacity=40,
+        signups=28,
+        summary="三户农户分享了柴房改工作室、老屋改民宿的经验;大家对闲置空间改造的风貌要求提了建议,"
+        "已整理为议题提交协商议事会。",
+        walk_ins=8,
+    ),
+    ActivitySpec(
+        *Q,
+        "青山talk:新村民的乡村创业故事",
+        Cat.CREATIVE_ARTS,
+        Form.TALK,
+        "同心驿站",
+        "三位来青山村创业的新村民——漫画家、传统材料设计师和民宿主理人——讲讲他们为什么留在村里。"
+        "仅限青山同心荟会员报名。",
+        OPEN,
+        days_ahead=9,
+        capacity=40,
+        signups=9,
+    ),
+    ActivitySpec(
+        *Q,
+        "乡村传统体验:跟老师傅做一把余杭纸伞",
+        Cat.HERITAGE,
+        Form.TRADITIONAL_EXPERIENCE,
+        "青山村纸伞工坊",
+        "从削伞骨、糊伞面到上桐油,跟着老师傅做一把属于自己的余杭纸伞。面向公众,名额12人,额满后可候补。",
+        OPEN,
+        days_ahead=16,
+        capacity=12,
+        audience=Audience.PUBLIC,
+        signups=15,
+    ),
+    ActivitySpec(
+        *Q,
+        "考察学习:树桥头艺术村落与环青山徒步道",
+        Cat.ECOLOGY,
+        Form.STUDY_TOUR,
+        "树桥头",
+        "走一段环青山徒步道,参观青年智囊团参与规划的树桥头艺术村落。(草稿,路线待定)",
+        DRAFT,
+        days_ahead=35,
+        capacity=30,
+    ),
 )
 
 OTHERS = (
-    ActivitySpec("lucheng-gongyi", "lucheng_admin", "瓯塑技艺公开课", Cat.HERITAGE, Form.LECTURE,
-                 "瓯越手艺人工作室", "瓯塑传承人讲解瓯塑的历史和技法,现场示范堆塑。", PAST, months_ago=1,
-                 capacity=30, signups=18, summary="18位会员参加,传承人示范了瓯塑的调泥、堆塑和上色。"),
-    ActivitySpec("lucheng-gongyi", "lucheng_admin", "细纹刻纸亲子体验", Cat.HERITAGE, Form.TRADITIONAL_EXPERIENCE,
-                 "瓯越手艺人工作室", "乐清细纹刻纸手艺人带孩子和家长一起刻一幅窗花。", OPEN, days_ahead=12,
-                 capacity=20, audience=Audience.PUBLIC, signups=11),
-    ActivitySpec("tianmu", "linan_admin", "共富菜园秋收结对活动", Cat.PROSPERITY, Form.PAIRING, "浙西天路·共富菜园",
-                 "联盟企业和望湖村村民一起采收蔬菜,对接“共富购”订单。", PAST, months_ago=2, capacity=40,
-                 signups=20, summary="联盟企业认购蔬菜3000余斤,现场签订明年的统一种植、统一收购协议。"),
-    ActivitySpec("tianmu", "linan_admin", "“共富购”农产品直播培训", Cat.SKILLS, Form.TRAINING, "天目共富岗车间",
-                 "教结对村的村民用手机直播卖杨梅、山核桃和笋干。", OPEN, days_ahead=10, capacity=30, signups=7),
+    ActivitySpec(
+        "lucheng-gongyi",
+        "lucheng_admin",
+        "瓯塑技艺公开课",
+        Cat.HERITAGE,
+        Form.LECTURE,
+        "瓯越手艺人工作室",
+        "瓯塑传承人讲解瓯塑的历史和技法,现场示范堆塑。",
+        PAST,
+        months_ago=1,
+        capacity=30,
+        signups=18,
+        summary="18位会员参加,传承人示范了瓯塑的调泥、堆塑和上色。",
+    ),
+    ActivitySpec(
+        "lucheng-gongyi",
+        "lucheng_admin",
+        "细纹刻纸亲子体验",
+        Cat.HERITAGE,
+        Form.TRADITIONAL_EXPERIENCE,
+        "瓯越手艺人工作室",
+        "乐清细纹刻纸手艺人带孩子和家长一起刻一幅窗花。",
+        OPEN,
+        days_ahead=12,
+        capacity=20,
+        audience=Audience.PUBLIC,
+        signups=11,
+    ),
+    ActivitySpec(
+        "tianmu",
+        "linan_admin",
+        "共富菜园秋收结对活动",
+        Cat.PROSPERITY,
+        Form.PAIRING,
+        "浙西天路·共富菜园",
+        "联盟企业和望湖村村民一起采收蔬菜,对接“共富购”订单。",
+        PAST,
+        months_ago=2,
+        capacity=40,
+        signups=20,
+        summary="联盟企业认购蔬菜3000余斤,现场签订明年的统一种植、统一收购协议。",
+    ),
+    ActivitySpec(
+        "tianmu",
+        "linan_admin",
+        "“共富购”农产品直播培训",
+        Cat.SKILLS,
+        Form.TRAINING,
+        "天目共富岗车间",
+        "教结对村的村民用手机直播卖杨梅、山核桃和笋干。",
+        OPEN,
+        days_ahead=10,
+        capacity=30,
+        signups=7,
+    ),
 )
 
 ACTIVITIES = QINGSHAN + OTHERS
@@ -176,8 +304,9 @@ class _ActivityWriter:
         if spec.when == PAST:
             self._check_in(activity, registrations, staff)
             self.clock.set(ends_at + datetime.timedelta(hours=1))
-            services.activity_complete(activity=activity, actor=staff, summary=spec.summary,
-                                       walk_in_count=spec.walk_ins)
+            services.activity_complete(
+                activity=activity, actor=staff, summary=spec.summary, walk_in_count=spec.walk_ins
+            )
         return activity
 
     def _sign_up(self, activity: Activity, spec: ActivitySpec, opened: datetime.date, until: datetime.date) -> list:
@@ -198,9 +327,7 @@ class _ActivityWriter:
         registrations = []
         for (name, phone, person), offset in zip(people, offsets, strict=True):
             self.clock.set(local_moment(opened, 12) + datetime.timedelta(minutes=offset))
-            registrations.append(
-                services.registration_create(activity=activity, name=name, phone=phone, person=person)
-            )
+            registrations.append(services.registration_create(activity=activity, name=name, phone=phone, person=person))
         return registrations
 
     def _check_in(self, activity: Activity, registrations: list, staff: User) -> None:
@@ -233,4 +360,3 @@ def load_activities(clock: DemoClock, member: User | None) -> int:
     for spec in missing:
         writer.write(spec)
     return len(missing)
-

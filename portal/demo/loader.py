@@ -127,9 +127,7 @@ def _load_organizations(regions: dict[RegionPath, Region], result: SeedResult) -
 
     org_ids = [org.pk for org in organizations.values()]
     known_recognitions = set(
-        Recognition.objects.filter(organization_id__in=org_ids).values_list(
-            "organization_id", "title", "year"
-        )
+        Recognition.objects.filter(organization_id__in=org_ids).values_list("organization_id", "title", "year")
     )
     new_recognitions = [
         Recognition(organization=organizations[spec.slug], level=r.level, title=r.title, year=r.year)
@@ -140,13 +138,9 @@ def _load_organizations(regions: dict[RegionPath, Region], result: SeedResult) -
     Recognition.objects.bulk_create(new_recognitions)
     result.count(Recognition, len(new_recognitions))
 
-    known_spaces = set(
-        Space.objects.filter(organization_id__in=org_ids).values_list("organization_id", "name")
-    )
+    known_spaces = set(Space.objects.filter(organization_id__in=org_ids).values_list("organization_id", "name"))
     new_spaces = [
-        Space(
-            organization=organizations[spec.slug], name=s.name, description=s.description, address=s.address
-        )
+        Space(organization=organizations[spec.slug], name=s.name, description=s.description, address=s.address)
         for spec in ORGANIZATIONS
         for s in spec.spaces
         if (organizations[spec.slug].pk, s.name) not in known_spaces
@@ -178,9 +172,7 @@ def _load_departments(regions: dict[RegionPath, Region], result: SeedResult) -> 
     for spec in accounts.DEPARTMENTS:
         department = Department.objects.filter(region=regions[spec.region], name=spec.name).first()
         if department is None:
-            department = Department.objects.create(
-                region=regions[spec.region], name=spec.name, level=spec.level
-            )
+            department = Department.objects.create(region=regions[spec.region], name=spec.name, level=spec.level)
             result.count(Department)
         departments[spec.handler_username] = department
     return departments
@@ -247,9 +239,7 @@ def _load_staff_logins(
                 department=departments[spec.handler_username],
             )
             result.count(User)
-        result.add_login(
-            f"{Role.DEPARTMENT_HANDLER.label} · {spec.name}", spec.handler_username, "/accounts/login/"
-        )
+        result.add_login(f"{Role.DEPARTMENT_HANDLER.label} · {spec.name}", spec.handler_username, "/accounts/login/")
     return users
 
 
@@ -288,9 +278,7 @@ def _load_rosters(
 
     person_ids = [person.pk for person in by_phone.values()]
     known = set(
-        Membership.objects.filter(person_id__in=person_ids).values_list(
-            "person_id", "organization_id", "joined_on"
-        )
+        Membership.objects.filter(person_id__in=person_ids).values_list("person_id", "organization_id", "joined_on")
     )
     new_memberships = []
     for plan in plans:
@@ -406,6 +394,4 @@ def _settle_demo_messages(clock: DemoClock, last_message: int) -> None:
         deliver_inbox(message)
     queued.update(state=OutboxState.SENT, sent_at=F("created_at"), attempts=1)
     week_ago = clock.real_now - datetime.timedelta(days=7)
-    InboxMessage.objects.filter(source__pk__gt=last_message, created_at__lt=week_ago).update(
-        read_at=F("created_at")
-    )
+    InboxMessage.objects.filter(source__pk__gt=last_message, created_at__lt=week_ago).update(read_at=F("created_at"))

@@ -167,8 +167,7 @@ LUCHENG = (
         level=Level.TOWN,
         founded_on=datetime.date(2022, 3, 18),
         description=(
-            "嵌入企业、文化、健康、教育、联谊五大服务功能,为入驻楼宇的67家企业、2000余位新的社会阶层人士"
-            "提供增值服务。"
+            "嵌入企业、文化、健康、教育、联谊五大服务功能,为入驻楼宇的67家企业、2000余位新的社会阶层人士提供增值服务。"
         ),
     ),
     OrganizationSpec(
@@ -179,9 +178,7 @@ LUCHENG = (
         region=("鹿城区", "藤桥镇"),
         level=Level.TOWN,
         founded_on=datetime.date(2022, 5, 20),
-        description=(
-            "启动“鹿力红人”计划,以“农业+互联网+市场”模式助力乡村振兴,帮助200余农户直播带货增收100多万元。"
-        ),
+        description=("启动“鹿力红人”计划,以“农业+互联网+市场”模式助力乡村振兴,帮助200余农户直播带货增收100多万元。"),
     ),
     OrganizationSpec(
         slug="shuangjingfang",
@@ -284,9 +281,7 @@ XISHAN = (
             "创立“有乐学院”,每月定期召开主理人大会,为园区“创客”提供技术支持、政策咨询等服务;组建"
             "“同心西山·新有所为”新阶服务团,打造“弥里有乐”志愿服务品牌。"
         ),
-        recognitions=(
-            RecognitionSpec(RecognitionLevel.DISTRICT, "西山区2023年度新的社会阶层创新实践基地", 2023),
-        ),
+        recognitions=(RecognitionSpec(RecognitionLevel.DISTRICT, "西山区2023年度新的社会阶层创新实践基地", 2023),),
         spaces=(
             SpaceSpec("企业会客厅", "街道党工委、社区党委与企业商家面对面交流。"),
             SpaceSpec("党员活动室"),

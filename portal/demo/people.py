@@ -85,8 +85,9 @@ def _founder(*args, left_on=None, reason="", **extra) -> Slot:
 D = datetime.date
 QINGSHAN_FOUNDERS = (
     # The ten 自由职业人员 of the founding day.
-    _founder(S.FREELANCER, "传统材料设计师", "设计", "竹、纸等传统材料的当代设计", Role.PRESIDENT,
-             is_representative=True),
+    _founder(
+        S.FREELANCER, "传统材料设计师", "设计", "竹、纸等传统材料的当代设计", Role.PRESIDENT, is_representative=True
+    ),
     _founder(S.FREELANCER, "漫画家", "动漫", "乡村题材漫画", Role.VICE_PRESIDENT, is_representative=True),
     _founder(S.FREELANCER, "漫画家", "动漫", "绘本、插画"),
     _founder(S.FREELANCER, "竹编艺人", "传统手工艺", "竹编"),
@@ -94,24 +95,30 @@ QINGSHAN_FOUNDERS = (
     _founder(S.FREELANCER, "手工艺者", "传统手工艺", "金属编织"),
     _founder(S.FREELANCER, "插画师", "设计", "自然插画"),
     _founder(S.FREELANCER, "摄影师", "摄影", "纪实摄影"),
-    _founder(S.FREELANCER, "传统材料设计师", "设计", "纸伞材料再设计",
-             left_on=D(2021, 6, 30), reason="迁居外地"),
+    _founder(S.FREELANCER, "传统材料设计师", "设计", "纸伞材料再设计", left_on=D(2021, 6, 30), reason="迁居外地"),
     _founder(S.FREELANCER, "手工艺者", "传统手工艺", "余杭纸伞制作"),
     # The eleven other new-class people of the founding day.
-    _founder(S.PRIVATE_ENTERPRISE, "民宿主理人", "民宿", "乡村民宿运营", Role.VICE_PRESIDENT,
-             is_representative=True),
-    _founder(S.INTERMEDIARY, "社会组织成员", "生态保护", "水源地保护公益项目", Role.SECRETARY_GENERAL,
-             is_representative=True),
+    _founder(S.PRIVATE_ENTERPRISE, "民宿主理人", "民宿", "乡村民宿运营", Role.VICE_PRESIDENT, is_representative=True),
+    _founder(
+        S.INTERMEDIARY, "社会组织成员", "生态保护", "水源地保护公益项目", Role.SECRETARY_GENERAL, is_representative=True
+    ),
     _founder(S.INTERMEDIARY, "社会组织成员", "社区营造", "社区营造"),
     _founder(S.INTERMEDIARY, "自然教育讲师", "自然教育", "自然教育课程"),
     _founder(S.PRIVATE_ENTERPRISE, "民营企业管理者", "文创", "文创企业经营"),
     _founder(S.PRIVATE_ENTERPRISE, "民宿主理人", "民宿"),
-    _slot(S.PRIVATE_ENTERPRISE, "民营企业管理者", "竹制品", "竹制品加工", spans=(
-        Span(QINGSHAN_FOUNDED, D(2020, 8, 31), "个人原因暂时退出"),
-        Span(D(2021, 9, 15)),
-    )),
-    _founder(S.PRIVATE_ENTERPRISE, "民营企业管理者", "茶叶", "白茶种植",
-             left_on=D(2021, 12, 31), reason="企业迁出青山村"),
+    _slot(
+        S.PRIVATE_ENTERPRISE,
+        "民营企业管理者",
+        "竹制品",
+        "竹制品加工",
+        spans=(
+            Span(QINGSHAN_FOUNDED, D(2020, 8, 31), "个人原因暂时退出"),
+            Span(D(2021, 9, 15)),
+        ),
+    ),
+    _founder(
+        S.PRIVATE_ENTERPRISE, "民营企业管理者", "茶叶", "白茶种植", left_on=D(2021, 12, 31), reason="企业迁出青山村"
+    ),
     _founder(S.NEW_MEDIA, "新媒体运营", "新媒体", "乡村短视频"),
     _founder(S.NEW_MEDIA, "自媒体创作者", "新媒体", "图文写作", left_on=D(2022, 3, 31), reason="工作变动"),
     _founder(S.PRIVATE_ENTERPRISE, "餐饮店主理人", "餐饮"),
@@ -165,16 +172,12 @@ QINGSHAN_OBSERVERS = (
     ("奥利弗·班尼特", Gender.MALE, "英国", "自然教育研究者", "自然教育", D(2021, 4, 18)),
 )
 QINGSHAN_LATER_LEAVERS = (
-    _slot(S.FREELANCER, "陶艺师", "传统手工艺", "柴烧",
-          spans=(Span(D(2019, 9, 6), D(2021, 3, 31), "回原籍创业"),)),
-    _slot(S.NEW_MEDIA, "直播电商主播", "新媒体", "",
-          spans=(Span(D(2020, 5, 12), D(2022, 1, 15), "工作变动"),)),
+    _slot(S.FREELANCER, "陶艺师", "传统手工艺", "柴烧", spans=(Span(D(2019, 9, 6), D(2021, 3, 31), "回原籍创业"),)),
+    _slot(S.NEW_MEDIA, "直播电商主播", "新媒体", "", spans=(Span(D(2020, 5, 12), D(2022, 1, 15), "工作变动"),)),
 )
 
 
-def _spread_dates(
-    rng: random.Random, count: int, start: datetime.date, end: datetime.date
-) -> list[datetime.date]:
+def _spread_dates(rng: random.Random, count: int, start: datetime.date, end: datetime.date) -> list[datetime.date]:
     days = (end - start).days
     return sorted(start + datetime.timedelta(days=rng.randint(0, days)) for _ in range(count))
 
@@ -184,13 +187,19 @@ def qingshan_slots(rng: random.Random) -> tuple[Slot, ...]:
     later += [_slot(*row) for row in QINGSHAN_LATER_OTHERS]
     rng.shuffle(later)
     dates = _spread_dates(rng, len(later), D(2019, 3, 20), D(2022, 7, 10))
-    later = [
-        dataclasses.replace(slot, spans=(Span(joined_on),))
-        for slot, joined_on in zip(later, dates, strict=True)
-    ]
+    later = [dataclasses.replace(slot, spans=(Span(joined_on),)) for slot, joined_on in zip(later, dates, strict=True)]
     observers = [
-        _slot(S.FOREIGN_OBSERVER, occupation, industry, "", Role.OBSERVER, (Span(joined_on),),
-              name=name, gender=gender, nationality=nationality)
+        _slot(
+            S.FOREIGN_OBSERVER,
+            occupation,
+            industry,
+            "",
+            Role.OBSERVER,
+            (Span(joined_on),),
+            name=name,
+            gender=gender,
+            nationality=nationality,
+        )
         for name, gender, nationality, occupation, industry, joined_on in QINGSHAN_OBSERVERS
     ]
     return (*QINGSHAN_FOUNDERS, *later, *observers, *QINGSHAN_LATER_LEAVERS)
@@ -207,108 +216,164 @@ class RosterProfile:
 
 
 PROFILES: dict[str, RosterProfile] = {
-    "lucheng-douyin": RosterProfile(16, (
-        (S.NEW_MEDIA, "直播电商主播", "电商直播"),
-        (S.NEW_MEDIA, "短视频运营", "电商直播"),
-        (S.NEW_MEDIA, "直播间场控", "电商直播"),
-        (S.PRIVATE_ENTERPRISE, "鞋企电商负责人", "鞋业"),
-        (S.PRIVATE_ENTERPRISE, "MCN机构负责人", "电商直播"),
-        (S.FREELANCER, "摄影剪辑师", "电商直播"),
-    ), vice_presidents=2),
-    "lucheng-xinxin": RosterProfile(18, (
-        (S.INTERMEDIARY, "律师", "法律服务"),
-        (S.INTERMEDIARY, "注册会计师", "财务服务"),
-        (S.INTERMEDIARY, "税务师", "税务服务"),
-        (S.INTERMEDIARY, "金融顾问", "金融"),
-        (S.PRIVATE_ENTERPRISE, "科创企业研发总监", "科技研发"),
-        (S.PRIVATE_ENTERPRISE, "民营企业管理者", "科技研发"),
-        (S.FREELANCER, "心理咨询师", "健康服务"),
-    ), vice_presidents=2),
-    "qidu-shangmeng": RosterProfile(12, (
-        (S.FREELANCER, "非遗工坊主理人", "非遗"),
-        (S.PRIVATE_ENTERPRISE, "民宿主理人", "民宿"),
-        (S.PRIVATE_ENTERPRISE, "餐饮店主理人", "餐饮"),
-        (S.PRIVATE_ENTERPRISE, "文旅公司经理", "文旅"),
-        (S.NEW_MEDIA, "短视频策划", "新媒体"),
-    )),
-    "lucheng-gongyi": RosterProfile(20, (
-        (S.FREELANCER, "瓯塑艺人", "工艺美术"),
-        (S.FREELANCER, "瓯绣艺人", "工艺美术"),
-        (S.FREELANCER, "发绣艺人", "工艺美术"),
-        (S.FREELANCER, "黄杨木雕艺人", "工艺美术"),
-        (S.FREELANCER, "米塑艺人", "非遗"),
-        (S.FREELANCER, "细纹刻纸艺人", "非遗"),
-        (S.FREELANCER, "石雕艺人", "工艺美术"),
-        (S.PRIVATE_ENTERPRISE, "工艺美术企业负责人", "工艺美术"),
-    ), vice_presidents=2),
-    "lucheng-xinlianxin": RosterProfile(12, (
-        (S.INTERMEDIARY, "律师", "法律服务"),
-        (S.INTERMEDIARY, "注册会计师", "财务服务"),
-        (S.INTERMEDIARY, "税务师", "税务服务"),
-        (S.INTERMEDIARY, "行业协会秘书长", "社会组织"),
-        (S.PRIVATE_ENTERPRISE, "民营企业管理者", "制造业"),
-    )),
-    "lugang-xinyuehui": RosterProfile(12, (
-        (S.PRIVATE_ENTERPRISE, "楼宇企业管理者", "商务服务"),
-        (S.PRIVATE_ENTERPRISE, "外资企业技术主管", "商务服务"),
-        (S.FREELANCER, "健康管理师", "健康服务"),
-        (S.INTERMEDIARY, "培训机构负责人", "教育培训"),
-        (S.INTERMEDIARY, "社会组织从业人员", "社会服务"),
-    )),
-    "lucheng-ecafe": RosterProfile(10, (
-        (S.NEW_MEDIA, "农产品直播主播", "电商直播"),
-        (S.NEW_MEDIA, "电商运营", "电商"),
-        (S.PRIVATE_ENTERPRISE, "农业企业负责人", "农业"),
-        (S.OTHER, "新农人", "农业"),
-    )),
-    "shuangjingfang": RosterProfile(8, (
-        (S.PRIVATE_ENTERPRISE, "青年创业者", "文创"),
-        (S.FREELANCER, "独立设计师", "设计"),
-        (S.PRIVATE_ENTERPRISE, "咖啡店主理人", "餐饮"),
-        (S.NEW_MEDIA, "新媒体编辑", "新媒体"),
-    ), leavers=0),
-    "danan-xinchuangying": RosterProfile(8, (
-        (S.PRIVATE_ENTERPRISE, "青年创业者", "互联网"),
-        (S.FREELANCER, "自由程序员", "互联网"),
-        (S.NEW_MEDIA, "短视频博主", "新媒体"),
-    ), leavers=0),
-    "lucheng-218": RosterProfile(8, (
-        (S.FREELANCER, "婚礼策划师", "婚庆"),
-        (S.FREELANCER, "婚纱摄影师", "婚庆"),
-        (S.FREELANCER, "婚礼主持人", "婚庆"),
-        (S.PRIVATE_ENTERPRISE, "婚庆公司负责人", "婚庆"),
-    ), leavers=0),
-    "tianmu": RosterProfile(15, (
-        (S.PRIVATE_ENTERPRISE, "民营企业管理者", "电梯制造"),
-        (S.PRIVATE_ENTERPRISE, "民营企业管理者", "电子制造"),
-        (S.PRIVATE_ENTERPRISE, "民营企业管理者", "山核桃加工"),
-        (S.PRIVATE_ENTERPRISE, "农业企业负责人", "农业"),
-        (S.INTERMEDIARY, "商会秘书长", "商会"),
-        (S.INTERMEDIARY, "金融协作单位客户经理", "金融"),
-    ), vice_presidents=2),
-    "mili-youle": RosterProfile(20, (
-        (S.NEW_MEDIA, "新媒体编辑", "新媒体"),
-        (S.NEW_MEDIA, "短视频博主", "新媒体"),
-        (S.FREELANCER, "文创设计师", "文创"),
-        (S.FREELANCER, "独立插画师", "文创"),
-        (S.FREELANCER, "掐丝珐琅手艺人", "非遗"),
-        (S.FREELANCER, "葫芦雕绘手艺人", "非遗"),
-        (S.PRIVATE_ENTERPRISE, "园区商户主理人", "文创"),
-    )),
-    "yinling-express": RosterProfile(8, (
-        (S.PRIVATE_ENTERPRISE, "快递网点负责人", "快递物流"),
-        (S.OTHER, "快递员", "快递物流"),
-        (S.OTHER, "外卖骑手", "即时配送"),
-    ), leavers=0),
+    "lucheng-douyin": RosterProfile(
+        16,
+        (
+            (S.NEW_MEDIA, "直播电商主播", "电商直播"),
+            (S.NEW_MEDIA, "短视频运营", "电商直播"),
+            (S.NEW_MEDIA, "直播间场控", "电商直播"),
+            (S.PRIVATE_ENTERPRISE, "鞋企电商负责人", "鞋业"),
+            (S.PRIVATE_ENTERPRISE, "MCN机构负责人", "电商直播"),
+            (S.FREELANCER, "摄影剪辑师", "电商直播"),
+        ),
+        vice_presidents=2,
+    ),
+    "lucheng-xinxin": RosterProfile(
+        18,
+        (
+            (S.INTERMEDIARY, "律师", "法律服务"),
+            (S.INTERMEDIARY, "注册会计师", "财务服务"),
+            (S.INTERMEDIARY, "税务师", "税务服务"),
+            (S.INTERMEDIARY, "金融顾问", "金融"),
+            (S.PRIVATE_ENTERPRISE, "科创企业研发总监", "科技研发"),
+            (S.PRIVATE_ENTERPRISE, "民营企业管理者", "科技研发"),
+            (S.FREELANCER, "心理咨询师", "健康服务"),
+        ),
+        vice_presidents=2,
+    ),
+    "qidu-shangmeng": RosterProfile(
+        12,
+        (
+            (S.FREELANCER, "非遗工坊主理人", "非遗"),
+            (S.PRIVATE_ENTERPRISE, "民宿主理人", "民宿"),
+            (S.PRIVATE_ENTERPRISE, "餐饮店主理人", "餐饮"),
+            (S.PRIVATE_ENTERPRISE, "文旅公司经理", "文旅"),
+            (S.NEW_MEDIA, "短视频策划", "新媒体"),
+        ),
+    ),
+    "lucheng-gongyi": RosterProfile(
+        20,
+        (
+            (S.FREELANCER, "瓯塑艺人", "工艺美术"),
+            (S.FREELANCER, "瓯绣艺人", "工艺美术"),
+            (S.FREELANCER, "发绣艺人", "工艺美术"),
+            (S.FREELANCER, "黄杨木雕艺人", "工艺美术"),
+            (S.FREELANCER, "米塑艺人", "非遗"),
+            (S.FREELANCER, "细纹刻纸艺人", "非遗"),
+            (S.FREELANCER, "石雕艺人", "工艺美术"),
+            (S.PRIVATE_ENTERPRISE, "工艺美术企业负责人", "工艺美术"),
+        ),
+        vice_presidents=2,
+    ),
+    "lucheng-xinlianxin": RosterProfile(
+        12,
+        (
+            (S.INTERMEDIARY, "律师", "法律服务"),
+            (S.INTERMEDIARY, "注册会计师", "财务服务"),
+            (S.INTERMEDIARY, "税务师", "税务服务"),
+            (S.INTERMEDIARY, "行业协会秘书长", "社会组织"),
+            (S.PRIVATE_ENTERPRISE, "民营企业管理者", "制造业"),
+        ),
+    ),
+    "lugang-xinyuehui": RosterProfile(
+        12,
+        (
+            (S.PRIVATE_ENTERPRISE, "楼宇企业管理者", "商务服务"),
+            (S.PRIVATE_ENTERPRISE, "外资企业技术主管", "商务服务"),
+            (S.FREELANCER, "健康管理师", "健康服务"),
+            (S.INTERMEDIARY, "培训机构负责人", "教育培训"),
+            (S.INTERMEDIARY, "社会组织从业人员", "社会服务"),
+        ),
+    ),
+    "lucheng-ecafe": RosterProfile(
+        10,
+        (
+            (S.NEW_MEDIA, "农产品直播主播", "电商直播"),
+            (S.NEW_MEDIA, "电商运营", "电商"),
+            (S.PRIVATE_ENTERPRISE, "农业企业负责人", "农业"),
+            (S.OTHER, "新农人", "农业"),
+        ),
+    ),
+    "shuangjingfang": RosterProfile(
+        8,
+        (
+            (S.PRIVATE_ENTERPRISE, "青年创业者", "文创"),
+            (S.FREELANCER, "独立设计师", "设计"),
+            (S.PRIVATE_ENTERPRISE, "咖啡店主理人", "餐饮"),
+            (S.NEW_MEDIA, "新媒体编辑", "新媒体"),
+        ),
+        leavers=0,
+    ),
+    "danan-xinchuangying": RosterProfile(
+        8,
+        (
+            (S.PRIVATE_ENTERPRISE, "青年创业者", "互联网"),
+            (S.FREELANCER, "自由程序员", "互联网"),
+            (S.NEW_MEDIA, "短视频博主", "新媒体"),
+        ),
+        leavers=0,
+    ),
+    "lucheng-218": RosterProfile(
+        8,
+        (
+            (S.FREELANCER, "婚礼策划师", "婚庆"),
+            (S.FREELANCER, "婚纱摄影师", "婚庆"),
+            (S.FREELANCER, "婚礼主持人", "婚庆"),
+            (S.PRIVATE_ENTERPRISE, "婚庆公司负责人", "婚庆"),
+        ),
+        leavers=0,
+    ),
+    "tianmu": RosterProfile(
+        15,
+        (
+            (S.PRIVATE_ENTERPRISE, "民营企业管理者", "电梯制造"),
+            (S.PRIVATE_ENTERPRISE, "民营企业管理者", "电子制造"),
+            (S.PRIVATE_ENTERPRISE, "民营企业管理者", "山核桃加工"),
+            (S.PRIVATE_ENTERPRISE, "农业企业负责人", "农业"),
+            (S.INTERMEDIARY, "商会秘书长", "商会"),
+            (S.INTERMEDIARY, "金融协作单位客户经理", "金融"),
+        ),
+        vice_presidents=2,
+    ),
+    "mili-youle": RosterProfile(
+        20,
+        (
+            (S.NEW_MEDIA, "新媒体编辑", "新媒体"),
+            (S.NEW_MEDIA, "短视频博主", "新媒体"),
+            (S.FREELANCER, "文创设计师", "文创"),
+            (S.FREELANCER, "独立插画师", "文创"),
+            (S.FREELANCER, "掐丝珐琅手艺人", "非遗"),
+            (S.FREELANCER, "葫芦雕绘手艺人", "非遗"),
+            (S.PRIVATE_ENTERPRISE, "园区商户主理人", "文创"),
+        ),
+    ),
+    "yinling-express": RosterProfile(
+        8,
+        (
+            (S.PRIVATE_ENTERPRISE, "快递网点负责人", "快递物流"),
+            (S.OTHER, "快递员", "快递物流"),
+            (S.OTHER, "外卖骑手", "即时配送"),
+        ),
+        leavers=0,
+    ),
 }
 
 # Two-digit block of the phone numbers of each roster: 139 + block + six-digit position.
 PHONE_BLOCKS: dict[str, int] = {
     "qingshan": 1,
-    "lucheng-douyin": 11, "lucheng-xinxin": 12, "qidu-shangmeng": 13, "lucheng-gongyi": 14,
-    "lucheng-xinlianxin": 15, "lugang-xinyuehui": 16, "lucheng-ecafe": 17, "shuangjingfang": 18,
-    "danan-xinchuangying": 19, "lucheng-218": 20,
-    "tianmu": 31, "mili-youle": 41, "yinling-express": 51,
+    "lucheng-douyin": 11,
+    "lucheng-xinxin": 12,
+    "qidu-shangmeng": 13,
+    "lucheng-gongyi": 14,
+    "lucheng-xinlianxin": 15,
+    "lugang-xinyuehui": 16,
+    "lucheng-ecafe": 17,
+    "shuangjingfang": 18,
+    "danan-xinchuangying": 19,
+    "lucheng-218": 20,
+    "tianmu": 31,
+    "mili-youle": 41,
+    "yinling-express": 51,
 }
 
 POLITICAL_WEIGHTS = (
@@ -407,15 +472,15 @@ class CrossAppointmentSpec:
 
 CROSS_APPOINTMENTS = (
     # Seed 000: 副会长、自由职业人员兼任青山村委党委委员 (人员双向交叉兼职).
-    CrossAppointmentSpec(QINGSHAN_VICE_FREELANCER, "村党委委员", "青山村党委", ("余杭区", "黄湖镇", "青山村"),
-                         D(2021, 1, 8)),
+    CrossAppointmentSpec(
+        QINGSHAN_VICE_FREELANCER, "村党委委员", "青山村党委", ("余杭区", "黄湖镇", "青山村"), D(2021, 1, 8)
+    ),
     # Seed 000: 黄湖镇政府聘请“青山同心荟”班子成员担任美学总监和生态总监.
-    CrossAppointmentSpec(QINGSHAN_PRESIDENT, "美学总监", "黄湖镇人民政府", ("余杭区", "黄湖镇"),
-                         D(2019, 10, 15)),
-    CrossAppointmentSpec(QINGSHAN_SECRETARY, "生态总监", "黄湖镇人民政府", ("余杭区", "黄湖镇"),
-                         D(2019, 10, 15)),
-    CrossAppointmentSpec(QINGSHAN_VICE_HOMESTAY, "村民委员会委员", "青山村村民委员会",
-                         ("余杭区", "黄湖镇", "青山村"), D(2021, 1, 8)),
+    CrossAppointmentSpec(QINGSHAN_PRESIDENT, "美学总监", "黄湖镇人民政府", ("余杭区", "黄湖镇"), D(2019, 10, 15)),
+    CrossAppointmentSpec(QINGSHAN_SECRETARY, "生态总监", "黄湖镇人民政府", ("余杭区", "黄湖镇"), D(2019, 10, 15)),
+    CrossAppointmentSpec(
+        QINGSHAN_VICE_HOMESTAY, "村民委员会委员", "青山村村民委员会", ("余杭区", "黄湖镇", "青山村"), D(2021, 1, 8)
+    ),
 )
 
 
@@ -430,18 +495,24 @@ class PublicOfficeSpec:
 
 # Seed 001: 鹿城新的社会阶层人士中有各级人大代表、政协委员27人; a few of them lead the demo's 同心荟.
 PUBLIC_OFFICES = (
-    PublicOfficeSpec(("lucheng-douyin", 0), PublicOfficeKind.NPC_DEPUTY, OfficeLevel.DISTRICT, "2021—2026",
-                     D(2021, 12, 20)),
-    PublicOfficeSpec(("lucheng-xinxin", 0), PublicOfficeKind.CPPCC_MEMBER, OfficeLevel.CITY, "2022—2027",
-                     D(2022, 1, 10)),
-    PublicOfficeSpec(("lucheng-gongyi", 0), PublicOfficeKind.CPPCC_MEMBER, OfficeLevel.DISTRICT, "2021—2026",
-                     D(2021, 12, 22)),
-    PublicOfficeSpec(("qidu-shangmeng", 0), PublicOfficeKind.NPC_DEPUTY, OfficeLevel.DISTRICT, "2021—2026",
-                     D(2021, 12, 20)),
-    PublicOfficeSpec(("lugang-xinyuehui", 1), PublicOfficeKind.CPPCC_MEMBER, OfficeLevel.DISTRICT,
-                     "2021—2026", D(2021, 12, 22)),
-    PublicOfficeSpec(("lucheng-xinlianxin", 0), PublicOfficeKind.NPC_DEPUTY, OfficeLevel.TOWN, "2021—2026",
-                     D(2021, 11, 5)),
+    PublicOfficeSpec(
+        ("lucheng-douyin", 0), PublicOfficeKind.NPC_DEPUTY, OfficeLevel.DISTRICT, "2021—2026", D(2021, 12, 20)
+    ),
+    PublicOfficeSpec(
+        ("lucheng-xinxin", 0), PublicOfficeKind.CPPCC_MEMBER, OfficeLevel.CITY, "2022—2027", D(2022, 1, 10)
+    ),
+    PublicOfficeSpec(
+        ("lucheng-gongyi", 0), PublicOfficeKind.CPPCC_MEMBER, OfficeLevel.DISTRICT, "2021—2026", D(2021, 12, 22)
+    ),
+    PublicOfficeSpec(
+        ("qidu-shangmeng", 0), PublicOfficeKind.NPC_DEPUTY, OfficeLevel.DISTRICT, "2021—2026", D(2021, 12, 20)
+    ),
+    PublicOfficeSpec(
+        ("lugang-xinyuehui", 1), PublicOfficeKind.CPPCC_MEMBER, OfficeLevel.DISTRICT, "2021—2026", D(2021, 12, 22)
+    ),
+    PublicOfficeSpec(
+        ("lucheng-xinlianxin", 0), PublicOfficeKind.NPC_DEPUTY, OfficeLevel.TOWN, "2021—2026", D(2021, 11, 5)
+    ),
 )
 
 
@@ -476,22 +547,67 @@ class ContactLogSpec:
 
 
 CONTACT_LOGS = (
-    ContactLogSpec(QINGSHAN_PRESIDENT, ContactKind.VISIT, D(2022, 3, 16), "yuhang_admin",
-                   "走访工作室,了解“自然好邻居”计划进展和纸伞系列设计参展情况,建议总结经验在同心荟互访中分享。"),
-    ContactLogSpec(QINGSHAN_PRESIDENT, ContactKind.FORUM, D(2022, 5, 20), "yuhang_admin",
-                   "参加月度基层民主协商议事会前的座谈,听取对青山村产业准入机制的意见。"),
-    ContactLogSpec(QINGSHAN_VICE_FREELANCER, ContactKind.PHONE, D(2022, 6, 8), "yuhang_admin",
-                   "电话沟通“黄湖青山青年智囊团”参与环青山徒步道规划设计的安排。"),
-    ContactLogSpec(QINGSHAN_SECRETARY, ContactKind.ACTIVITY, D(2022, 4, 23), "huanghu_staff",
-                   "参加“青山talk”分享会,介绍龙坞水库水源地“善水基金”的运行情况。"),
-    ContactLogSpec(QINGSHAN_VICE_HOMESTAY, ContactKind.VISIT, D(2022, 6, 30), "qingshan_secretary",
-                   "上门了解民宿经营和闲置空间利用情况,记录对停车和垃圾分类的意见,拟列入下月议题征集。"),
-    ContactLogSpec(("lucheng-xinxin", 0), ContactKind.VISIT, D(2024, 4, 12), "lucheng_admin",
-                   "走访城市科创园,了解研发中心建设和“三师”服务需求。"),
-    ContactLogSpec(("lucheng-douyin", 0), ContactKind.CONDOLENCE, D(2024, 1, 30), "lucheng_admin",
-                   "春节前慰问,了解直播电商基地校企合作实训的安排。"),
-    ContactLogSpec(("tianmu", 0), ContactKind.FORUM, D(2023, 9, 14), "linan_admin",
-                   "村企结对座谈,商议“浙西天路·共富菜园”蔬菜收购标准和销路。"),
-    ContactLogSpec(("mili-youle", 0), ContactKind.ACTIVITY, D(2024, 3, 8), "xishan_admin",
-                   "参加“三八节”非遗手工体验活动,听取园区主理人对政策咨询服务的建议。"),
+    ContactLogSpec(
+        QINGSHAN_PRESIDENT,
+        ContactKind.VISIT,
+        D(2022, 3, 16),
+        "yuhang_admin",
+        "走访工作室,了解“自然好邻居”计划进展和纸伞系列设计参展情况,建议总结经验在同心荟互访中分享。",
+    ),
+    ContactLogSpec(
+        QINGSHAN_PRESIDENT,
+        ContactKind.FORUM,
+        D(2022, 5, 20),
+        "yuhang_admin",
+        "参加月度基层民主协商议事会前的座谈,听取对青山村产业准入机制的意见。",
+    ),
+    ContactLogSpec(
+        QINGSHAN_VICE_FREELANCER,
+        ContactKind.PHONE,
+        D(2022, 6, 8),
+        "yuhang_admin",
+        "电话沟通“黄湖青山青年智囊团”参与环青山徒步道规划设计的安排。",
+    ),
+    ContactLogSpec(
+        QINGSHAN_SECRETARY,
+        ContactKind.ACTIVITY,
+        D(2022, 4, 23),
+        "huanghu_staff",
+        "参加“青山talk”分享会,介绍龙坞水库水源地“善水基金”的运行情况。",
+    ),
+    ContactLogSpec(
+        QINGSHAN_VICE_HOMESTAY,
+        ContactKind.VISIT,
+        D(2022, 6, 30),
+        "qingshan_secretary",
+        "上门了解民宿经营和闲置空间利用情况,记录对停车和垃圾分类的意见,拟列入下月议题征集。",
+    ),
+    ContactLogSpec(
+        ("lucheng-xinxin", 0),
+        ContactKind.VISIT,
+        D(2024, 4, 12),
+        "lucheng_admin",
+        "走访城市科创园,了解研发中心建设和“三师”服务需求。",
+    ),
+    ContactLogSpec(
+        ("lucheng-douyin", 0),
+        ContactKind.CONDOLENCE,
+        D(2024, 1, 30),
+        "lucheng_admin",
+        "春节前慰问,了解直播电商基地校企合作实训的安排。",
+    ),
+    ContactLogSpec(
+        ("tianmu", 0),
+        ContactKind.FORUM,
+        D(2023, 9, 14),
+        "linan_admin",
+        "村企结对座谈,商议“浙西天路·共富菜园”蔬菜收购标准和销路。",
+    ),
+    ContactLogSpec(
+        ("mili-youle", 0),
+        ContactKind.ACTIVITY,
+        D(2024, 3, 8),
+        "xishan_admin",
+        "参加“三八节”非遗手工体验活动,听取园区主理人对政策咨询服务的建议。",
+    ),
 )

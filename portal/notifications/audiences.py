@@ -60,15 +60,14 @@ def handlers_by_department(department_ids: Iterable[int]) -> dict[int, list[User
     by_department: dict[int, list[User]] = defaultdict(list)
     if not ids:
         return by_department
-    for user in User.objects.filter(is_active=True, role=Role.DEPARTMENT_HANDLER, department_id__in=ids).order_by(
-        "pk"
-    ):
+    for user in User.objects.filter(is_active=True, role=Role.DEPARTMENT_HANDLER, department_id__in=ids).order_by("pk"):
         by_department[user.department_id].append(user)
     return by_department
 
 
-def tell_users(users: Iterable[User], *, kind: str, key: str, subject: str, body: str, sms: str = "",
-               url: str = "") -> int:
+def tell_users(
+    users: Iterable[User], *, kind: str, key: str, subject: str, body: str, sms: str = "", url: str = ""
+) -> int:
     """The same message to each of `users` (message_enqueue adds each user's label to the key); returns how many
     outbox rows were offered: a row whose key is already taken stays as it is."""
     from portal.notifications.outbox import Recipient, message_enqueue

@@ -227,9 +227,7 @@ def oldest_pending_age_seconds(*, now: datetime.datetime | None = None) -> float
 
 
 def _oldest_created_at(state: OutboxState) -> datetime.datetime | None:
-    return (
-        OutboxMessage.objects.filter(state=state).order_by("created_at").values_list("created_at", flat=True).first()
-    )
+    return OutboxMessage.objects.filter(state=state).order_by("created_at").values_list("created_at", flat=True).first()
 
 
 def outbox_report(*, now: datetime.datetime | None = None) -> dict[str, float | int | None]:

@@ -14,8 +14,10 @@ from portal.notifications.scoping import inbox_of
 
 def inbox_messages(user: User) -> QuerySet[InboxMessage]:
     """Newest first, along the (user, created_at) index."""
-    return inbox_of(user).only("pk", "kind", "title", "body", "url", "created_at", "read_at").order_by(
-        "-created_at", "-id"
+    return (
+        inbox_of(user)
+        .only("pk", "kind", "title", "body", "url", "created_at", "read_at")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -44,8 +44,12 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
     """Marks a message read; with `follow`, opens what it is about (clicking the message does both)."""
     message = get_object_or_404(inbox_of(request.user), pk=pk)
     message = services.inbox_message_mark_read(message=message, user=request.user)
-    if request.POST.get("follow") and message.url and url_has_allowed_host_and_scheme(
-        message.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        request.POST.get("follow")
+        and message.url
+        and url_has_allowed_host_and_scheme(
+            message.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return redirect(message.url)
     return _back_to_inbox(request)
@@ -76,6 +80,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "channels": CHANNEL_ORDER, "user_has_email": bool(request.user.email),
-         "user_has_phone": bool(request.user.phone)},
+        {
+            "form": form,
+            "channels": CHANNEL_ORDER,
+            "user_has_email": bool(request.user.email),
+            "user_has_phone": bool(request.user.phone),
+        },
     )

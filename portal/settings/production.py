@@ -22,9 +22,7 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS is required in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-DATABASES = {
-    "default": dj_database_url.parse(env_required("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)
-}
+DATABASES = {"default": dj_database_url.parse(env_required("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
 
 REDIS_URL = env_required("REDIS_URL")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -179,9 +179,7 @@ def test_a_wrong_code_keeps_what_was_typed_next_to_the_field(client, member_craf
     assert 'data-testid="code-error"' in page
 
 
-def test_a_new_code_replaces_the_previous_one(
-    client, member_craftsman, sms_outbox, send, settings, monkeypatch
-):
+def test_a_new_code_replaces_the_previous_one(client, member_craftsman, sms_outbox, send, settings, monkeypatch):
     codes = iter(["111111", "222222"])
     monkeypatch.setattr("portal.accounts.login_codes._new_code", lambda: next(codes))
     send(client, PHONE)
@@ -257,9 +255,7 @@ def test_the_sms_leaves_only_when_the_request_is_committed(
     assert len(callbacks) == 1
 
 
-def test_services_verify_a_code_for_the_member(
-    member_craftsman, sms_outbox, django_capture_on_commit_callbacks
-):
+def test_services_verify_a_code_for_the_member(member_craftsman, sms_outbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         sent = login_code_request(phone=PHONE, ip="10.0.0.1")
     assert sent.masked_phone == "138****1111"

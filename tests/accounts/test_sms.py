@@ -12,9 +12,7 @@ def test_send_sms_signs_the_message_and_uses_the_configured_backend(settings, sm
     settings.SMS_SIGNATURE = "【同心荟】"
     message_id = send_sms(phone="13800001111", text="青山同心荟本周六有分享会。")
     assert message_id == "memory-1"
-    assert [(m.phone, m.text) for m in sms_outbox] == [
-        ("13800001111", "【同心荟】青山同心荟本周六有分享会。")
-    ]
+    assert [(m.phone, m.text) for m in sms_outbox] == [("13800001111", "【同心荟】青山同心荟本周六有分享会。")]
 
 
 def test_a_message_longer_than_one_sms_is_refused_before_sending(sms_outbox):

@@ -22,9 +22,7 @@ def _logged_in_username(client: Client) -> str | None:
     return User.objects.get(pk=user_id).username if user_id else None
 
 
-@pytest.mark.parametrize(
-    "persona", ["village_staff_qingshan", "town_staff_huanghu", "district_admin_yuhang"]
-)
+@pytest.mark.parametrize("persona", ["village_staff_qingshan", "town_staff_huanghu", "district_admin_yuhang"])
 def test_region_staff_land_on_the_roster_after_login(client, request, persona):
     staff = request.getfixturevalue(persona)
     response = _post_login(client, staff.username, PASSWORD)

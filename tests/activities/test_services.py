@@ -27,8 +27,9 @@ def statuses(registrations):
 
 def expired_token(activity):
     """The code shown two windows ago: a photo taken a couple of minutes earlier."""
-    return current_checkin_token(activity, timezone.now() - datetime.timedelta(
-        seconds=2 * settings.CHECKIN_CODE_ROTATE_SECONDS))
+    return current_checkin_token(
+        activity, timezone.now() - datetime.timedelta(seconds=2 * settings.CHECKIN_CODE_ROTATE_SECONDS)
+    )
 
 
 # ---- sign-up and the waiting list ----------------------------------------------------------------------------
@@ -68,8 +69,9 @@ def test_cancelling_a_confirmed_place_moves_the_first_waiting_person_up_and_text
     assert "竹林生态考察" in sms_outbox[0].text
 
 
-def test_cancelling_a_waiting_place_moves_nobody_up(activity_factory, sign_up_people, sms_outbox,
-                                                      django_capture_on_commit_callbacks):
+def test_cancelling_a_waiting_place_moves_nobody_up(
+    activity_factory, sign_up_people, sms_outbox, django_capture_on_commit_callbacks
+):
     activity = activity_factory(capacity=1, audience=Audience.PUBLIC)
     confirmed, first_waiting, second_waiting = sign_up_people(activity, 3)
 
@@ -92,7 +94,9 @@ def test_members_only_activity_refuses_visitors_and_members_of_other_organizatio
             activity=activity, name=designer_in_wanghu.name, phone=designer_in_wanghu.phone, person=designer_in_wanghu
         )
     registration = services.registration_create(
-        activity=activity, name=craftsman_in_qingshan.name, phone=craftsman_in_qingshan.phone,
+        activity=activity,
+        name=craftsman_in_qingshan.name,
+        phone=craftsman_in_qingshan.phone,
         person=craftsman_in_qingshan,
     )
     assert registration.status == CONFIRMED
@@ -205,8 +209,9 @@ def test_check_in_with_the_code_of_two_windows_ago_is_refused(activity_factory, 
     (registration,) = sign_up_people(activity, 1)
 
     with pytest.raises(ValidationError, match="签到码已过期,请重新扫描现场二维码"):
-        services.checkin_by_code(activity=activity, token=expired_token(activity), name="村民1",
-                                 phone=registration.phone)
+        services.checkin_by_code(
+            activity=activity, token=expired_token(activity), name="村民1", phone=registration.phone
+        )
     assert Registration.objects.get(pk=registration.pk).checked_in_at is None
 
 
@@ -215,8 +220,9 @@ def test_check_in_with_the_code_of_the_previous_window_still_works(activity_fact
     (registration,) = sign_up_people(activity, 1)
     a_minute_ago = timezone.now() - datetime.timedelta(seconds=settings.CHECKIN_CODE_ROTATE_SECONDS)
 
-    services.checkin_by_code(activity=activity, token=current_checkin_token(activity, a_minute_ago),
-                             name="村民1", phone=registration.phone)
+    services.checkin_by_code(
+        activity=activity, token=current_checkin_token(activity, a_minute_ago), name="村民1", phone=registration.phone
+    )
 
     assert Registration.objects.get(pk=registration.pk).checked_in_at is not None
 
@@ -236,8 +242,9 @@ def test_a_code_of_another_activity_does_not_check_in_here(activity_factory, sig
     (registration,) = sign_up_people(activity, 1)
 
     with pytest.raises(ValidationError, match="签到码已过期"):
-        services.checkin_by_code(activity=activity, token=current_checkin_token(other), name="村民1",
-                                 phone=registration.phone)
+        services.checkin_by_code(
+            activity=activity, token=current_checkin_token(other), name="村民1", phone=registration.phone
+        )
 
 
 def test_check_in_long_before_the_start_is_refused(activity_factory, sign_up_people):
@@ -245,8 +252,9 @@ def test_check_in_long_before_the_start_is_refused(activity_factory, sign_up_peo
     (registration,) = sign_up_people(activity, 1)
 
     with pytest.raises(ValidationError, match="不在签到时间"):
-        services.checkin_by_code(activity=activity, token=current_checkin_token(activity), name="村民1",
-                                 phone=registration.phone)
+        services.checkin_by_code(
+            activity=activity, token=current_checkin_token(activity), name="村民1", phone=registration.phone
+        )
 
 
 def test_someone_not_signed_up_checks_in_while_there_is_room(activity_factory, sign_up_people):
@@ -266,8 +274,9 @@ def test_someone_not_signed_up_cannot_check_in_when_the_activity_is_full(activit
     sign_up_people(activity, 2)
 
     with pytest.raises(ValidationError, match="名额已满"):
-        services.checkin_by_code(activity=activity, token=current_checkin_token(activity), name="过路游客",
-                                 phone="13955556666")
+        services.checkin_by_code(
+            activity=activity, token=current_checkin_token(activity), name="过路游客", phone="13955556666"
+        )
     assert Registration.objects.filter(activity=activity).count() == 2
 
 
@@ -275,8 +284,11 @@ def test_a_member_not_signed_up_checks_in_to_a_members_only_activity(activity_fa
     activity = activity_factory(starts_in=DURING_CHECKIN, audience=Audience.MEMBERS)
 
     registration = services.checkin_by_code(
-        activity=activity, token=current_checkin_token(activity), name=craftsman_in_qingshan.name,
-        phone=craftsman_in_qingshan.phone, person=craftsman_in_qingshan,
+        activity=activity,
+        token=current_checkin_token(activity),
+        name=craftsman_in_qingshan.name,
+        phone=craftsman_in_qingshan.phone,
+        person=craftsman_in_qingshan,
     )
 
     assert registration.person == craftsman_in_qingshan
@@ -287,8 +299,9 @@ def test_a_visitor_not_signed_up_cannot_walk_in_to_a_members_only_activity(activ
     activity = activity_factory(starts_in=DURING_CHECKIN, audience=Audience.MEMBERS)
 
     with pytest.raises(ValidationError, match="仅限会员"):
-        services.checkin_by_code(activity=activity, token=current_checkin_token(activity), name="过路游客",
-                                 phone="13955556666")
+        services.checkin_by_code(
+            activity=activity, token=current_checkin_token(activity), name="过路游客", phone="13955556666"
+        )
     assert not Registration.objects.filter(activity=activity).exists()
 
 
@@ -299,8 +312,9 @@ def test_a_waiting_person_checks_in_when_there_is_room(activity_factory, sign_up
     # edited by hand) must still let the waiting person in at the door.
     Activity.objects.filter(pk=activity.pk).update(capacity=2)
 
-    checked_in = services.checkin_by_code(activity=activity, token=current_checkin_token(activity), name="村民2",
-                                          phone=waiting.phone)
+    checked_in = services.checkin_by_code(
+        activity=activity, token=current_checkin_token(activity), name="村民2", phone=waiting.phone
+    )
 
     assert checked_in.pk == waiting.pk
     assert checked_in.status == CONFIRMED
@@ -313,8 +327,9 @@ def test_a_waiting_person_cannot_check_in_while_the_activity_is_full(activity_fa
     _confirmed, waiting = sign_up_people(activity, 2)
 
     with pytest.raises(ValidationError, match="名额已满"):
-        services.checkin_by_code(activity=activity, token=current_checkin_token(activity), name="村民2",
-                                 phone=waiting.phone)
+        services.checkin_by_code(
+            activity=activity, token=current_checkin_token(activity), name="村民2", phone=waiting.phone
+        )
     assert statuses([waiting]) == [WAITLISTED]
 
 

@@ -29,9 +29,7 @@ def test_a_region_added_in_the_admin_gets_its_tree_path(client, tree, district_a
 
 def test_district_admin_cannot_add_a_district_outside_the_tree(client, tree, district_admin_yuhang):
     client.force_login(district_admin_yuhang)
-    response = client.post(
-        reverse("admin:orgs_region_add"), {"name": "另一个区", "level": "district", "parent": ""}
-    )
+    response = client.post(reverse("admin:orgs_region_add"), {"name": "另一个区", "level": "district", "parent": ""})
     assert response.status_code == 200
     assert not Region.objects.filter(name="另一个区").exists()
 

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser(db):
-    return User.objects.create_superuser(
-        username="root", password="correct-horse-42", email="root@example.org"
-    )
+    return User.objects.create_superuser(username="root", password="correct-horse-42", email="root@example.org")
 
 
 @pytest.fixture
@@ -39,9 +37,7 @@ def places(
     district_admin_yuhang,
 ):
     """One object of each kind inside 黄湖镇 (in the district's and the town's scope), one in 临安区."""
-    linan_office = Department.objects.create(
-        name="临安区农业农村局", level=DepartmentLevel.DISTRICT, region=tree.linan
-    )
+    linan_office = Department.objects.create(name="临安区农业农村局", level=DepartmentLevel.DISTRICT, region=tree.linan)
     log_inside = ContactLog.objects.create(
         person=craftsman_in_qingshan,
         kind=ContactKind.VISIT,
@@ -111,9 +107,7 @@ def _what_the_admin_allows(client, user, model: str, obj) -> tuple[bool, bool, b
     client.force_login(user)
     changelist_url, change_url = _urls(model, obj)
     changelist = client.get(changelist_url)
-    listed = changelist.status_code == 200 and obj.pk in {
-        row.pk for row in changelist.context["cl"].result_list
-    }
+    listed = changelist.status_code == 200 and obj.pk in {row.pk for row in changelist.context["cl"].result_list}
     page = client.get(change_url)
     viewable = page.status_code == 200
     changeable = viewable and bool(page.context["has_change_permission"])
@@ -140,9 +134,7 @@ def test_staff_work_on_objects_inside_their_scope_as_their_role_allows(request, 
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("role", ["district_admin", "town_staff"])
-def test_staff_can_neither_list_nor_open_nor_change_objects_outside_their_scope(
-    request, client, places, role, model
-):
+def test_staff_can_neither_list_nor_open_nor_change_objects_outside_their_scope(request, client, places, role, model):
     user = _actor(request, role)
     _inside, outside = places[model]
     assert _what_the_admin_allows(client, user, model, outside) == (False, False, False)
@@ -198,9 +190,7 @@ def test_town_staff_cannot_rename_a_village_of_their_town(client, places, town_s
 
 
 @pytest.mark.parametrize("model", ["person", "membership", "contactlog"])
-def test_people_memberships_and_contact_logs_are_not_deleted_by_staff(
-    client, places, district_admin_yuhang, model
-):
+def test_people_memberships_and_contact_logs_are_not_deleted_by_staff(client, places, district_admin_yuhang, model):
     client.force_login(district_admin_yuhang)
     inside, _outside = places[model]
     app = APP_OF[model]
@@ -216,9 +206,7 @@ def test_superuser_may_delete_a_contact_log(client, places, superuser):
     assert not ContactLog.objects.filter(pk=inside.pk).exists()
 
 
-def test_town_staff_pick_only_organizations_of_their_town(
-    client, places, town_staff_huanghu, wangweishan_tongxinhui
-):
+def test_town_staff_pick_only_organizations_of_their_town(client, places, town_staff_huanghu, wangweishan_tongxinhui):
     client.force_login(town_staff_huanghu)
     form = client.get(reverse("admin:members_membership_add")).context["adminform"].form
     names = set(form.fields["organization"].queryset.values_list("name", flat=True))
@@ -249,13 +237,9 @@ def test_town_staff_do_not_see_the_user_admin_on_the_index(client, places, town_
     assert reverse("admin:accounts_user_changelist") not in content
 
 
-def test_village_staff_get_nothing_from_the_admin_even_when_marked_staff(
-    client, places, village_staff_qingshan
-):
+def test_village_staff_get_nothing_from_the_admin_even_when_marked_staff(client, places, village_staff_qingshan):
     village_staff_qingshan.is_staff = True
     village_staff_qingshan.save(update_fields=["is_staff"])
     client.force_login(village_staff_qingshan)
-    assert (
-        reverse("admin:members_person_changelist") not in client.get(reverse("admin:index")).content.decode()
-    )
+    assert reverse("admin:members_person_changelist") not in client.get(reverse("admin:index")).content.decode()
     assert client.get(reverse("admin:members_person_changelist")).status_code == 403

@@ -142,8 +142,11 @@ def _department_above(region: Region) -> Department:
 def _handler_of(department: Department) -> User:
     user, _created = User.objects.get_or_create(
         username=f"handler_{department.pk}",
-        defaults={"role": Role.DEPARTMENT_HANDLER, "department": department,
-                  "display_name": f"{department.name} 经办人"},
+        defaults={
+            "role": Role.DEPARTMENT_HANDLER,
+            "department": department,
+            "display_name": f"{department.name} 经办人",
+        },
     )
     return user
 
@@ -174,8 +177,12 @@ def _step(issue: Issue, *, staff, handler, department) -> None:
     elif issue.state == S.DELIBERATING:
         item = issue.agenda_items.select_related("meeting").order_by("-id").first()
         services.agenda_record_consensus(
-            item=item, actor=staff, consensus_text="由村里统一更换路灯,费用从公益金列支。",
-            votes_for=21, votes_against=2, votes_abstain=1,
+            item=item,
+            actor=staff,
+            consensus_text="由村里统一更换路灯,费用从公益金列支。",
+            votes_for=21,
+            votes_against=2,
+            votes_abstain=1,
         )
     elif issue.state == S.AGREED:
         services.issue_assign(issue=issue, actor=staff, department=department)

@@ -80,8 +80,9 @@ def _one_winner(outcomes, *allowed_errors: type[Exception]):
     return winners[0], losers
 
 
-def test_two_staff_accepting_the_same_issue_make_one_transition(issue_factory, village_staff_qingshan,
-                                                                 town_staff_huanghu, sms_outbox):
+def test_two_staff_accepting_the_same_issue_make_one_transition(
+    issue_factory, village_staff_qingshan, town_staff_huanghu, sms_outbox
+):
     issue = issue_factory()
     sms_outbox.clear()
     outcomes = race(
@@ -96,8 +97,7 @@ def test_two_staff_accepting_the_same_issue_make_one_transition(issue_factory, v
     assert len(sms_outbox) == 1, "the submitter is told once"
 
 
-def test_accepting_and_rejecting_at_once_leaves_one_decision(issue_factory, village_staff_qingshan,
-                                                             town_staff_huanghu):
+def test_accepting_and_rejecting_at_once_leaves_one_decision(issue_factory, village_staff_qingshan, town_staff_huanghu):
     issue = issue_factory()
     outcomes = race(
         lambda: services.issue_accept(issue=issue, actor=village_staff_qingshan),
@@ -111,13 +111,13 @@ def test_accepting_and_rejecting_at_once_leaves_one_decision(issue_factory, vill
 
 @pytest.fixture
 def colleague_of_handler(handler_huanghu):
-    return User.objects.create_user(username="huanghu_handler_2", password="x", role=Role.DEPARTMENT_HANDLER,
-                                    department=handler_huanghu.department)
+    return User.objects.create_user(
+        username="huanghu_handler_2", password="x", role=Role.DEPARTMENT_HANDLER, department=handler_huanghu.department
+    )
 
 
 @pytest.mark.parametrize("rival_returns", [True, False], ids=["answer-vs-return", "answer-vs-answer"])
-def test_two_handlers_on_one_assignment_one_wins(issue_in_state, handler_huanghu, colleague_of_handler,
-                                                 rival_returns):
+def test_two_handlers_on_one_assignment_one_wins(issue_in_state, handler_huanghu, colleague_of_handler, rival_returns):
     issue = issue_in_state("assigned")
     assignment = issue.assignments.get()
 
@@ -171,8 +171,9 @@ def test_two_sweeps_at_once_close_each_issue_once(issue_in_state, sms_outbox):
     assert len(sms_outbox) == len(issues), "each submitter is asked to rate once"
 
 
-def test_a_second_assignment_cannot_slip_in_while_one_is_live(issue_in_state, village_staff_qingshan,
-                                                              town_staff_huanghu, huanghu_water_office):
+def test_a_second_assignment_cannot_slip_in_while_one_is_live(
+    issue_in_state, village_staff_qingshan, town_staff_huanghu, huanghu_water_office
+):
     issue = issue_in_state("agreed")
     outcomes = race(
         lambda: services.issue_assign(issue=issue, actor=village_staff_qingshan, department=huanghu_water_office),

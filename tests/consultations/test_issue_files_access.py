@@ -19,8 +19,14 @@ def _jpeg() -> ContentFile:
 @pytest.fixture
 def issue_with_photo(qingshan_tongxinhui):
     issue = services.issue_submit(
-        organization=qingshan_tongxinhui, title="村口路灯不亮", description="晚上很黑", category=IssueCategory.OTHER,
-        place="村口", submitter_name="王大伯", submitter_phone="13912345678", phone_visible_to_department=False,
+        organization=qingshan_tongxinhui,
+        title="村口路灯不亮",
+        description="晚上很黑",
+        category=IssueCategory.OTHER,
+        place="村口",
+        submitter_name="王大伯",
+        submitter_phone="13912345678",
+        phone_visible_to_department=False,
         photos=[_jpeg()],
     )
     return issue, issue.photos.get().image.url

@@ -42,21 +42,24 @@ class World:
 
 @pytest.fixture
 def wangweishan_staff(tree):
-    return User.objects.create_user(username="wangweishan_secretary", password="x", role=Role.VILLAGE_STAFF,
-                                    region=tree.wangweishan)
+    return User.objects.create_user(
+        username="wangweishan_secretary", password="x", role=Role.VILLAGE_STAFF, region=tree.wangweishan
+    )
 
 
 @pytest.fixture
 def other_handler(tree):
     department = Department.objects.create(name="黄湖镇城建办", level=DepartmentLevel.TOWN, region=tree.huanghu)
-    return User.objects.create_user(username="chengjian_handler", password="x", role=Role.DEPARTMENT_HANDLER,
-                                    department=department)
+    return User.objects.create_user(
+        username="chengjian_handler", password="x", role=Role.DEPARTMENT_HANDLER, department=department
+    )
 
 
 @pytest.fixture
 def other_member(designer_in_wanghu):
-    return User.objects.create_user(username="m13900002222", password="x", role=Role.MEMBER,
-                                    person=designer_in_wanghu, phone="13900002222")
+    return User.objects.create_user(
+        username="m13900002222", password="x", role=Role.MEMBER, person=designer_in_wanghu, phone="13900002222"
+    )
 
 
 @pytest.fixture
@@ -66,19 +69,26 @@ def superuser(db):
 
 @pytest.fixture
 def world(issue_in_state, member_craftsman, wangweishan_tongxinhui, tianmu_alliance):
-    return World({
-        # 青山: the member's own issue, handed to 黄湖镇农业农村办, phone shared with the department…
-        "qs_own": issue_in_state("assigned", submitter_user=member_craftsman, submitter_name="张竹青",
-                                 submitter_phone="13800001111", phone_visible_to_department=True),
-        # …an anonymous villager's, handed over too, phone kept from the department…
-        "qs_private": issue_in_state("assigned", submitter_phone="13911112222"),
-        # …one never handed to any department, and one the department already answered.
-        "qs_unassigned": issue_in_state("agreed"),
-        "qs_answered": issue_in_state("handled"),
-        # 王位山 (same town), handed to the same department; 望湖 (another district), to its own town's.
-        "wws": issue_in_state("assigned", organization=wangweishan_tongxinhui),
-        "wh": issue_in_state("assigned", organization=tianmu_alliance),
-    })
+    return World(
+        {
+            # 青山: the member's own issue, handed to 黄湖镇农业农村办, phone shared with the department…
+            "qs_own": issue_in_state(
+                "assigned",
+                submitter_user=member_craftsman,
+                submitter_name="张竹青",
+                submitter_phone="13800001111",
+                phone_visible_to_department=True,
+            ),
+            # …an anonymous villager's, handed over too, phone kept from the department…
+            "qs_private": issue_in_state("assigned", submitter_phone="13911112222"),
+            # …one never handed to any department, and one the department already answered.
+            "qs_unassigned": issue_in_state("agreed"),
+            "qs_answered": issue_in_state("handled"),
+            # 王位山 (same town), handed to the same department; 望湖 (another district), to its own town's.
+            "wws": issue_in_state("assigned", organization=wangweishan_tongxinhui),
+            "wh": issue_in_state("assigned", organization=tianmu_alliance),
+        }
+    )
 
 
 # persona → what it may list/view and change: issues, assignments (by their issue), meetings (by organization)

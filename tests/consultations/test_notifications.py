@@ -32,15 +32,27 @@ def _step(action, issue, *, staff, handler, department):
     elif action == A.REJECT:
         services.issue_reject(issue=issue, actor=staff, reason="不在议事范围")
     elif action == A.PUT_ON_AGENDA:
-        meeting = services.meeting_schedule(organization=issue.organization, actor=staff, title="月度协商议事会",
-                                            scheduled_at=timezone.now(), place="文化礼堂")
+        meeting = services.meeting_schedule(
+            organization=issue.organization,
+            actor=staff,
+            title="月度协商议事会",
+            scheduled_at=timezone.now(),
+            place="文化礼堂",
+        )
         services.meeting_add_issue(meeting=meeting, issue=issue, actor=staff)
     elif action == A.RECORD_CONSENSUS:
-        services.agenda_record_consensus(item=issue.agenda_items.get(), actor=staff, consensus_text="硬化路面",
-                                         votes_for=20, votes_against=1, votes_abstain=0)
+        services.agenda_record_consensus(
+            item=issue.agenda_items.get(),
+            actor=staff,
+            consensus_text="硬化路面",
+            votes_for=20,
+            votes_against=1,
+            votes_abstain=0,
+        )
     elif action in (A.NO_CONSENSUS_REQUEUE, A.NO_CONSENSUS_CLOSE):
-        services.agenda_record_no_consensus(item=issue.agenda_items.get(), actor=staff, note="分歧较大",
-                                            close=action == A.NO_CONSENSUS_CLOSE)
+        services.agenda_record_no_consensus(
+            item=issue.agenda_items.get(), actor=staff, note="分歧较大", close=action == A.NO_CONSENSUS_CLOSE
+        )
     elif action == A.RESOLVE_IN_VILLAGE:
         services.issue_resolve_in_village(issue=issue, actor=staff, resolution="村民投工投劳修好了")
     elif action == A.ASSIGN:
@@ -101,8 +113,15 @@ def test_submitting_sends_the_receipt_code(issue_factory, sms_outbox, settings):
 
 @pytest.mark.parametrize(("state", "action", "words"), PUBLIC_STEPS, ids=[a.value for _s, a, _w in PUBLIC_STEPS])
 def test_each_public_step_sends_the_submitter_one_short_sms(
-    issue_in_state, sms_outbox, settings, village_staff_qingshan, handler_huanghu, huanghu_water_office,
-    state, action, words,
+    issue_in_state,
+    sms_outbox,
+    settings,
+    village_staff_qingshan,
+    handler_huanghu,
+    huanghu_water_office,
+    state,
+    action,
+    words,
 ):
     issue = issue_in_state(state, title=LONG_TITLE)
     sms_outbox.clear()

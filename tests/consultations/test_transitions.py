@@ -48,22 +48,27 @@ def _expire_notice(issue: Issue) -> None:
 @pytest.fixture
 def meeting(qingshan_tongxinhui, village_staff_qingshan):
     return services.meeting_schedule(
-        organization=qingshan_tongxinhui, actor=village_staff_qingshan, title="三月议事会",
-        scheduled_at=timezone.now() - datetime.timedelta(hours=2), place="文化礼堂",
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title="三月议事会",
+        scheduled_at=timezone.now() - datetime.timedelta(hours=2),
+        place="文化礼堂",
     )
 
 
 @pytest.fixture
 def other_handler(tree):
     department = Department.objects.create(name="黄湖镇城建办", level=DepartmentLevel.TOWN, region=tree.huanghu)
-    return User.objects.create_user(username="chengjian_handler", password="x", role=Role.DEPARTMENT_HANDLER,
-                                    department=department)
+    return User.objects.create_user(
+        username="chengjian_handler", password="x", role=Role.DEPARTMENT_HANDLER, department=department
+    )
 
 
 @pytest.fixture
 def wangweishan_staff(tree):
-    return User.objects.create_user(username="wangweishan_secretary", password="x", role=Role.VILLAGE_STAFF,
-                                    region=tree.wangweishan)
+    return User.objects.create_user(
+        username="wangweishan_secretary", password="x", role=Role.VILLAGE_STAFF, region=tree.wangweishan
+    )
 
 
 # ---- triage ------------------------------------------------------------------------------------------------
@@ -131,8 +136,9 @@ def test_merging_tells_the_submitters_of_both_issues(
     assert original.receipt_code in told["13700000002"]
 
 
-def test_an_issue_cannot_be_merged_into_itself_or_into_a_finished_one(issue_factory, issue_in_state,
-                                                                      village_staff_qingshan):
+def test_an_issue_cannot_be_merged_into_itself_or_into_a_finished_one(
+    issue_factory, issue_in_state, village_staff_qingshan
+):
     issue = issue_factory()
     with pytest.raises(ValidationError):
         services.issue_merge(issue=issue, into=issue, actor=village_staff_qingshan)
@@ -157,8 +163,9 @@ def test_an_issue_cannot_be_merged_into_another_organizations_issue(
 # ---- 村民协商 ----------------------------------------------------------------------------------------------
 
 
-def test_putting_an_accepted_issue_on_a_meeting_agenda_starts_deliberation(issue_in_state, meeting,
-                                                                           village_staff_qingshan):
+def test_putting_an_accepted_issue_on_a_meeting_agenda_starts_deliberation(
+    issue_in_state, meeting, village_staff_qingshan
+):
     issue = issue_in_state("accepted")
     item = services.meeting_add_issue(meeting=meeting, issue=issue, actor=village_staff_qingshan)
     issue.refresh_from_db()
@@ -169,40 +176,54 @@ def test_putting_an_accepted_issue_on_a_meeting_agenda_starts_deliberation(issue
     assert (item.meeting, item.issue, item.position, item.outcome) == (meeting, issue, 1, AgendaOutcome.PENDING)
 
 
-def test_scheduling_a_meeting_with_its_agenda_puts_each_issue_on_it(issue_in_state, qingshan_tongxinhui,
-                                                                    village_staff_qingshan):
+def test_scheduling_a_meeting_with_its_agenda_puts_each_issue_on_it(
+    issue_in_state, qingshan_tongxinhui, village_staff_qingshan
+):
     first, second = issue_in_state("accepted"), issue_in_state("accepted")
     meeting = services.meeting_schedule(
-        organization=qingshan_tongxinhui, actor=village_staff_qingshan, title="四月议事会",
-        scheduled_at=timezone.now() + datetime.timedelta(days=3), place="文化礼堂", issues=[first, second],
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title="四月议事会",
+        scheduled_at=timezone.now() + datetime.timedelta(days=3),
+        place="文化礼堂",
+        issues=[first, second],
     )
     assert [(item.issue_id, item.position) for item in meeting.agenda.all()] == [(first.pk, 1), (second.pk, 2)]
-    assert set(Issue.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True)) == {
-        S.DELIBERATING
-    }
+    assert set(Issue.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True)) == {S.DELIBERATING}
 
 
 def test_consensus_is_recorded_with_its_vote_tally(issue_in_state, village_staff_qingshan):
     issue = issue_in_state("deliberating")
     item = issue.agenda_items.get()
-    services.agenda_record_consensus(item=item, actor=village_staff_qingshan, consensus_text="修建村口停车场",
-                                     votes_for=30, votes_against=3, votes_abstain=2)
+    services.agenda_record_consensus(
+        item=item,
+        actor=village_staff_qingshan,
+        consensus_text="修建村口停车场",
+        votes_for=30,
+        votes_against=3,
+        votes_abstain=2,
+    )
     issue.refresh_from_db()
     item.refresh_from_db()
     row = _only_new_transition(issue, 3)
     assert issue.state == S.AGREED and issue.consensus_text == "修建村口停车场"
     assert (row.action, row.from_state, row.to_state) == (A.RECORD_CONSENSUS, S.DELIBERATING, S.AGREED)
     assert "修建村口停车场" in row.comment and "赞成 30,反对 3,弃权 2" in row.comment
-    assert (item.outcome, item.votes_for, item.votes_against, item.votes_abstain) == (
-        AgendaOutcome.CONSENSUS, 30, 3, 2)
+    assert (item.outcome, item.votes_for, item.votes_against, item.votes_abstain) == (AgendaOutcome.CONSENSUS, 30, 3, 2)
     assert item.recorded_at is not None
 
 
 def test_consensus_needs_more_votes_for_than_against(issue_in_state, village_staff_qingshan):
     issue = issue_in_state("deliberating")
     with pytest.raises(ValidationError):
-        services.agenda_record_consensus(item=issue.agenda_items.get(), actor=village_staff_qingshan,
-                                         consensus_text="修路", votes_for=5, votes_against=5, votes_abstain=0)
+        services.agenda_record_consensus(
+            item=issue.agenda_items.get(),
+            actor=village_staff_qingshan,
+            consensus_text="修路",
+            votes_for=5,
+            votes_against=5,
+            votes_abstain=0,
+        )
     issue.refresh_from_db()
     assert issue.state == S.DELIBERATING and len(_transitions(issue)) == 3
 
@@ -210,22 +231,29 @@ def test_consensus_needs_more_votes_for_than_against(issue_in_state, village_sta
 def test_an_agenda_outcome_is_recorded_once(issue_in_state, village_staff_qingshan):
     issue = issue_in_state("agreed")
     with pytest.raises(ValidationError):
-        services.agenda_record_no_consensus(item=issue.agenda_items.get(), actor=village_staff_qingshan,
-                                            note="重新讨论")
+        services.agenda_record_no_consensus(
+            item=issue.agenda_items.get(), actor=village_staff_qingshan, note="重新讨论"
+        )
     issue.refresh_from_db()
     assert issue.state == S.AGREED
 
 
-def test_no_consensus_sends_the_issue_back_to_the_queue_for_the_next_meeting(issue_in_state, village_staff_qingshan,
-                                                                             meeting):
+def test_no_consensus_sends_the_issue_back_to_the_queue_for_the_next_meeting(
+    issue_in_state, village_staff_qingshan, meeting
+):
     issue = issue_in_state("deliberating")
-    services.agenda_record_no_consensus(item=issue.agenda_items.get(), actor=village_staff_qingshan,
-                                        note="意见分歧较大,下月再议")
+    services.agenda_record_no_consensus(
+        item=issue.agenda_items.get(), actor=village_staff_qingshan, note="意见分歧较大,下月再议"
+    )
     issue.refresh_from_db()
     row = _only_new_transition(issue, 3)
     assert issue.state == S.ACCEPTED
     assert (row.action, row.from_state, row.to_state, row.comment) == (
-        A.NO_CONSENSUS_REQUEUE, S.DELIBERATING, S.ACCEPTED, "意见分歧较大,下月再议")
+        A.NO_CONSENSUS_REQUEUE,
+        S.DELIBERATING,
+        S.ACCEPTED,
+        "意见分歧较大,下月再议",
+    )
     assert issue.agenda_items.get().outcome == AgendaOutcome.NO_CONSENSUS
     services.meeting_add_issue(meeting=meeting, issue=issue, actor=village_staff_qingshan)
     issue.refresh_from_db()
@@ -234,8 +262,9 @@ def test_no_consensus_sends_the_issue_back_to_the_queue_for_the_next_meeting(iss
 
 def test_no_consensus_can_end_the_deliberation(issue_in_state, village_staff_qingshan):
     issue = issue_in_state("deliberating")
-    services.agenda_record_no_consensus(item=issue.agenda_items.get(), actor=village_staff_qingshan,
-                                        note="多数村民认为不宜实施", close=True)
+    services.agenda_record_no_consensus(
+        item=issue.agenda_items.get(), actor=village_staff_qingshan, note="多数村民认为不宜实施", close=True
+    )
     issue.refresh_from_db()
     row = _only_new_transition(issue, 3)
     assert issue.state == S.CLOSED
@@ -255,11 +284,13 @@ def test_an_agreed_issue_can_be_resolved_within_the_village(issue_in_state, vill
     assert not issue.assignments.exists()
 
 
-def test_assigning_gives_the_department_fifteen_chinese_working_days(issue_in_state, village_staff_qingshan,
-                                                                    huanghu_water_office):
+def test_assigning_gives_the_department_fifteen_chinese_working_days(
+    issue_in_state, village_staff_qingshan, huanghu_water_office
+):
     issue = issue_in_state("agreed")
-    assignment = services.issue_assign(issue=issue, actor=village_staff_qingshan, department=huanghu_water_office,
-                                       instructions=" 请尽快勘察 ")
+    assignment = services.issue_assign(
+        issue=issue, actor=village_staff_qingshan, department=huanghu_water_office, instructions=" 请尽快勘察 "
+    )
     issue.refresh_from_db()
     row = _only_new_transition(issue, 4)
     expected_deadline = add_working_days(timezone.localdate(), 15)
@@ -268,19 +299,29 @@ def test_assigning_gives_the_department_fifteen_chinese_working_days(issue_in_st
     assert huanghu_water_office.name in row.comment and expected_deadline.isoformat() in row.comment
     assert Assignment.objects.get(issue=issue) == assignment
     assert (assignment.department, assignment.state, assignment.working_days, assignment.deadline) == (
-        huanghu_water_office, AssignmentState.OPEN, 15, expected_deadline)
+        huanghu_water_office,
+        AssignmentState.OPEN,
+        15,
+        expected_deadline,
+    )
     assert assignment.instructions == "请尽快勘察" and assignment.assigned_by == village_staff_qingshan
 
 
-def test_an_assignment_can_have_another_number_of_working_days(issue_in_state, village_staff_qingshan,
-                                                               huanghu_water_office):
+def test_an_assignment_can_have_another_number_of_working_days(
+    issue_in_state, village_staff_qingshan, huanghu_water_office
+):
     issue = issue_in_state("agreed")
-    assignment = services.issue_assign(issue=issue, actor=village_staff_qingshan, department=huanghu_water_office,
-                                       working_days=5)
+    assignment = services.issue_assign(
+        issue=issue, actor=village_staff_qingshan, department=huanghu_water_office, working_days=5
+    )
     assert assignment.deadline == add_working_days(timezone.localdate(), 5)
     with pytest.raises(ValidationError):
-        services.issue_assign(issue=issue_in_state("agreed"), actor=village_staff_qingshan,
-                              department=huanghu_water_office, working_days=91)
+        services.issue_assign(
+            issue=issue_in_state("agreed"),
+            actor=village_staff_qingshan,
+            department=huanghu_water_office,
+            working_days=91,
+        )
 
 
 def test_the_department_acknowledges_without_changing_the_state(issue_in_state, handler_huanghu):
@@ -292,7 +333,11 @@ def test_the_department_acknowledges_without_changing_the_state(issue_in_state, 
     row = _only_new_transition(issue, 5)
     assert issue.state == S.ASSIGNED
     assert (row.action, row.from_state, row.to_state, row.actor) == (
-        A.ACKNOWLEDGE, S.ASSIGNED, S.ASSIGNED, handler_huanghu)
+        A.ACKNOWLEDGE,
+        S.ASSIGNED,
+        S.ASSIGNED,
+        handler_huanghu,
+    )
     assert assignment.state == AssignmentState.ACKNOWLEDGED and assignment.acknowledged_at is not None
     with pytest.raises(TransitionNotAllowed):
         services.assignment_acknowledge(assignment=assignment, actor=handler_huanghu)
@@ -323,7 +368,11 @@ def test_a_returned_issue_goes_back_to_the_village_and_can_be_assigned_again(
     row = _only_new_transition(issue, 5)
     assert issue.state == S.AGREED
     assert (row.action, row.from_state, row.to_state, row.comment) == (
-        A.RETURN, S.ASSIGNED, S.AGREED, "不属于本部门职责,建议交城建办")
+        A.RETURN,
+        S.ASSIGNED,
+        S.AGREED,
+        "不属于本部门职责,建议交城建办",
+    )
     assert first.state == AssignmentState.RETURNED and first.return_reason == "不属于本部门职责,建议交城建办"
 
     second = services.issue_assign(issue=issue, actor=village_staff_qingshan, department=huanghu_water_office)
@@ -338,8 +387,9 @@ def test_a_returned_issue_goes_back_to_the_village_and_can_be_assigned_again(
 
 def test_publishing_opens_a_seven_day_notice(issue_in_state, village_staff_qingshan):
     issue = issue_in_state("handled")
-    notice = services.issue_publish(issue=issue, actor=village_staff_qingshan, title="村口路灯修复结果",
-                                    body="已更换路灯三盏。")
+    notice = services.issue_publish(
+        issue=issue, actor=village_staff_qingshan, title="村口路灯修复结果", body="已更换路灯三盏。"
+    )
     issue.refresh_from_db()
     row = _only_new_transition(issue, 6)
     assert issue.state == S.PUBLICIZED and issue.resolved_at == notice.published_at
@@ -347,7 +397,10 @@ def test_publishing_opens_a_seven_day_notice(issue_in_state, village_staff_qings
     assert notice.period_days == 7
     assert notice.ends_at == notice.published_at + datetime.timedelta(days=7)
     assert (notice.organization_id, notice.region_id, notice.published_by) == (
-        issue.organization_id, issue.region_id, village_staff_qingshan)
+        issue.organization_id,
+        issue.region_id,
+        village_staff_qingshan,
+    )
 
 
 def test_the_issue_closes_only_when_its_notice_period_is_over(issue_in_state):
@@ -363,7 +416,12 @@ def test_the_issue_closes_only_when_its_notice_period_is_over(issue_in_state):
     row = _only_new_transition(issue, 7)
     assert issue.state == S.CLOSED
     assert (row.action, row.from_state, row.to_state, row.actor, row.actor_label) == (
-        A.CLOSE_AFTER_NOTICE, S.PUBLICIZED, S.CLOSED, None, "系统")
+        A.CLOSE_AFTER_NOTICE,
+        S.PUBLICIZED,
+        S.CLOSED,
+        None,
+        "系统",
+    )
 
 
 def test_the_sweep_closes_due_notices_once(issue_in_state):
@@ -414,7 +472,11 @@ def test_staff_reopen_a_closed_issue_after_an_unsatisfied_rating(issue_in_state,
     row = _transitions(issue)[-1]
     assert issue.state == S.ACCEPTED
     assert (row.action, row.from_state, row.to_state, row.comment) == (
-        A.REOPEN, S.CLOSED, S.ACCEPTED, "反映人不满意,重新协商")
+        A.REOPEN,
+        S.CLOSED,
+        S.ACCEPTED,
+        "反映人不满意,重新协商",
+    )
 
 
 @pytest.mark.parametrize("rating", [Rating.SATISFIED, Rating.BASICALLY_SATISFIED])
@@ -434,8 +496,7 @@ def test_an_unrated_closed_issue_cannot_be_reopened(issue_in_state, village_staf
         services.issue_reopen(issue=issue, actor=village_staff_qingshan, reason="再看看")
 
 
-def test_an_old_unsatisfied_rating_does_not_reopen_the_next_result(issue_in_state, drive_issue,
-                                                                   village_staff_qingshan):
+def test_an_old_unsatisfied_rating_does_not_reopen_the_next_result(issue_in_state, drive_issue, village_staff_qingshan):
     issue = issue_in_state("closed")
     services.feedback_submit(issue=issue, rating=Rating.UNSATISFIED)
     services.issue_reopen(issue=issue, actor=village_staff_qingshan, reason="重新协商")
@@ -459,15 +520,23 @@ def prepare_action(issue_factory, village_staff_qingshan, handler_huanghu, huang
         if item is not None:
             return item
         # An agenda item the issue should not have: the service must still refuse by the issue's state.
-        meeting = services.meeting_schedule(organization=issue.organization, actor=village_staff_qingshan,
-                                            title="临时议事会", scheduled_at=timezone.now(), place="村委会")
+        meeting = services.meeting_schedule(
+            organization=issue.organization,
+            actor=village_staff_qingshan,
+            title="临时议事会",
+            scheduled_at=timezone.now(),
+            place="村委会",
+        )
         return AgendaItem.objects.create(meeting=meeting, issue=issue)
 
     def live_assignment(issue: Issue) -> Assignment:
         assignment = issue.assignments.filter(state__in=[AssignmentState.OPEN, AssignmentState.ACKNOWLEDGED]).first()
         return assignment or Assignment.objects.create(
-            issue=issue, department=huanghu_water_office, working_days=15,
-            deadline=timezone.localdate() + datetime.timedelta(days=21), assigned_by=village_staff_qingshan,
+            issue=issue,
+            department=huanghu_water_office,
+            working_days=15,
+            deadline=timezone.localdate() + datetime.timedelta(days=21),
+            assigned_by=village_staff_qingshan,
         )
 
     staff = village_staff_qingshan
@@ -481,17 +550,24 @@ def prepare_action(issue_factory, village_staff_qingshan, handler_huanghu, huang
             into = issue_factory()
             return lambda: services.issue_merge(issue=issue, into=into, actor=staff)
         if action == A.PUT_ON_AGENDA:
-            meeting = services.meeting_schedule(organization=issue.organization, actor=staff, title="五月议事会",
-                                                scheduled_at=timezone.now(), place="村委会")
+            meeting = services.meeting_schedule(
+                organization=issue.organization,
+                actor=staff,
+                title="五月议事会",
+                scheduled_at=timezone.now(),
+                place="村委会",
+            )
             return lambda: services.meeting_add_issue(meeting=meeting, issue=issue, actor=staff)
         if action == A.RECORD_CONSENSUS:
             item = pending_item(issue)
-            return lambda: services.agenda_record_consensus(item=item, actor=staff, consensus_text="同意",
-                                                            votes_for=9, votes_against=1, votes_abstain=0)
+            return lambda: services.agenda_record_consensus(
+                item=item, actor=staff, consensus_text="同意", votes_for=9, votes_against=1, votes_abstain=0
+            )
         if action in (A.NO_CONSENSUS_REQUEUE, A.NO_CONSENSUS_CLOSE):
             item = pending_item(issue)
-            return lambda: services.agenda_record_no_consensus(item=item, actor=staff, note="分歧",
-                                                               close=action == A.NO_CONSENSUS_CLOSE)
+            return lambda: services.agenda_record_no_consensus(
+                item=item, actor=staff, note="分歧", close=action == A.NO_CONSENSUS_CLOSE
+            )
         if action == A.RESOLVE_IN_VILLAGE:
             return lambda: services.issue_resolve_in_village(issue=issue, actor=staff, resolution="已解决")
         if action == A.ASSIGN:
@@ -527,8 +603,9 @@ ILLEGAL = [
 
 
 @pytest.mark.parametrize(("state", "action"), ILLEGAL, ids=[f"{s.value}-{a.value}" for s, a in ILLEGAL])
-def test_an_action_the_state_does_not_allow_is_refused_and_changes_nothing(issue_in_state, prepare_action,
-                                                                           state, action):
+def test_an_action_the_state_does_not_allow_is_refused_and_changes_nothing(
+    issue_in_state, prepare_action, state, action
+):
     issue = issue_in_state(state)
     take_action = prepare_action(action, issue)
     transitions_before = Transition.objects.count()

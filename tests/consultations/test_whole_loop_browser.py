@@ -67,8 +67,15 @@ def _state_badge(page: Page):
 
 
 def test_an_issue_goes_round_the_whole_loop_across_three_people(
-    live_server, browser, phone_context_args, qingshan_tongxinhui, huanghu_water_office, village_staff_qingshan,
-    handler_huanghu, craftsman_in_qingshan, tmp_path,
+    live_server,
+    browser,
+    phone_context_args,
+    qingshan_tongxinhui,
+    huanghu_water_office,
+    village_staff_qingshan,
+    handler_huanghu,
+    craftsman_in_qingshan,
+    tmp_path,
 ):
     photo = _phone_photo(tmp_path / "IMG_3107.jpg")
     phone_context = browser.new_context(**phone_context_args)

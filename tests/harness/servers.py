@@ -51,29 +51,72 @@ class PostgresServer:
         if os.geteuid() == 0:
             shutil.chown(self.datadir.parent, user="postgres")
         subprocess.run(
-            _as_postgres([str(self.bin / "initdb"), "-D", str(self.datadir), "-A", "trust", "-E", "UTF8",
-                          "--locale=C.UTF-8", "-U", "postgres"]),
-            check=True, stdout=subprocess.DEVNULL,
+            _as_postgres(
+                [
+                    str(self.bin / "initdb"),
+                    "-D",
+                    str(self.datadir),
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "-U",
+                    "postgres",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
-        options = f"-p {self.port} -k {self.sockdir} -c listen_addresses=127.0.0.1 -c fsync=off " \
-                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        subprocess.run(
-            _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.datadir), "-l", str(self.datadir / "log"),
-                          "-o", options, "-w", "start"]),
-            check=True, stdout=subprocess.DEVNULL,
+        options = (
+            f"-p {self.port} -k {self.sockdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         subprocess.run(
-            _as_postgres([str(self.bin / "psql"), "-h", str(self.sockdir), "-p", str(self.port), "-U", "postgres",
-                          "-q", "-c", "CREATE ROLE portal LOGIN PASSWORD 'portal' CREATEDB",
-                          "-c", "CREATE DATABASE portal OWNER portal"]),
-            check=True, stdout=subprocess.DEVNULL,
+            _as_postgres(
+                [
+                    str(self.bin / "pg_ctl"),
+                    "-D",
+                    str(self.datadir),
+                    "-l",
+                    str(self.datadir / "log"),
+                    "-o",
+                    options,
+                    "-w",
+                    "start",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(self.bin / "psql"),
+                    "-h",
+                    str(self.sockdir),
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    "postgres",
+                    "-q",
+                    "-c",
+                    "CREATE ROLE portal LOGIN PASSWORD 'portal' CREATEDB",
+                    "-c",
+                    "CREATE DATABASE portal OWNER portal",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         return f"postgres://portal:portal@127.0.0.1:{self.port}/portal"
 
     def stop(self) -> None:
         subprocess.run(
             _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "stop"]),
-            check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
 
@@ -88,8 +131,23 @@ class RedisServer:
 
     @property
     def command(self) -> list[str]:
-        return [str(self.binary), "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(self.port),
-                "--save", "", "--appendonly", "no", "--pidfile", str(self.pidfile), "--dir", str(self.workdir)]
+        return [
+            str(self.binary),
+            "--daemonize",
+            "yes",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--pidfile",
+            str(self.pidfile),
+            "--dir",
+            str(self.workdir),
+        ]
 
     def start(self) -> str:
         subprocess.run(self.command, check=True, stdout=subprocess.DEVNULL)

@@ -24,12 +24,8 @@ def grow_qingshan_like_the_seeds(organization, enrol):
 def test_qingshan_had_21_members_at_founding_and_59_today(qingshan_tongxinhui, enrol):
     grow_qingshan_like_the_seeds(qingshan_tongxinhui, enrol)
     organizations = Organization.objects.filter(pk=qingshan_tongxinhui.pk)
-    assert organization_member_counts_on(organizations=organizations, on_date=FOUNDED) == {
-        qingshan_tongxinhui.pk: 21
-    }
-    assert organization_member_counts_on(organizations=organizations, on_date=TODAY) == {
-        qingshan_tongxinhui.pk: 59
-    }
+    assert organization_member_counts_on(organizations=organizations, on_date=FOUNDED) == {qingshan_tongxinhui.pk: 21}
+    assert organization_member_counts_on(organizations=organizations, on_date=TODAY) == {qingshan_tongxinhui.pk: 59}
     [growth] = organization_member_series(organizations=organizations, today=TODAY)
     assert [(point.on, point.members) for point in growth.points] == [
         (FOUNDED, 21),
@@ -70,18 +66,13 @@ def test_a_role_change_counts_the_person_once(qingshan_tongxinhui, enrol, villag
     )
     organizations = Organization.objects.filter(pk=qingshan_tongxinhui.pk)
     for day in (datetime.date(2021, 12, 31), datetime.date(2022, 1, 1), datetime.date(2022, 1, 2)):
-        assert (
-            organization_member_counts_on(organizations=organizations, on_date=day)[qingshan_tongxinhui.pk]
-            == 1
-        )
+        assert organization_member_counts_on(organizations=organizations, on_date=day)[qingshan_tongxinhui.pk] == 1
 
 
 def test_an_organization_without_a_founding_date_starts_with_its_first_members(tianmu_alliance, enrol):
     Organization.objects.filter(pk=tianmu_alliance.pk).update(founded_on=None)
     enrol(tianmu_alliance, joined_on=datetime.date(2023, 5, 1))
-    [growth] = organization_member_series(
-        organizations=Organization.objects.filter(pk=tianmu_alliance.pk), today=TODAY
-    )
+    [growth] = organization_member_series(organizations=Organization.objects.filter(pk=tianmu_alliance.pk), today=TODAY)
     assert [(point.on.year, point.members) for point in growth.points] == [(2024, 1), (2025, 1), (2025, 1)]
 
 
@@ -110,16 +101,12 @@ def test_the_growth_page_shows_counts_on_the_chosen_date_for_organizations_in_sc
         response = client.get(reverse("members:growth"), {"on": "2019-02-28"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert [(growth.organization.name, count) for growth, count in response.context["rows"]] == [
-        ("青山同心荟", 21)
-    ]
+    assert [(growth.organization.name, count) for growth, count in response.context["rows"]] == [("青山同心荟", 21)]
     assert "天目共富联盟" not in page
     assert "2019-02-28" in page
 
 
-def test_the_growth_page_ignores_an_unreadable_date(
-    client, village_staff_qingshan, qingshan_tongxinhui, enrol
-):
+def test_the_growth_page_ignores_an_unreadable_date(client, village_staff_qingshan, qingshan_tongxinhui, enrol):
     enrol(qingshan_tongxinhui, joined_on=datetime.date(2020, 1, 1))
     Membership.objects.update(left_on=None)
     client.force_login(village_staff_qingshan)

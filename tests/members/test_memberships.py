@@ -11,9 +11,7 @@ from members.services import membership_add, membership_change_role, membership_
 TODAY = timezone.localdate
 
 
-def test_changing_a_role_ends_the_old_row_and_opens_a_new_one(
-    client, village_staff_qingshan, craftsman_in_qingshan
-):
+def test_changing_a_role_ends_the_old_row_and_opens_a_new_one(client, village_staff_qingshan, craftsman_in_qingshan):
     old = craftsman_in_qingshan.memberships.get()
     client.force_login(village_staff_qingshan)
     response = client.post(
@@ -30,9 +28,7 @@ def test_changing_a_role_ends_the_old_row_and_opens_a_new_one(
     new = craftsman_in_qingshan.memberships.get(left_on__isnull=True)
     assert (new.role, new.joined_on) == (MembershipRole.VICE_PRESIDENT, datetime.date(2023, 6, 1))
     assert new.history.get().history_change_reason == "由会员变更为副会长"
-    page = client.get(
-        reverse("members:person_detail", kwargs={"pk": craftsman_in_qingshan.pk})
-    ).content.decode()
+    page = client.get(reverse("members:person_detail", kwargs={"pk": craftsman_in_qingshan.pk})).content.decode()
     assert "职务变更为副会长" in page
 
 
@@ -54,9 +50,7 @@ def test_a_role_change_dated_before_joining_is_refused_and_nothing_changes(
     assert old.left_on is None
 
 
-def test_ending_a_membership_keeps_the_row_with_date_and_reason(
-    client, village_staff_qingshan, craftsman_in_qingshan
-):
+def test_ending_a_membership_keeps_the_row_with_date_and_reason(client, village_staff_qingshan, craftsman_in_qingshan):
     membership = craftsman_in_qingshan.memberships.get()
     client.force_login(village_staff_qingshan)
     response = client.post(
@@ -157,9 +151,7 @@ def test_a_membership_cannot_be_added_to_an_organization_out_of_scope(
 # --- services, called directly ------------------------------------------------------------------------------
 
 
-def test_rejoining_cannot_overlap_the_previous_span(
-    village_staff_qingshan, craftsman_in_qingshan, qingshan_tongxinhui
-):
+def test_rejoining_cannot_overlap_the_previous_span(village_staff_qingshan, craftsman_in_qingshan, qingshan_tongxinhui):
     membership_end(
         membership=craftsman_in_qingshan.memberships.get(),
         left_on=datetime.date(2022, 6, 1),

@@ -86,9 +86,7 @@ def test_the_person_page_shows_profile_history_offices_appointments_and_logs(
 
 
 @pytest.mark.parametrize("path", ["person_detail", "person_update", "membership_add", "contact_log_add"])
-def test_guessing_the_id_of_a_person_out_of_scope_gives_404(
-    client, village_staff_qingshan, designer_in_wanghu, path
-):
+def test_guessing_the_id_of_a_person_out_of_scope_gives_404(client, village_staff_qingshan, designer_in_wanghu, path):
     client.force_login(village_staff_qingshan)
     url = reverse(f"members:{path}", kwargs={"pk": designer_in_wanghu.pk})
     response = client.post(url, {}) if path == "contact_log_add" else client.get(url)
@@ -230,9 +228,7 @@ def new_person_data(organization, **overrides):
     return data
 
 
-def test_village_staff_register_a_person_with_a_first_membership(
-    client, village_staff_qingshan, qingshan_tongxinhui
-):
+def test_village_staff_register_a_person_with_a_first_membership(client, village_staff_qingshan, qingshan_tongxinhui):
     client.force_login(village_staff_qingshan)
     response = client.post(
         reverse("members:person_create"), new_person_data(qingshan_tongxinhui, phone="137 1234 5678")
@@ -283,9 +279,7 @@ def test_a_phone_already_in_the_roster_names_the_holder_when_in_scope(
     client, village_staff_qingshan, qingshan_tongxinhui, craftsman_in_qingshan
 ):
     client.force_login(village_staff_qingshan)
-    response = client.post(
-        reverse("members:person_create"), new_person_data(qingshan_tongxinhui, phone="13800001111")
-    )
+    response = client.post(reverse("members:person_create"), new_person_data(qingshan_tongxinhui, phone="13800001111"))
     assert response.status_code == 400
     assert "该手机号已登记在人员名册中,属于 张竹青" in str(response.context["form"].errors), response.context[
         "form"
@@ -297,9 +291,7 @@ def test_a_phone_already_in_the_roster_out_of_scope_does_not_leak_who_holds_it(
     client, village_staff_qingshan, qingshan_tongxinhui, designer_in_wanghu
 ):
     client.force_login(village_staff_qingshan)
-    response = client.post(
-        reverse("members:person_create"), new_person_data(qingshan_tongxinhui, phone="13900002222")
-    )
+    response = client.post(reverse("members:person_create"), new_person_data(qingshan_tongxinhui, phone="13900002222"))
     page = response.content.decode()
     assert response.status_code == 400
     assert "该手机号已登记在人员名册中,属于另一位人员" in page
@@ -307,14 +299,10 @@ def test_a_phone_already_in_the_roster_out_of_scope_does_not_leak_who_holds_it(
     assert not Person.objects.filter(name="林新").exists()
 
 
-def test_a_first_membership_dated_in_the_future_saves_nothing(
-    client, village_staff_qingshan, qingshan_tongxinhui
-):
+def test_a_first_membership_dated_in_the_future_saves_nothing(client, village_staff_qingshan, qingshan_tongxinhui):
     client.force_login(village_staff_qingshan)
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    response = client.post(
-        reverse("members:person_create"), new_person_data(qingshan_tongxinhui, joined_on=tomorrow)
-    )
+    response = client.post(reverse("members:person_create"), new_person_data(qingshan_tongxinhui, joined_on=tomorrow))
     assert "入会日期不能晚于今天" in response.content.decode()
     assert not Person.objects.filter(name="林新").exists()
 

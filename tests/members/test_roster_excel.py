@@ -226,9 +226,7 @@ def test_a_bad_file_saves_nothing_even_without_the_admins_dry_run(craftsman_in_q
     from members.resources import RosterResource
 
     before = counts()
-    rows = [
-        [cell.isoformat() if isinstance(cell, datetime.date) else cell for cell in row] for row in GOOD_ROWS
-    ]
+    rows = [[cell.isoformat() if isinstance(cell, datetime.date) else cell for cell in row] for row in GOOD_ROWS]
     rows.append(
         [
             "王木",
@@ -249,10 +247,7 @@ def test_a_bad_file_saves_nothing_even_without_the_admins_dry_run(craftsman_in_q
     )
     result = RosterResource(user=town_staff_huanghu).import_data(tablib.Dataset(*rows, headers=HEADERS))
     assert [row.number for row in result.invalid_rows] == [5]
-    assert (
-        "区域“临安区”不存在或不在您的管辖范围内"
-        in result.invalid_rows[0].field_specific_errors["所在区域"][0]
-    )
+    assert "区域“临安区”不存在或不在您的管辖范围内" in result.invalid_rows[0].field_specific_errors["所在区域"][0]
     assert counts() == before
 
 

@@ -76,9 +76,7 @@ def test_town_staff_see_phones_masked_except_for_people_they_are_assigned_to(
 ):
     assigned = enrol(qingshan_tongxinhui, name="联系对象", phone="13911112222")
     enrol(qingshan_tongxinhui, name="普通会员", phone="13933334444")
-    ContactAssignment.objects.create(
-        person=assigned, official=town_staff_huanghu, started_on=datetime.date(2023, 1, 1)
-    )
+    ContactAssignment.objects.create(person=assigned, official=town_staff_huanghu, started_on=datetime.date(2023, 1, 1))
     client.force_login(town_staff_huanghu)
     page = client.get(ROSTER).content.decode()
     assert "13911112222" in page
@@ -111,9 +109,7 @@ def test_village_staff_find_a_member_by_full_or_partial_phone(
     assert names_on(client.get(ROSTER, {"q": query})) == ["张竹青"]
 
 
-def test_town_staff_find_a_member_by_phone_but_still_see_it_masked(
-    client, town_staff_huanghu, craftsman_in_qingshan
-):
+def test_town_staff_find_a_member_by_phone_but_still_see_it_masked(client, town_staff_huanghu, craftsman_in_qingshan):
     client.force_login(town_staff_huanghu)
     response = client.get(ROSTER, {"q": "13800001111"})
     assert names_on(response) == ["张竹青"]
@@ -123,9 +119,7 @@ def test_town_staff_find_a_member_by_phone_but_still_see_it_masked(
     assert '<a href="tel:13800001111"' not in page  # …but the row does not reveal it
 
 
-def test_a_phone_search_does_not_reach_people_out_of_scope(
-    client, village_staff_qingshan, designer_in_wanghu, db
-):
+def test_a_phone_search_does_not_reach_people_out_of_scope(client, village_staff_qingshan, designer_in_wanghu, db):
     client.force_login(village_staff_qingshan)
     assert names_on(client.get(ROSTER, {"q": "13900002222"})) == []
 
@@ -137,9 +131,7 @@ def test_search_by_part_of_a_name(client, village_staff_qingshan, qingshan_tongx
     assert names_on(client.get(ROSTER, {"q": "竹"})) == ["欧阳竹"]
 
 
-def test_filters_by_stratum_occupation_and_representative(
-    client, village_staff_qingshan, qingshan_tongxinhui, enrol
-):
+def test_filters_by_stratum_occupation_and_representative(client, village_staff_qingshan, qingshan_tongxinhui, enrol):
     enrol(
         qingshan_tongxinhui,
         name="设计师",
@@ -192,9 +184,7 @@ def test_the_organization_filter_offers_only_organizations_in_scope(
     assert client.get(ROSTER, {"organization": tianmu_alliance.pk}).context["filter"].form.errors
 
 
-def test_former_members_are_listed_apart_from_current_ones(
-    client, village_staff_qingshan, qingshan_tongxinhui, enrol
-):
+def test_former_members_are_listed_apart_from_current_ones(client, village_staff_qingshan, qingshan_tongxinhui, enrol):
     enrol(qingshan_tongxinhui, name="在册者")
     enrol(qingshan_tongxinhui, name="退出者", left_on=datetime.date(2022, 5, 1))
     client.force_login(village_staff_qingshan)
@@ -203,9 +193,7 @@ def test_former_members_are_listed_apart_from_current_ones(
     assert sorted(names_on(client.get(ROSTER, {"status": "all"}))) == ["在册者", "退出者"]
 
 
-def test_someone_who_changed_role_is_still_a_current_member(
-    client, village_staff_qingshan, qingshan_tongxinhui, enrol
-):
+def test_someone_who_changed_role_is_still_a_current_member(client, village_staff_qingshan, qingshan_tongxinhui, enrol):
     from members.services import membership_change_role
 
     person = enrol(qingshan_tongxinhui, name="升任者")
@@ -236,9 +224,7 @@ def test_the_roster_is_paginated_by_fifty_and_keeps_filters_across_pages(
     assert len(first.context["page"].object_list) == 50
     assert first.context["page"].paginator.count == 60
     assert "stratum=freelancer&amp;page=2" in first.content.decode()
-    assert (
-        len(client.get(ROSTER, {"stratum": Stratum.FREELANCER, "page": 2}).context["page"].object_list) == 10
-    )
+    assert len(client.get(ROSTER, {"stratum": Stratum.FREELANCER, "page": 2}).context["page"].object_list) == 10
 
 
 @pytest.mark.parametrize("persona", ["village_staff_qingshan", "town_staff_huanghu"])

@@ -66,9 +66,23 @@ def start_worker(sms_log):
             "PORTAL_TEST_SMS_DELAY": str(sms_delay),
         }
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=WARNING",
-             "--without-mingle", "--without-gossip", "--without-heartbeat"],
-            env=env, cwd=MAIN_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+            ],
+            env=env,
+            cwd=MAIN_DIR,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         started.append(worker)
         return worker

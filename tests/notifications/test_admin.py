@@ -19,8 +19,16 @@ CHANGELIST = "admin:notifications_outboxmessage_changelist"
 
 def outbox_row(key: str, *, user=None, phone: str = "", state: str = OutboxState.PENDING, **fields) -> OutboxMessage:
     return OutboxMessage.objects.create(
-        idempotency_key=key, kind=Kind.ISSUE_PROGRESS, channel=Channel.SMS if phone else Channel.INBOX,
-        user=user, phone=phone, subject=key, body="正文", state=state, next_attempt_at=timezone.now(), **fields
+        idempotency_key=key,
+        kind=Kind.ISSUE_PROGRESS,
+        channel=Channel.SMS if phone else Channel.INBOX,
+        user=user,
+        phone=phone,
+        subject=key,
+        body="正文",
+        state=state,
+        next_attempt_at=timezone.now(),
+        **fields,
     )
 
 
@@ -29,8 +37,13 @@ def rows(member_craftsman, village_staff_wanghu):
     return {
         "qingshan": outbox_row("to-qingshan-member", user=member_craftsman, phone="13800001111"),
         "wanghu": outbox_row("to-wanghu-secretary", user=village_staff_wanghu),
-        "anonymous": outbox_row("to-anonymous", phone="13912345678", state=OutboxState.FAILED, attempts=5,
-                                last_error="SmsSendError: " + "网关超时" * 40),
+        "anonymous": outbox_row(
+            "to-anonymous",
+            phone="13912345678",
+            state=OutboxState.FAILED,
+            attempts=5,
+            last_error="SmsSendError: " + "网关超时" * 40,
+        ),
     }
 
 
@@ -90,8 +103,14 @@ def test_resending_a_failed_message_sends_it_once(client, tree, superuser, setti
     from portal.sms.backends import outbox as sms_sent
 
     sms_sent.clear()
-    message_enqueue(kind=Kind.ISSUE_PROGRESS, key="issue:7:accepted", recipient=Recipient(phone="13912345678"),
-                    subject="议题已受理", body="您反映的议题已受理。", sms="您反映的议题已受理。")
+    message_enqueue(
+        kind=Kind.ISSUE_PROGRESS,
+        key="issue:7:accepted",
+        recipient=Recipient(phone="13912345678"),
+        subject="议题已受理",
+        body="您反映的议题已受理。",
+        sms="您反映的议题已受理。",
+    )
     OutboxMessage.objects.update(state=OutboxState.FAILED, attempts=5, last_error="SmsSendError: 网关超时")
     sent_already = outbox_row("already-sent", phone="13912340000", state=OutboxState.SENT)
     failed = OutboxMessage.objects.get(idempotency_key__startswith="issue:7:")

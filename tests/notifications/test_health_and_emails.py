@@ -41,8 +41,14 @@ EXAMPLE_CONTEXT = {
 
 def _row(key: str, state: str, age_minutes: int) -> None:
     message = OutboxMessage.objects.create(
-        idempotency_key=key, kind=Kind.ISSUE_PROGRESS, channel=Channel.SMS, phone="13912345678",
-        subject=key, body=key, state=state, next_attempt_at=timezone.now(),
+        idempotency_key=key,
+        kind=Kind.ISSUE_PROGRESS,
+        channel=Channel.SMS,
+        phone="13912345678",
+        subject=key,
+        body=key,
+        state=state,
+        next_attempt_at=timezone.now(),
     )
     OutboxMessage.objects.filter(pk=message.pk).update(
         created_at=timezone.now() - datetime.timedelta(minutes=age_minutes)
@@ -100,8 +106,14 @@ def test_an_email_message_goes_out_with_its_text_and_html(village_staff_qingshan
     village_staff_qingshan.email = "lijuan@example.org"
     village_staff_qingshan.save(update_fields=["email"])
     subject, text, html = email_parts(Kind.TRIAGE_WAITING, {**EXAMPLE_CONTEXT, "url": "/staff/issues/"})
-    message_enqueue(kind=Kind.TRIAGE_WAITING, key="triage:qingshan:2026-11-24",
-                    recipient=Recipient(user=village_staff_qingshan), subject=subject, body=text, html_body=html)
+    message_enqueue(
+        kind=Kind.TRIAGE_WAITING,
+        key="triage:qingshan:2026-11-24",
+        recipient=Recipient(user=village_staff_qingshan),
+        subject=subject,
+        body=text,
+        html_body=html,
+    )
     mail.outbox.clear()
     assert outbox_dispatch_once() == 2
     [email] = mail.outbox
@@ -116,8 +128,15 @@ def test_the_link_appears_once_in_a_templated_email(village_staff_qingshan):
     village_staff_qingshan.email = "lijuan@example.org"
     village_staff_qingshan.save(update_fields=["email"])
     subject, text, html = email_parts(Kind.AGENDA_WAITING, {**EXAMPLE_CONTEXT, "url": "/staff/issues/"})
-    message_enqueue(kind=Kind.AGENDA_WAITING, key="agenda:qingshan:2026-11", url="/staff/issues/",
-                    recipient=Recipient(user=village_staff_qingshan), subject=subject, body=text, html_body=html)
+    message_enqueue(
+        kind=Kind.AGENDA_WAITING,
+        key="agenda:qingshan:2026-11",
+        url="/staff/issues/",
+        recipient=Recipient(user=village_staff_qingshan),
+        subject=subject,
+        body=text,
+        html_body=html,
+    )
     mail.outbox.clear()
     outbox_dispatch_once()
     [email] = mail.outbox

@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def inbox_message(user, number: int, *, read: bool = False, url: str = "") -> InboxMessage:
     message = InboxMessage.objects.create(
-        user=user, kind=Kind.ISSUE_PROGRESS, title=f"议题进展{number:03d}", body=f"第{number}条消息",
-        url=url, read_at=timezone.now() if read else None,
+        user=user,
+        kind=Kind.ISSUE_PROGRESS,
+        title=f"议题进展{number:03d}",
+        body=f"第{number}条消息",
+        url=url,
+        read_at=timezone.now() if read else None,
     )
     # Distinct times, a minute apart, so that "newest first" means something.
     InboxMessage.objects.filter(pk=message.pk).update(

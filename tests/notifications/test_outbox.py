@@ -76,8 +76,12 @@ def test_a_handler_who_turned_everything_off_still_gets_required_channels(handle
     handler_huanghu.save(update_fields=["phone"])
     ChannelPreference.objects.create(user=handler_huanghu, kind=Kind.ASSIGNMENT_NEW, channels=[])
     message_enqueue(
-        kind=Kind.ASSIGNMENT_NEW, key="assignment:1:new", recipient=Recipient(user=handler_huanghu),
-        subject="新的交办", body="请办理。", sms="您有一件新的交办议题,请登录门户办理。",
+        kind=Kind.ASSIGNMENT_NEW,
+        key="assignment:1:new",
+        recipient=Recipient(user=handler_huanghu),
+        subject="新的交办",
+        body="请办理。",
+        sms="您有一件新的交办议题,请登录门户办理。",
     )
     assert rows_of() == [(Channel.INBOX, "pending"), (Channel.SMS, "pending")]
 
@@ -85,8 +89,13 @@ def test_a_handler_who_turned_everything_off_still_gets_required_channels(handle
 @pytest.mark.django_db
 def test_email_goes_out_only_to_users_with_an_address(village_staff_qingshan):
     def triage(key: str) -> None:
-        message_enqueue(kind=Kind.TRIAGE_WAITING, key=key, recipient=Recipient(user=village_staff_qingshan),
-                        subject="有议题待受理", body="请受理。")
+        message_enqueue(
+            kind=Kind.TRIAGE_WAITING,
+            key=key,
+            recipient=Recipient(user=village_staff_qingshan),
+            subject="有议题待受理",
+            body="请受理。",
+        )
 
     triage("triage:1")
     assert rows_of(idempotency_key__startswith="triage:1:") == [(Channel.INBOX, "pending")]
@@ -102,8 +111,13 @@ def test_an_sms_row_needs_a_phone_and_an_sms_text(tree, member_craftsman):
     assert rows_of() == [(Channel.SMS, "pending")]
     assert OutboxMessage.objects.get().phone == ANONYMOUS_PHONE
 
-    message_enqueue(kind=Kind.ISSUE_PROGRESS, key="no-sms-text", recipient=Recipient(user=member_craftsman),
-                    subject="议题已受理", body="正文")
+    message_enqueue(
+        kind=Kind.ISSUE_PROGRESS,
+        key="no-sms-text",
+        recipient=Recipient(user=member_craftsman),
+        subject="议题已受理",
+        body="正文",
+    )
     assert rows_of(idempotency_key__startswith="no-sms-text") == [(Channel.INBOX, "pending")]
 
     member_craftsman.phone = ""
@@ -240,16 +254,30 @@ def test_a_message_that_kills_every_worker_ends_failed(tree, settings):
 def _not_due_rows(count: int, start: int = 0) -> None:
     later = timezone.now() + datetime.timedelta(hours=1)
     OutboxMessage.objects.bulk_create(
-        OutboxMessage(idempotency_key=f"later:{n}", kind=Kind.ISSUE_PROGRESS, channel=Channel.SMS,
-                      phone=ANONYMOUS_PHONE, subject="稍后", body="稍后", next_attempt_at=later)
+        OutboxMessage(
+            idempotency_key=f"later:{n}",
+            kind=Kind.ISSUE_PROGRESS,
+            channel=Channel.SMS,
+            phone=ANONYMOUS_PHONE,
+            subject="稍后",
+            body="稍后",
+            next_attempt_at=later,
+        )
         for n in range(start, start + count)
     )
 
 
 def _due_rows(count: int, start: int = 0) -> None:
     OutboxMessage.objects.bulk_create(
-        OutboxMessage(idempotency_key=f"due:{n}", kind=Kind.ISSUE_PROGRESS, channel=Channel.SMS,
-                      phone=ANONYMOUS_PHONE, subject="到期", body="到期", next_attempt_at=timezone.now())
+        OutboxMessage(
+            idempotency_key=f"due:{n}",
+            kind=Kind.ISSUE_PROGRESS,
+            channel=Channel.SMS,
+            phone=ANONYMOUS_PHONE,
+            subject="到期",
+            body="到期",
+            next_attempt_at=timezone.now(),
+        )
         for n in range(start, start + count)
     )
 

@@ -44,8 +44,14 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_once(tree, start_
     worker = start_worker(sms_delay=120)
     # Committing queues the row and kicks the worker through Redis.
     with transaction.atomic():
-        message_enqueue(kind=Kind.ISSUE_PROGRESS, key="issue:1:accepted", recipient=Recipient(phone=SUBMITTER_PHONE),
-                        subject="议题已受理", body="您反映的议题已受理。", sms="您反映的议题已受理。")
+        message_enqueue(
+            kind=Kind.ISSUE_PROGRESS,
+            key="issue:1:accepted",
+            recipient=Recipient(phone=SUBMITTER_PHONE),
+            subject="议题已受理",
+            body="您反映的议题已受理。",
+            sms="您反映的议题已受理。",
+        )
 
     # The worker has handed the message to the (slow) provider, which has not sent it yet: kill it now.
     wait_until(lambda: starts(sms_log), worker=worker)
@@ -73,9 +79,14 @@ def test_with_redis_down_transitions_succeed_and_messages_go_out_once_it_is_back
     try:
         with transaction.atomic():
             issue = services.issue_submit(
-                organization=qingshan_tongxinhui, title="村口路灯不亮", description="路灯坏了一个多月。",
-                category=IssueCategory.INFRASTRUCTURE, place="村口", submitter_name="王大伯",
-                submitter_phone=SUBMITTER_PHONE, phone_visible_to_department=False,
+                organization=qingshan_tongxinhui,
+                title="村口路灯不亮",
+                description="路灯坏了一个多月。",
+                category=IssueCategory.INFRASTRUCTURE,
+                place="村口",
+                submitter_name="王大伯",
+                submitter_phone=SUBMITTER_PHONE,
+                phone_visible_to_department=False,
             )
             _tell_submitter(issue)
         with transaction.atomic():

@@ -44,9 +44,7 @@ def _enrol(
         region=organization.region,
         stratum=stratum,
     )
-    Membership.objects.create(
-        person=person, organization=organization, role=role, joined_on=joined_on, left_on=left_on
-    )
+    Membership.objects.create(person=person, organization=organization, role=role, joined_on=joined_on, left_on=left_on)
     return person
 
 
@@ -61,8 +59,7 @@ def _enrol_many(organization, count, start=0):
         for n in range(start, start + count)
     )
     Membership.objects.bulk_create(
-        Membership(person=person, organization=organization, joined_on=datetime.date(2020, 1, 1))
-        for person in people
+        Membership(person=person, organization=organization, joined_on=datetime.date(2020, 1, 1)) for person in people
     )
 
 
@@ -71,9 +68,7 @@ def qingshan_page(qingshan_tongxinhui, tianmu_alliance):
     org = qingshan_tongxinhui
     org.description = "杭州市第一个以村为单元的新阶层人士统战组织。"
     org.save(update_fields=["description"])
-    Recognition.objects.create(
-        organization=org, level=RecognitionLevel.DISTRICT, title="未来乡村实验区", year=2019
-    )
+    Recognition.objects.create(organization=org, level=RecognitionLevel.DISTRICT, title="未来乡村实验区", year=2019)
     Space.objects.create(organization=org, name="同心驿站", description="青山talk 的场地")
     Space.objects.create(organization=org, name="同心会客厅")
     org.partners.add(tianmu_alliance)
@@ -97,9 +92,7 @@ def qingshan_page(qingshan_tongxinhui, tianmu_alliance):
         "former_president": _enrol(
             org, number=7, role=MembershipRole.PRESIDENT, name="钱前任", left_on=datetime.date(2020, 12, 31)
         ),
-        "future": _enrol(
-            org, number=8, name="吴未来", joined_on=datetime.date.today() + datetime.timedelta(days=30)
-        ),
+        "future": _enrol(org, number=8, name="吴未来", joined_on=datetime.date.today() + datetime.timedelta(days=30)),
     }
     return org, people
 
@@ -230,9 +223,7 @@ def test_list_ignores_an_unknown_region_and_says_so(client, qingshan_tongxinhui)
     assert "筛选条件无效" in response.content.decode()
 
 
-def test_list_query_count_is_bounded(
-    client, many_organizations, qingshan_tongxinhui, django_assert_max_num_queries
-):
+def test_list_query_count_is_bounded(client, many_organizations, qingshan_tongxinhui, django_assert_max_num_queries):
     _enrol_many(qingshan_tongxinhui, 50)
     with django_assert_max_num_queries(LIST_PAGE_QUERY_BOUND):
         response = client.get(reverse("orgs:public_list"), {"kind": OrganizationKind.TONGXINHUI})

@@ -41,14 +41,23 @@ def meeting_tomorrow(issue_in_state, member_craftsman, qingshan_tongxinhui, vill
     village_staff_qingshan.save(update_fields=["phone"])
     issues = [
         issue_in_state("accepted", title="村口路灯不亮", submitter_phone=ANONYMOUS_PHONE),
-        issue_in_state("accepted", title="竹林步道塌方", submitter_user=member_craftsman,
-                       submitter_phone=member_craftsman.phone, submitter_name="张竹青"),
+        issue_in_state(
+            "accepted",
+            title="竹林步道塌方",
+            submitter_user=member_craftsman,
+            submitter_phone=member_craftsman.phone,
+            submitter_name="张竹青",
+        ),
         issue_in_state("accepted", title="垃圾清运不及时", submitter_phone=ANONYMOUS_PHONE),
     ]
     issue_in_state("accepted", submitter_phone="13955556666")  # waits for a later meeting
     return services.meeting_schedule(
-        organization=qingshan_tongxinhui, actor=village_staff_qingshan, title="11月协商议事会",
-        scheduled_at=at(tomorrow, 19, 30), place="青山村文化礼堂", issues=issues,
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title="11月协商议事会",
+        scheduled_at=at(tomorrow, 19, 30),
+        place="青山村文化礼堂",
+        issues=issues,
     )
 
 
@@ -75,11 +84,16 @@ def test_an_issue_requeued_from_an_earlier_meeting_is_announced_for_the_new_one(
     issue_in_state, qingshan_tongxinhui, village_staff_qingshan, today, tomorrow
 ):
     issue = issue_in_state("deliberating", submitter_phone="13955556666")
-    services.agenda_record_no_consensus(item=issue.agenda_items.get(), actor=village_staff_qingshan,
-                                        note="意见分歧较大,下次再议。")
+    services.agenda_record_no_consensus(
+        item=issue.agenda_items.get(), actor=village_staff_qingshan, note="意见分歧较大,下次再议。"
+    )
     meeting = services.meeting_schedule(
-        organization=qingshan_tongxinhui, actor=village_staff_qingshan, title="12月协商议事会",
-        scheduled_at=at(tomorrow, 9), place="青山村村委会", issues=[issue],
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title="12月协商议事会",
+        scheduled_at=at(tomorrow, 9),
+        place="青山村村委会",
+        issues=[issue],
     )
 
     meetings_remind_tomorrow(today=today)
@@ -139,8 +153,12 @@ def test_meeting_sweep_queries_do_not_grow_with_meetings_on_other_days(meeting_t
 def activity_tomorrow(activity_factory, tomorrow):
     starts = at(tomorrow, 14, 30)
     return activity_factory(
-        title="青山talk:竹编与乡村设计", starts_at=starts, ends_at=starts + datetime.timedelta(hours=2),
-        place="青山村同心驿站", capacity=2, audience=Audience.PUBLIC,
+        title="青山talk:竹编与乡村设计",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="青山村同心驿站",
+        capacity=2,
+        audience=Audience.PUBLIC,
     )
 
 
@@ -182,9 +200,7 @@ def test_no_activity_reminder_on_the_wrong_day_or_for_a_cancelled_activity(
     assert not outbox(Kind.ACTIVITY_TOMORROW).exists()
 
 
-def test_activity_sweep_queries_do_not_grow_with_activities_on_other_days(
-    activity_tomorrow, sign_up_people, today
-):
+def test_activity_sweep_queries_do_not_grow_with_activities_on_other_days(activity_tomorrow, sign_up_people, today):
     registration = sign_up_people(activity_tomorrow, 1)[0]
 
     def later_activities(count: int) -> None:

@@ -32,9 +32,7 @@ def assignment(issue_in_state, handler_huanghu) -> Assignment:
 @pytest.fixture
 def people_elsewhere(tree, huanghu_water_office):
     """Staff who must hear nothing of 黄湖镇's assignments: another town's, another district's, another department's."""
-    other_department = Department.objects.create(
-        name="黄湖镇城建办", level=DepartmentLevel.TOWN, region=tree.huanghu
-    )
+    other_department = Department.objects.create(name="黄湖镇城建办", level=DepartmentLevel.TOWN, region=tree.huanghu)
     return [
         User.objects.create_user(username="longgang_staff", role=Role.TOWN_STAFF, region=tree.longgang),
         User.objects.create_user(username="linan_admin", role=Role.DISTRICT_ADMIN, region=tree.linan),

@@ -30,13 +30,20 @@ def test_install_creates_every_entry_with_its_beijing_time_and_says_so():
     assert deadlines.task == "portal.notifications.sweeps.remind_assignment_deadlines"
     assert (deadlines.crontab.hour, deadlines.crontab.minute) == ("8", "30")
     assert str(deadlines.crontab.timezone) == "Asia/Shanghai"
-    for name, hour in [("triage-reminders", "9"), ("agenda-reminders", "9"), ("no-activity-reminders", "9"),
-                       ("meeting-day-before-reminders", "16"), ("activity-day-before-reminders", "16"),
-                       ("purge-old-login-codes", "3")]:
+    for name, hour in [
+        ("triage-reminders", "9"),
+        ("agenda-reminders", "9"),
+        ("no-activity-reminders", "9"),
+        ("meeting-day-before-reminders", "16"),
+        ("activity-day-before-reminders", "16"),
+        ("purge-old-login-codes", "3"),
+    ]:
         crontab = PeriodicTask.objects.get(name=name).crontab
         assert (crontab.hour, crontab.minute, crontab.day_of_month) == (hour, "0", "*"), name
-    every = {task.name: (task.interval.every, task.interval.period)
-             for task in PeriodicTask.objects.filter(interval__isnull=False).select_related("interval")}
+    every = {
+        task.name: (task.interval.every, task.interval.period)
+        for task in PeriodicTask.objects.filter(interval__isnull=False).select_related("interval")
+    }
     assert every == {
         "close-expired-notices": (600, IntervalSchedule.SECONDS),
         "outbox-sweep": (60, IntervalSchedule.SECONDS),
@@ -57,8 +64,11 @@ def test_installing_again_keeps_what_admins_changed_and_adds_nothing_twice():
 
     edited.refresh_from_db()
     assert (edited.crontab.hour, edited.crontab.minute, edited.enabled) == ("10", "15", False)
-    assert (PeriodicTask.objects.count(), CrontabSchedule.objects.count(), IntervalSchedule.objects.count()) \
-        == rows_before
+    assert (
+        PeriodicTask.objects.count(),
+        CrontabSchedule.objects.count(),
+        IntervalSchedule.objects.count(),
+    ) == rows_before
     assert not [line for line in output.splitlines() if line.startswith("created")]
     assert "0 created" in output
 

@@ -34,8 +34,14 @@ def all_sms() -> list[str]:
 
 
 def test_the_longest_names_still_fit_one_sms_with_dates_times_and_codes_kept(
-    issue_in_state, qingshan_tongxinhui, village_staff_qingshan, town_staff_huanghu, district_admin_yuhang,
-    handler_huanghu, huanghu_water_office, activity_factory,
+    issue_in_state,
+    qingshan_tongxinhui,
+    village_staff_qingshan,
+    town_staff_huanghu,
+    district_admin_yuhang,
+    handler_huanghu,
+    huanghu_water_office,
+    activity_factory,
 ):
     Organization.objects.filter(pk=qingshan_tongxinhui.pk).update(name=LONG_NAME[:100])
     Department.objects.filter(pk=huanghu_water_office.pk).update(name=LONG_NAME[:100])
@@ -63,14 +69,23 @@ def test_the_longest_names_still_fit_one_sms_with_dates_times_and_codes_kept(
 
     on_agenda = issue_in_state("accepted", title=title)
     services.meeting_schedule(
-        organization=qingshan_tongxinhui, actor=village_staff_qingshan, title=LONG_TITLE[:100],
-        scheduled_at=at(tomorrow, 19, 30), place=LONG_PLACE[:100], issues=[on_agenda],
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title=LONG_TITLE[:100],
+        scheduled_at=at(tomorrow, 19, 30),
+        place=LONG_PLACE[:100],
+        issues=[on_agenda],
     )
     meetings_remind_tomorrow(today=today)
 
     starts = at(tomorrow, 14, 30)
-    activity = activity_factory(title=LONG_TITLE[:80], place=LONG_PLACE[:120], starts_at=starts,
-                                ends_at=starts + datetime.timedelta(hours=2), audience=Audience.PUBLIC)
+    activity = activity_factory(
+        title=LONG_TITLE[:80],
+        place=LONG_PLACE[:120],
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        audience=Audience.PUBLIC,
+    )
     from activities import services as activity_services
 
     activity_services.registration_create(activity=activity, name="村民甲", phone="13700000001")
@@ -82,8 +97,13 @@ def test_the_longest_names_still_fit_one_sms_with_dates_times_and_codes_kept(
 
     kinds_with_sms = set(OutboxMessage.objects.filter(channel=Channel.SMS).values_list("kind", flat=True))
     assert kinds_with_sms >= {
-        Kind.ASSIGNMENT_NEW, Kind.ASSIGNMENT_DUE_SOON, Kind.ASSIGNMENT_OVERDUE, Kind.ASSIGNMENT_ESCALATED,
-        Kind.MEETING_TOMORROW, Kind.ACTIVITY_TOMORROW, Kind.ISSUE_RATE_REQUEST,
+        Kind.ASSIGNMENT_NEW,
+        Kind.ASSIGNMENT_DUE_SOON,
+        Kind.ASSIGNMENT_OVERDUE,
+        Kind.ASSIGNMENT_ESCALATED,
+        Kind.MEETING_TOMORROW,
+        Kind.ACTIVITY_TOMORROW,
+        Kind.ISSUE_RATE_REQUEST,
     }
     for body in all_sms():
         assert len(sms_text(body)) <= SMS_MAX_LENGTH

@@ -153,8 +153,13 @@ def activity_in(activity_factory):
 
 
 def test_organizations_without_an_activity_this_month_are_pointed_out_to_their_staff(
-    activity_in, qingshan_tongxinhui, wangweishan_tongxinhui, tianmu_alliance,
-    village_staff_qingshan, village_staff_wanghu, town_staff_huanghu,
+    activity_in,
+    qingshan_tongxinhui,
+    wangweishan_tongxinhui,
+    tianmu_alliance,
+    village_staff_qingshan,
+    village_staff_wanghu,
+    town_staff_huanghu,
 ):
     activity_in(D(2026, 11, 8), host=qingshan_tongxinhui)
 
@@ -165,8 +170,7 @@ def test_organizations_without_an_activity_this_month_are_pointed_out_to_their_s
         organizations_remind_no_activity(today=day)
 
     # 王位山村 has no staff account: its town hears of it.
-    assert inbox_recipients(Kind.NO_ACTIVITY_THIS_MONTH) == {village_staff_wanghu.username,
-                                                              town_staff_huanghu.username}
+    assert inbox_recipients(Kind.NO_ACTIVITY_THIS_MONTH) == {village_staff_wanghu.username, town_staff_huanghu.username}
     assert outbox(Kind.NO_ACTIVITY_THIS_MONTH, channel=Channel.INBOX).count() == 2
     assert "王位山同心荟" in outbox(Kind.NO_ACTIVITY_THIS_MONTH, user=town_staff_huanghu).first().subject
 
@@ -200,14 +204,22 @@ def test_no_activity_sweep_queries_do_not_grow_with_busy_organizations(
     activity_in, tree, qingshan_tongxinhui, village_staff_qingshan
 ):
     activity_in(D(2026, 11, 3))  # 青山 is busy; a quiet organization is due
-    Organization.objects.create(name="安静同心荟", slug="quiet", kind=OrganizationKind.TONGXINHUI,
-                                region=tree.qingshan, level=OrganizationLevel.VILLAGE)
+    Organization.objects.create(
+        name="安静同心荟",
+        slug="quiet",
+        kind=OrganizationKind.TONGXINHUI,
+        region=tree.qingshan,
+        level=OrganizationLevel.VILLAGE,
+    )
 
     def busy_organizations(count: int, start: int) -> None:
         for number in range(start, start + count):
             organization = Organization.objects.create(
-                name=f"忙碌同心荟{number}", slug=f"busy-{number}", kind=OrganizationKind.TONGXINHUI,
-                region=tree.qingshan, level=OrganizationLevel.VILLAGE,
+                name=f"忙碌同心荟{number}",
+                slug=f"busy-{number}",
+                kind=OrganizationKind.TONGXINHUI,
+                region=tree.qingshan,
+                level=OrganizationLevel.VILLAGE,
             )
             Activity.objects.filter(pk=activity_in(D(2026, 11, 5)).pk).update(host=organization)
 

@@ -26,8 +26,13 @@ print(json.dumps(sorted(app.tasks)))
 def test_a_fresh_worker_discovers_every_scheduled_task():
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
     result = subprocess.run(
-        [sys.executable, "-c", WORKER_DISCOVERY], cwd=PROJECT_ROOT, env=environment,
-        capture_output=True, text=True, timeout=120, check=True,
+        [sys.executable, "-c", WORKER_DISCOVERY],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     known = set(json.loads(result.stdout.strip().splitlines()[-1]))
 

@@ -13,9 +13,7 @@ def _width(text: str) -> int:
 
 
 def _row(cells: tuple[str, ...], widths: list[int]) -> str:
-    return "  ".join(
-        cell + " " * (width - _width(cell)) for cell, width in zip(cells, widths, strict=True)
-    ).rstrip()
+    return "  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
 
 class Command(BaseCommand):
@@ -36,9 +34,7 @@ class Command(BaseCommand):
         others = [(login.role, login.username, login.where) for login in logins if not login.featured]
         widths = [max(_width(row[i]) for row in [header, *featured, *others]) for i in range(len(header))]
         self.stdout.write("")
-        self.stdout.write(
-            self.style.MIGRATE_HEADING(f"演示账号(密码都是 {DEMO_PASSWORD},只用于本地演示数据)")
-        )
+        self.stdout.write(self.style.MIGRATE_HEADING(f"演示账号(密码都是 {DEMO_PASSWORD},只用于本地演示数据)"))
         self.stdout.write(_row(header, widths))
         self.stdout.write("  ".join("-" * width for width in widths))
         for row in featured:

@@ -44,8 +44,10 @@ def test_the_calendar_file_is_one_event_in_utc_with_the_page_address(client, act
     assert any(line.startswith("PRODID:") for line in lines)
     assert lines.count("BEGIN:VEVENT") == 1 and lines.count("END:VEVENT") == 1
     assert f"UID:activity-{activity.pk}@testserver" in lines
-    assert any(line.startswith("DTSTAMP:") and line.endswith("Z") and len(line) == len("DTSTAMP:20310517T063000Z")
-               for line in lines)
+    assert any(
+        line.startswith("DTSTAMP:") and line.endswith("Z") and len(line) == len("DTSTAMP:20310517T063000Z")
+        for line in lines
+    )
     assert "DTSTART:20310517T063000Z" in lines
     assert "DTEND:20310517T083000Z" in lines
     assert "SUMMARY:青山talk\\;竹编\\,与设计" in lines

@@ -29,9 +29,7 @@ def expired_token(activity) -> str:
     return current_checkin_token(activity, timezone.now() - datetime.timedelta(seconds=seconds))
 
 
-def test_a_signed_up_member_checks_in_with_one_tap_and_sees_it_in_green(
-    client, activity_factory, member_craftsman
-):
+def test_a_signed_up_member_checks_in_with_one_tap_and_sees_it_in_green(client, activity_factory, member_craftsman):
     activity = activity_factory(starts_in=DURING_CHECKIN)
     client.force_login(member_craftsman)
     client.post(reverse("activities:signup", args=[activity.pk]))
@@ -53,7 +51,8 @@ def test_a_visitor_signed_up_with_their_phone_checks_in_by_typing_it(client, act
     (registration,) = sign_up_people(activity, 1)
 
     response = client.post(
-        checkin_url(activity), {"t": current_checkin_token(activity), "name": "村民1", "phone": registration.phone},
+        checkin_url(activity),
+        {"t": current_checkin_token(activity), "name": "村民1", "phone": registration.phone},
         follow=True,
     )
 
@@ -158,8 +157,9 @@ def test_a_walk_in_is_refused_when_the_activity_is_full(client, activity_factory
 def test_a_bad_phone_at_check_in_is_explained_next_to_the_field(client, activity_factory):
     activity = activity_factory(starts_in=DURING_CHECKIN, audience=Audience.PUBLIC)
 
-    response = client.post(checkin_url(activity), {"t": current_checkin_token(activity), "name": "王大伯",
-                                                   "phone": "12345"})
+    response = client.post(
+        checkin_url(activity), {"t": current_checkin_token(activity), "name": "王大伯", "phone": "12345"}
+    )
 
     assert response.status_code == 400
     assert "请输入 11 位手机号码" in response.content.decode()

@@ -30,8 +30,13 @@ def test_my_activities_lists_sign_ups_waiting_places_and_attendance(
     sign_up_people(not_mine, 1, first_phone="13500000001")
     sign_up_member(confirmed, member_craftsman)
     sign_up_member(full, member_craftsman)
-    services.checkin_by_code(activity=attended, token=current_checkin_token(attended), name="张竹青",
-                             phone="13800001111", person=member_craftsman.person)
+    services.checkin_by_code(
+        activity=attended,
+        token=current_checkin_token(attended),
+        name="张竹青",
+        phone="13800001111",
+        person=member_craftsman.person,
+    )
     client.force_login(member_craftsman)
 
     response = client.get(reverse("activities:mine"))
@@ -77,12 +82,19 @@ def test_my_activities_runs_the_same_few_queries_however_many_registrations(
     client, activity_factory, sign_up_people, member_craftsman, django_assert_max_num_queries, count
 ):
     for number in range(count):
-        activity = activity_factory(capacity=1, audience=Audience.PUBLIC,
-                                    starts_in=datetime.timedelta(minutes=30) if number % 3 == 0 else
-                                    datetime.timedelta(days=3))
+        activity = activity_factory(
+            capacity=1,
+            audience=Audience.PUBLIC,
+            starts_in=datetime.timedelta(minutes=30) if number % 3 == 0 else datetime.timedelta(days=3),
+        )
         if number % 3 == 0:
-            services.checkin_by_code(activity=activity, token=current_checkin_token(activity), name="张竹青",
-                                     phone="13800001111", person=member_craftsman.person)
+            services.checkin_by_code(
+                activity=activity,
+                token=current_checkin_token(activity),
+                name="张竹青",
+                phone="13800001111",
+                person=member_craftsman.person,
+            )
         else:
             if number % 2:
                 sign_up_people(activity, 1, first_phone=f"137{number:08d}")

@@ -30,8 +30,9 @@ def test_the_listing_leaves_out_cancelled_and_past_activities(client, activity_f
     services.activity_cancel(activity=cancelled, actor=village_staff_qingshan, reason="暴雨")
     past = activity_factory(title="上个月的分享会")
     Activity.objects.filter(pk=past.pk).update(
-        starts_at=timezone.now() - datetime.timedelta(days=30), ends_at=timezone.now() - datetime.timedelta(days=30)
-        + datetime.timedelta(hours=2), signup_deadline=timezone.now() - datetime.timedelta(days=31)
+        starts_at=timezone.now() - datetime.timedelta(days=30),
+        ends_at=timezone.now() - datetime.timedelta(days=30) + datetime.timedelta(hours=2),
+        signup_deadline=timezone.now() - datetime.timedelta(days=31),
     )
 
     page = client.get(reverse("activities:list")).content.decode()
@@ -98,8 +99,18 @@ def test_the_detail_page_shows_what_a_villager_needs_to_decide(client, activity_
 
     page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
 
-    for text in ("同心荟互访:竹编与茶", "青山同心荟", "王位山同心荟", "文化传承", "分享会", "青山村同心驿站二楼",
-                 "共 25 人,剩余 25 个", "报名截止", "仅限会员", "两村会员互相学习。"):
+    for text in (
+        "同心荟互访:竹编与茶",
+        "青山同心荟",
+        "王位山同心荟",
+        "文化传承",
+        "分享会",
+        "青山村同心驿站二楼",
+        "共 25 人,剩余 25 个",
+        "报名截止",
+        "仅限会员",
+        "两村会员互相学习。",
+    ):
         assert text in page
     assert 'href="/orgs/qingshan/"' in page
     assert 'href="/orgs/wangweishan/"' in page
@@ -121,8 +132,12 @@ def test_a_draft_is_not_found(client, activity_factory):
 
     for name in ("detail", "ics", "checkin"):
         assert client.get(reverse(f"activities:{name}", args=[draft.pk])).status_code == 404
-    assert client.post(reverse("activities:signup", args=[draft.pk]),
-                       {"name": "王大伯", "phone": "13912345678"}).status_code == 404
+    assert (
+        client.post(
+            reverse("activities:signup", args=[draft.pk]), {"name": "王大伯", "phone": "13912345678"}
+        ).status_code
+        == 404
+    )
 
 
 def test_an_activity_of_an_inactive_organization_is_not_found(client, activity_factory, qingshan_tongxinhui):
@@ -133,9 +148,7 @@ def test_an_activity_of_an_inactive_organization_is_not_found(client, activity_f
     assert client.get(reverse("activities:detail", args=[activity.pk])).status_code == 404
 
 
-def test_a_cancelled_activity_shows_the_reason_and_takes_no_sign_ups(
-    client, activity_factory, village_staff_qingshan
-):
+def test_a_cancelled_activity_shows_the_reason_and_takes_no_sign_ups(client, activity_factory, village_staff_qingshan):
     activity = activity_factory(audience=Audience.PUBLIC)
     services.activity_cancel(activity=activity, actor=village_staff_qingshan, reason="台风预警,改期举行")
 
@@ -146,9 +159,7 @@ def test_a_cancelled_activity_shows_the_reason_and_takes_no_sign_ups(
     assert "立即报名" not in page
 
 
-def test_after_the_activity_the_page_shows_the_summary_and_photos(
-    client, activity_factory, village_staff_qingshan
-):
+def test_after_the_activity_the_page_shows_the_summary_and_photos(client, activity_factory, village_staff_qingshan):
     activity = activity_factory(starts_in=datetime.timedelta(minutes=30))
     Activity.objects.filter(pk=activity.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
     activity.refresh_from_db()

@@ -35,7 +35,11 @@ def test_a_member_signs_up_with_one_tap_as_their_roster_entry(client, activity_f
 
     registration = Registration.objects.get(activity=activity)
     assert (registration.person, registration.name, registration.phone, registration.status) == (
-        member_craftsman.person, "张竹青", "13800001111", CONFIRMED)
+        member_craftsman.person,
+        "张竹青",
+        "13800001111",
+        CONFIRMED,
+    )
     assert "报名成功" in page
     assert "您已报名" in page
     assert "取消报名" in page
@@ -118,7 +122,11 @@ def test_a_visitor_signs_up_for_a_public_activity_and_gets_a_cancel_link(client,
 
     registration = Registration.objects.get(activity=activity)
     assert (registration.name, registration.phone, registration.person, registration.status) == (
-        "王大伯", "13912345678", None, CONFIRMED)
+        "王大伯",
+        "13912345678",
+        None,
+        CONFIRMED,
+    )
     link = reverse("activities:registration", args=[activity.pk, registration_token(registration)])
     assert response.url == link
     page = client.get(link).content.decode()

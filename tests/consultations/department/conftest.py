@@ -28,8 +28,11 @@ def yuhang_transport_bureau(tree):
 @pytest.fixture
 def handler_transport(yuhang_transport_bureau):
     return User.objects.create_user(
-        username="transport_handler", password="correct-horse-42", role=Role.DEPARTMENT_HANDLER,
-        department=yuhang_transport_bureau, display_name="交通运输局 经办人 钱多",
+        username="transport_handler",
+        password="correct-horse-42",
+        role=Role.DEPARTMENT_HANDLER,
+        department=yuhang_transport_bureau,
+        display_name="交通运输局 经办人 钱多",
     )
 
 
@@ -42,8 +45,9 @@ def assigned_issue(issue_in_state, village_staff_qingshan):
             issue = issue_in_state("assigned", **fields)
         else:
             issue = issue_in_state("agreed", **fields)
-            services.issue_assign(issue=issue, actor=village_staff_qingshan, department=department,
-                                  instructions="请核实后答复。")
+            services.issue_assign(
+                issue=issue, actor=village_staff_qingshan, department=department, instructions="请核实后答复。"
+            )
         return issue.assignments.get(state__in=[AssignmentState.OPEN, AssignmentState.ACKNOWLEDGED])
 
     return make
@@ -59,16 +63,24 @@ def many_assignments(qingshan_tongxinhui, huanghu_water_office, village_staff_qi
         today = timezone.localdate()
         issues = Issue.objects.bulk_create(
             Issue(
-                receipt_code=str(next(counter)), organization=qingshan_tongxinhui,
-                region_id=qingshan_tongxinhui.region_id, title=f"批量议题{index}", description="批量",
-                category=IssueCategory.OTHER, submitter_name="村民", submitter_phone="13700000000",
-                state=IssueState.ASSIGNED, state_changed_at=now,
+                receipt_code=str(next(counter)),
+                organization=qingshan_tongxinhui,
+                region_id=qingshan_tongxinhui.region_id,
+                title=f"批量议题{index}",
+                description="批量",
+                category=IssueCategory.OTHER,
+                submitter_name="村民",
+                submitter_phone="13700000000",
+                state=IssueState.ASSIGNED,
+                state_changed_at=now,
             )
             for index in range(count)
         )
         return Assignment.objects.bulk_create(
             Assignment(
-                issue=issue, department=huanghu_water_office, working_days=15,
+                issue=issue,
+                department=huanghu_water_office,
+                working_days=15,
                 deadline=today + datetime.timedelta(days=(index % 2) * 40 - 20),
                 assigned_by=village_staff_qingshan,
             )

@@ -44,9 +44,7 @@ def test_handler_sees_only_the_assignments_of_their_department(
     assert client.get(page_of(theirs)).status_code == 404
 
 
-def test_guessing_an_assignment_id_outside_the_department_answers_404(
-    client, handler_transport, assigned_issue
-):
+def test_guessing_an_assignment_id_outside_the_department_answers_404(client, handler_transport, assigned_issue):
     ours = assigned_issue()
     client.force_login(handler_transport)
     assert client.get(page_of(ours)).status_code == 404
@@ -89,9 +87,7 @@ def test_handler_sees_the_phone_when_the_submitter_allowed_it(client, handler_hu
     assert "tel:13911112222" in content
 
 
-def test_handler_sees_only_a_masked_phone_when_the_submitter_did_not_allow_it(
-    client, handler_huanghu, assigned_issue
-):
+def test_handler_sees_only_a_masked_phone_when_the_submitter_did_not_allow_it(client, handler_huanghu, assigned_issue):
     assignment = assigned_issue(phone_visible_to_department=False, submitter_phone="13911112222")
     client.force_login(handler_huanghu)
     content = client.get(page_of(assignment)).content.decode()

@@ -37,19 +37,32 @@ def notice_rows(village_staff_qingshan):
         now = timezone.now()
         issues = Issue.objects.bulk_create(
             Issue(
-                receipt_code=str(next(_receipt_codes)), organization=organization, region_id=organization.region_id,
-                title=f"{title}{index}", description="批量", category=IssueCategory.CULTURE,
-                submitter_name="批量村民", submitter_phone="13700000000",
-                state=IssueState.CLOSED if ended else IssueState.PUBLICIZED, state_changed_at=now, resolved_at=now,
+                receipt_code=str(next(_receipt_codes)),
+                organization=organization,
+                region_id=organization.region_id,
+                title=f"{title}{index}",
+                description="批量",
+                category=IssueCategory.CULTURE,
+                submitter_name="批量村民",
+                submitter_phone="13700000000",
+                state=IssueState.CLOSED if ended else IssueState.PUBLICIZED,
+                state_changed_at=now,
+                resolved_at=now,
             )
             for index in range(count)
         )
         start = now - datetime.timedelta(days=30 if ended else 1)
         return PublicNotice.objects.bulk_create(
             PublicNotice(
-                issue=issue, organization=organization, region_id=organization.region_id, title=f"{title}{index}",
-                body="公示内容", period_days=7, published_at=start + datetime.timedelta(minutes=index),
-                ends_at=start + datetime.timedelta(days=7, minutes=index), published_by=village_staff_qingshan,
+                issue=issue,
+                organization=organization,
+                region_id=organization.region_id,
+                title=f"{title}{index}",
+                body="公示内容",
+                period_days=7,
+                published_at=start + datetime.timedelta(minutes=index),
+                ends_at=start + datetime.timedelta(days=7, minutes=index),
+                published_by=village_staff_qingshan,
             )
             for index, issue in enumerate(issues)
         )

@@ -101,9 +101,7 @@ def test_the_admin_cannot_change_an_issues_state(client, issue_in_state, distric
     assert issue.resolved_at is None
 
 
-def test_district_admin_sees_only_issues_in_their_district(
-    client, issue_in_state, wanghu_issue, district_admin_yuhang
-):
+def test_district_admin_sees_only_issues_in_their_district(client, issue_in_state, wanghu_issue, district_admin_yuhang):
     ours = issue_in_state("submitted", title="青山的议题")
     client.force_login(district_admin_yuhang)
     listing = client.get(reverse("admin:consultations_issue_changelist"))
@@ -111,9 +109,12 @@ def test_district_admin_sees_only_issues_in_their_district(
     assert shown == [ours]
     outside = client.get(reverse("admin:consultations_issue_change", args=[wanghu_issue.pk]))
     assert outside.status_code == 302
-    assert not client.get(reverse("admin:consultations_transition_changelist")).context["cl"].result_list.filter(
-        issue=wanghu_issue
-    ).exists()
+    assert (
+        not client.get(reverse("admin:consultations_transition_changelist"))
+        .context["cl"]
+        .result_list.filter(issue=wanghu_issue)
+        .exists()
+    )
 
 
 def test_a_receipt_code_typed_with_a_space_finds_the_issue(client, issue_in_state, district_admin_yuhang):

@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _noisy_photo(path, size=(2400, 1800)):
     """A phone-sized JPEG that does not compress well, like a real photo of a muddy path."""
     noise = Image.effect_noise(size, 60)
-    Image.merge("RGB", (noise, noise.rotate(90, expand=False), noise.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))\
-        .save(path, format="JPEG", quality=95)
+    Image.merge("RGB", (noise, noise.rotate(90, expand=False), noise.transpose(Image.Transpose.FLIP_LEFT_RIGHT))).save(
+        path, format="JPEG", quality=95
+    )
     return path
 
 
@@ -29,8 +30,9 @@ def _fill_issue(page, *, title="竹林小路塌了一段"):
     page.get_by_label("手机号码").fill("137 1234 5678")
 
 
-def test_villager_submits_with_a_photo_and_tracks_it_by_code(live_server, browser, phone_context_args,
-                                                            qingshan_tongxinhui, tmp_path):
+def test_villager_submits_with_a_photo_and_tracks_it_by_code(
+    live_server, browser, phone_context_args, qingshan_tongxinhui, tmp_path
+):
     photo = _noisy_photo(tmp_path / "IMG_2041.jpg")
     original_size = photo.stat().st_size
     context = browser.new_context(**phone_context_args)
@@ -82,8 +84,9 @@ def test_villager_submits_with_a_photo_and_tracks_it_by_code(live_server, browse
         other.close()
 
 
-def test_typed_text_survives_a_reload_and_is_forgotten_after_submitting(live_server, browser, phone_context_args,
-                                                                       qingshan_tongxinhui):
+def test_typed_text_survives_a_reload_and_is_forgotten_after_submitting(
+    live_server, browser, phone_context_args, qingshan_tongxinhui
+):
     context = browser.new_context(**phone_context_args)
     page = context.new_page()
     try:
@@ -110,8 +113,9 @@ def test_typed_text_survives_a_reload_and_is_forgotten_after_submitting(live_ser
         context.close()
 
 
-def test_a_refused_submit_keeps_the_text_and_asks_for_photos_again(live_server, browser, phone_context_args,
-                                                                 qingshan_tongxinhui, tmp_path):
+def test_a_refused_submit_keeps_the_text_and_asks_for_photos_again(
+    live_server, browser, phone_context_args, qingshan_tongxinhui, tmp_path
+):
     photo = tmp_path / "small.png"
     Image.new("RGB", (300, 200), (200, 30, 30)).save(photo, format="PNG")
     context = browser.new_context(**phone_context_args)

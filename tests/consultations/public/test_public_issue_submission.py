@@ -79,8 +79,9 @@ def test_member_gets_name_and_phone_prefilled_and_the_issue_under_their_account(
     assert issue.submitter_phone == "13800001111"
 
 
-def test_org_in_the_address_preselects_the_organization_as_fixed_text(client, qingshan_tongxinhui,
-                                                                       wangweishan_tongxinhui, issue_form_data):
+def test_org_in_the_address_preselects_the_organization_as_fixed_text(
+    client, qingshan_tongxinhui, wangweishan_tongxinhui, issue_form_data
+):
     page = client.get(f"{NEW}?org=qingshan").content.decode()
     assert 'data-testid="fixed-organization"' in page
     assert "青山同心荟" in page
@@ -91,8 +92,9 @@ def test_org_in_the_address_preselects_the_organization_as_fixed_text(client, qi
     assert Issue.objects.get().organization == qingshan_tongxinhui
 
 
-def test_without_org_the_villager_chooses_among_public_organizations(client, qingshan_tongxinhui,
-                                                                      wangweishan_tongxinhui):
+def test_without_org_the_villager_chooses_among_public_organizations(
+    client, qingshan_tongxinhui, wangweishan_tongxinhui
+):
     wangweishan_tongxinhui.is_active = False
     wangweishan_tongxinhui.save(update_fields=["is_active"])
     page = client.get(NEW).content.decode()
@@ -277,8 +279,9 @@ def test_one_network_may_submit_only_so_many_issues_an_hour(client, settings, is
     assert Issue.objects.count() == 3
 
 
-def test_members_are_not_held_by_the_anonymous_limits(client, settings, member_craftsman, issue_form_data,
-                                                      issue_factory):
+def test_members_are_not_held_by_the_anonymous_limits(
+    client, settings, member_craftsman, issue_form_data, issue_factory
+):
     settings.ISSUE_SUBMISSIONS_PER_PHONE_PER_HOUR = 1
     issue_factory(submitter_phone="13800001111")
     client.force_login(member_craftsman)

@@ -137,14 +137,21 @@ def test_rejection_reason_and_merge_target_are_shown(client, issue_in_state):
 
 def test_internal_notes_stay_off_the_public_timeline(client, issue_factory):
     issue = issue_factory()
-    issue.transitions.create(action="accept", from_state="submitted", to_state="submitted",
-                             actor_label="内部", comment="内部备注:此人常来反映", is_public=False)
+    issue.transitions.create(
+        action="accept",
+        from_state="submitted",
+        to_state="submitted",
+        actor_label="内部",
+        comment="内部备注:此人常来反映",
+        is_public=False,
+    )
     _track(client, issue.receipt_code, LAST4)
     assert "内部备注" not in client.get(_detail(issue.receipt_code)).content.decode()
 
 
-def test_the_tracking_page_runs_a_bounded_number_of_queries(client, issue_in_state, django_assert_max_num_queries,
-                                                            make_photo):
+def test_the_tracking_page_runs_a_bounded_number_of_queries(
+    client, issue_in_state, django_assert_max_num_queries, make_photo
+):
     small = issue_in_state("accepted")
     big = issue_in_state("publicized")
     for _ in range(4):
@@ -181,8 +188,10 @@ def test_submitter_rates_the_published_result_once(client, issue_form_data, driv
     assert "竹林小路已修复" in page, "the notice is linked"
     assert f"/notices/{issue.notices.get().pk}/" in page
 
-    response = client.post(f"/issues/track/{issue.receipt_code}/rate/", {"rating": "basically_satisfied",
-                                                                         "comment": "修得不错,路边再装个护栏更好"})
+    response = client.post(
+        f"/issues/track/{issue.receipt_code}/rate/",
+        {"rating": "basically_satisfied", "comment": "修得不错,路边再装个护栏更好"},
+    )
     assert response["Location"] == _detail(issue.receipt_code)
 
     feedback = Feedback.objects.get()
@@ -250,11 +259,11 @@ def test_my_issues_needs_a_login(client):
     assert "/accounts/" in response["Location"]
 
 
-def test_my_issues_is_paginated_with_bounded_queries(client, member_craftsman, issue_factory,
-                                                     django_assert_max_num_queries):
+def test_my_issues_is_paginated_with_bounded_queries(
+    client, member_craftsman, issue_factory, django_assert_max_num_queries
+):
     for number in range(25):
-        issue_factory(submitter_user=member_craftsman, title=f"议题{number:02d}",
-                      submitter_phone=f"138000{number:05d}")
+        issue_factory(submitter_user=member_craftsman, title=f"议题{number:02d}", submitter_phone=f"138000{number:05d}")
     client.force_login(member_craftsman)
 
     with django_assert_max_num_queries(8):

@@ -45,14 +45,19 @@ def busy_village(issue_factory, issue_in_state, village_staff_qingshan, qingshan
     issue_in_state(S.AGREED, title="村口路灯不亮")
     accepted = [issue_in_state(S.ACCEPTED, title=title) for title in ("文化礼堂开放时间", "民宿噪音扰民")]
     meeting = services.meeting_schedule(
-        organization=qingshan_tongxinhui, actor=village_staff_qingshan,
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
         title=f"青山同心荟{timezone.localdate().year}年{timezone.localdate().month}月月度协商议事会",
-        scheduled_at=timezone.now() - datetime.timedelta(hours=1), place="青山村文化礼堂", issues=accepted)
+        scheduled_at=timezone.now() - datetime.timedelta(hours=1),
+        place="青山村文化礼堂",
+        issues=accepted,
+    )
     return meeting
 
 
-def test_queue_and_meeting_pages_at_an_office_pc(browser, live_server, village_staff_qingshan, busy_village,
-                                                 issue_factory):
+def test_queue_and_meeting_pages_at_an_office_pc(
+    browser, live_server, village_staff_qingshan, busy_village, issue_factory
+):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = signed_in(browser, live_server, village_staff_qingshan, DESKTOP).new_page()
     page.goto(f"{live_server.url}/staff/issues/")
@@ -69,9 +74,9 @@ def test_queue_and_meeting_pages_at_an_office_pc(browser, live_server, village_s
     page.screenshot(path=str(SCREENSHOTS / "meetings-desktop.png"), full_page=True)
 
 
-def test_secretary_accepts_and_assigns_with_a_live_deadline_preview(browser, live_server, village_staff_qingshan,
-                                                                    issue_factory, issue_in_state,
-                                                                    huanghu_water_office):
+def test_secretary_accepts_and_assigns_with_a_live_deadline_preview(
+    browser, live_server, village_staff_qingshan, issue_factory, issue_in_state, huanghu_water_office
+):
     fresh = issue_factory(title="晒谷场积水")
     agreed = issue_in_state(S.AGREED, title="村口路灯不亮")
     page = signed_in(browser, live_server, village_staff_qingshan, DESKTOP).new_page()

@@ -13,21 +13,30 @@ pytestmark = pytest.mark.django_db
 
 def slip(organization, **overrides) -> dict[str, str]:
     data = {
-        "organization": str(organization.pk), "channel": IssueChannel.PAPER, "submitter_name": "王大伯",
-        "submitter_phone": "139 1234 5678", "title": "祠堂屋顶漏雨", "description": "下雨天祠堂屋顶漏得厉害。",
-        "category": IssueCategory.CULTURE, "place": "老祠堂",
+        "organization": str(organization.pk),
+        "channel": IssueChannel.PAPER,
+        "submitter_name": "王大伯",
+        "submitter_phone": "139 1234 5678",
+        "title": "祠堂屋顶漏雨",
+        "description": "下雨天祠堂屋顶漏得厉害。",
+        "category": IssueCategory.CULTURE,
+        "place": "老祠堂",
     }
     data.update(overrides)
     return data
 
 
-def test_staff_enter_a_paper_slip_on_a_villagers_behalf(secretary, qingshan_tongxinhui, village_staff_qingshan,
-                                                        sms_outbox, django_capture_on_commit_callbacks):
+def test_staff_enter_a_paper_slip_on_a_villagers_behalf(
+    secretary, qingshan_tongxinhui, village_staff_qingshan, sms_outbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = secretary.post(reverse("staff_issues:enter"), slip(qingshan_tongxinhui), follow=True)
     issue = Issue.objects.get()
     assert (issue.entered_by, issue.channel, issue.submitter_phone) == (
-        village_staff_qingshan, IssueChannel.PAPER, "13912345678")
+        village_staff_qingshan,
+        IssueChannel.PAPER,
+        "13912345678",
+    )
     assert issue.receipt_code in response.content.decode()
     assert [message.phone for message in sms_outbox] == ["13912345678"]
     assert "代录" in secretary.get(queue_url()).content.decode()

@@ -30,9 +30,14 @@ def local_input(moment: datetime.datetime) -> str:
 
 
 def schedule(org, actor, *, hours_from_now: float = -1, issues=(), title="月度协商议事会") -> Meeting:
-    return services.meeting_schedule(organization=org, actor=actor, title=title, place="青山村文化礼堂",
-                                     scheduled_at=timezone.now() + datetime.timedelta(hours=hours_from_now),
-                                     issues=list(issues))
+    return services.meeting_schedule(
+        organization=org,
+        actor=actor,
+        title=title,
+        place="青山村文化礼堂",
+        scheduled_at=timezone.now() + datetime.timedelta(hours=hours_from_now),
+        issues=list(issues),
+    )
 
 
 def test_scheduling_a_meeting_puts_the_chosen_issues_on_its_agenda(secretary, issue_in_state, qingshan_tongxinhui):
@@ -41,9 +46,16 @@ def test_scheduling_a_meeting_puts_the_chosen_issues_on_its_agenda(secretary, is
     today = timezone.localdate()
     assert page.context["form"].initial["title"] == f"青山同心荟{today.year}年{today.month}月月度协商议事会"
     when = timezone.now() + datetime.timedelta(days=5)
-    response = secretary.post(reverse("staff_issues:meeting_new"), {
-        "organization": str(qingshan_tongxinhui.pk), "title": "", "scheduled_at": local_input(when),
-        "place": "青山村文化礼堂", "issues": [str(first.pk), str(second.pk)]})
+    response = secretary.post(
+        reverse("staff_issues:meeting_new"),
+        {
+            "organization": str(qingshan_tongxinhui.pk),
+            "title": "",
+            "scheduled_at": local_input(when),
+            "place": "青山村文化礼堂",
+            "issues": [str(first.pk), str(second.pk)],
+        },
+    )
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == meeting_url(meeting)
     local = timezone.localtime(meeting.scheduled_at)
@@ -56,9 +68,16 @@ def test_scheduling_a_meeting_puts_the_chosen_issues_on_its_agenda(secretary, is
 
 def test_scheduling_with_missing_place_keeps_what_was_typed(secretary, issue_in_state, qingshan_tongxinhui):
     issue = issue_in_state(S.ACCEPTED)
-    response = secretary.post(reverse("staff_issues:meeting_new"), {
-        "organization": str(qingshan_tongxinhui.pk), "title": "十二月议事会", "scheduled_at": "2030-12-05T19:00",
-        "place": "", "issues": [str(issue.pk)]})
+    response = secretary.post(
+        reverse("staff_issues:meeting_new"),
+        {
+            "organization": str(qingshan_tongxinhui.pk),
+            "title": "十二月议事会",
+            "scheduled_at": "2030-12-05T19:00",
+            "place": "",
+            "issues": [str(issue.pk)],
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "请填写会议地点。" in page
@@ -67,8 +86,9 @@ def test_scheduling_with_missing_place_keeps_what_was_typed(secretary, issue_in_
     assert not Meeting.objects.exists()
 
 
-def test_agenda_only_offers_issues_of_the_secretarys_organizations(secretary, issue_in_state, issue_factory,
-                                                                   wangweishan_tongxinhui, village_staff_qingshan):
+def test_agenda_only_offers_issues_of_the_secretarys_organizations(
+    secretary, issue_in_state, issue_factory, wangweishan_tongxinhui, village_staff_qingshan
+):
     ours = issue_in_state(S.ACCEPTED)
     theirs = issue_factory(organization=wangweishan_tongxinhui)
     form = secretary.get(reverse("staff_issues:meeting_new")).context["form"]
@@ -77,35 +97,50 @@ def test_agenda_only_offers_issues_of_the_secretarys_organizations(secretary, is
     assert theirs not in form.fields["issues"].queryset
 
 
-def test_meeting_to_consensus_to_department_with_a_deadline(secretary, issue_in_state, qingshan_tongxinhui,
-                                                            village_staff_qingshan, huanghu_water_office):
+def test_meeting_to_consensus_to_department_with_a_deadline(
+    secretary, issue_in_state, qingshan_tongxinhui, village_staff_qingshan, huanghu_water_office
+):
     issue = issue_in_state(S.ACCEPTED)
     meeting = schedule(qingshan_tongxinhui, village_staff_qingshan, issues=[issue])
     item = meeting.agenda.get()
-    response = secretary.post(reverse("staff_issues:agenda_consensus", args=[item.pk]), {
-        f"c{item.pk}-consensus_text": "村里出资更换路灯,镇农业农村办协调电力。",
-        f"c{item.pk}-votes_for": "18", f"c{item.pk}-votes_against": "2", f"c{item.pk}-votes_abstain": "1"},
-        follow=True)
+    response = secretary.post(
+        reverse("staff_issues:agenda_consensus", args=[item.pk]),
+        {
+            f"c{item.pk}-consensus_text": "村里出资更换路灯,镇农业农村办协调电力。",
+            f"c{item.pk}-votes_for": "18",
+            f"c{item.pk}-votes_against": "2",
+            f"c{item.pk}-votes_abstain": "1",
+        },
+        follow=True,
+    )
     assert "已记录为达成共识" in response.content.decode()
     item.refresh_from_db()
     issue.refresh_from_db()
     assert item.outcome == AgendaOutcome.CONSENSUS and (item.votes_for, item.votes_against) == (18, 2)
     assert issue.state == S.AGREED and issue.consensus_text.startswith("村里出资")
 
-    secretary.post(act_url(issue, "assign"), {"assign-department": str(huanghu_water_office.pk),
-                                              "assign-working_days": "15"})
+    secretary.post(
+        act_url(issue, "assign"), {"assign-department": str(huanghu_water_office.pk), "assign-working_days": "15"}
+    )
     issue.refresh_from_db()
     assert issue.state == S.ASSIGNED
     assert issue.assignments.get().deadline == add_working_days(timezone.localdate(), 15)
 
 
-def test_consensus_that_the_vote_does_not_carry_is_refused_and_kept(secretary, issue_in_state, qingshan_tongxinhui,
-                                                                   village_staff_qingshan):
+def test_consensus_that_the_vote_does_not_carry_is_refused_and_kept(
+    secretary, issue_in_state, qingshan_tongxinhui, village_staff_qingshan
+):
     issue = issue_in_state(S.ACCEPTED)
     item = schedule(qingshan_tongxinhui, village_staff_qingshan, issues=[issue]).agenda.get()
-    response = secretary.post(reverse("staff_issues:agenda_consensus", args=[item.pk]), {
-        f"c{item.pk}-consensus_text": "拓宽道路", f"c{item.pk}-votes_for": "3", f"c{item.pk}-votes_against": "9",
-        f"c{item.pk}-votes_abstain": "0"})
+    response = secretary.post(
+        reverse("staff_issues:agenda_consensus", args=[item.pk]),
+        {
+            f"c{item.pk}-consensus_text": "拓宽道路",
+            f"c{item.pk}-votes_for": "3",
+            f"c{item.pk}-votes_against": "9",
+            f"c{item.pk}-votes_abstain": "0",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "赞成票没有超过反对票,不能记为达成共识。" in page
@@ -114,12 +149,15 @@ def test_consensus_that_the_vote_does_not_carry_is_refused_and_kept(secretary, i
     assert issue.state == S.DELIBERATING
 
 
-def test_no_consensus_goes_back_to_the_queue_for_the_next_meeting(secretary, issue_in_state, qingshan_tongxinhui,
-                                                                  village_staff_qingshan):
+def test_no_consensus_goes_back_to_the_queue_for_the_next_meeting(
+    secretary, issue_in_state, qingshan_tongxinhui, village_staff_qingshan
+):
     issue = issue_in_state(S.ACCEPTED)
     item = schedule(qingshan_tongxinhui, village_staff_qingshan, issues=[issue]).agenda.get()
-    secretary.post(reverse("staff_issues:agenda_no_consensus", args=[item.pk]),
-                   {f"n{item.pk}-note": "意见分歧较大,补充材料后再议。", f"n{item.pk}-then": "requeue"})
+    secretary.post(
+        reverse("staff_issues:agenda_no_consensus", args=[item.pk]),
+        {f"n{item.pk}-note": "意见分歧较大,补充材料后再议。", f"n{item.pk}-then": "requeue"},
+    )
     issue.refresh_from_db()
     assert issue.state == S.ACCEPTED
     next_meeting = schedule(qingshan_tongxinhui, village_staff_qingshan, hours_from_now=24 * 20)
@@ -128,19 +166,22 @@ def test_no_consensus_goes_back_to_the_queue_for_the_next_meeting(secretary, iss
     assert issue.state == S.DELIBERATING and next_meeting.agenda.get().issue == issue
 
 
-def test_no_consensus_can_end_the_deliberation(secretary, issue_in_state, qingshan_tongxinhui,
-                                               village_staff_qingshan):
+def test_no_consensus_can_end_the_deliberation(secretary, issue_in_state, qingshan_tongxinhui, village_staff_qingshan):
     issue = issue_in_state(S.ACCEPTED)
     item = schedule(qingshan_tongxinhui, village_staff_qingshan, issues=[issue]).agenda.get()
-    response = secretary.post(reverse("staff_issues:agenda_no_consensus", args=[item.pk]),
-                              {f"n{item.pk}-note": "多数村民认为没有必要。", f"n{item.pk}-then": "close"}, follow=True)
+    response = secretary.post(
+        reverse("staff_issues:agenda_no_consensus", args=[item.pk]),
+        {f"n{item.pk}-note": "多数村民认为没有必要。", f"n{item.pk}-then": "close"},
+        follow=True,
+    )
     assert "协商结束" in response.content.decode()
     issue.refresh_from_db()
     assert issue.state == S.CLOSED
 
 
-def test_recording_an_outcome_twice_gets_a_message(secretary, issue_in_state, qingshan_tongxinhui,
-                                                   village_staff_qingshan):
+def test_recording_an_outcome_twice_gets_a_message(
+    secretary, issue_in_state, qingshan_tongxinhui, village_staff_qingshan
+):
     issue = issue_in_state(S.ACCEPTED)
     item = schedule(qingshan_tongxinhui, village_staff_qingshan, issues=[issue]).agenda.get()
     data = {f"n{item.pk}-note": "再议", f"n{item.pk}-then": "requeue"}
@@ -150,23 +191,36 @@ def test_recording_an_outcome_twice_gets_a_message(secretary, issue_in_state, qi
     assert issue.transitions.filter(action="no_consensus_requeue").count() == 1
 
 
-def test_attendance_is_recorded_after_the_meeting_from_the_roster(secretary, qingshan_tongxinhui,
-                                                                  village_staff_qingshan, craftsman_in_qingshan,
-                                                                  tree):
-    former = Person.objects.create(name="已退出会员", phone="13800009999", region=tree.qingshan,
-                                   stratum=Stratum.FREELANCER)
-    Membership.objects.create(person=former, organization=qingshan_tongxinhui, role=MembershipRole.MEMBER,
-                              joined_on=datetime.date(2019, 3, 1), left_on=datetime.date(2023, 1, 1))
+def test_attendance_is_recorded_after_the_meeting_from_the_roster(
+    secretary, qingshan_tongxinhui, village_staff_qingshan, craftsman_in_qingshan, tree
+):
+    former = Person.objects.create(
+        name="已退出会员", phone="13800009999", region=tree.qingshan, stratum=Stratum.FREELANCER
+    )
+    Membership.objects.create(
+        person=former,
+        organization=qingshan_tongxinhui,
+        role=MembershipRole.MEMBER,
+        joined_on=datetime.date(2019, 3, 1),
+        left_on=datetime.date(2023, 1, 1),
+    )
     upcoming = schedule(qingshan_tongxinhui, village_staff_qingshan, hours_from_now=48)
     assert secretary.get(meeting_url(upcoming)).context["attendance_form"] is None
 
     held = schedule(qingshan_tongxinhui, village_staff_qingshan, hours_from_now=-2)
     form = secretary.get(meeting_url(held)).context["attendance_form"]
     assert list(form.fields["attendees"].queryset) == [craftsman_in_qingshan]
-    response = secretary.post(reverse("staff_issues:meeting_attendance", args=[held.pk]), {
-        "attendance-attendees": [craftsman_in_qingshan.pk], "attendance-villagers_count": "23",
-        "attendance-department_reps_count": "2", "attendance-ufwd_reps_count": "1",
-        "attendance-minutes": "议定路灯更换方案。"}, follow=True)
+    response = secretary.post(
+        reverse("staff_issues:meeting_attendance", args=[held.pk]),
+        {
+            "attendance-attendees": [craftsman_in_qingshan.pk],
+            "attendance-villagers_count": "23",
+            "attendance-department_reps_count": "2",
+            "attendance-ufwd_reps_count": "1",
+            "attendance-minutes": "议定路灯更换方案。",
+        },
+        follow=True,
+    )
     assert "已登记出席情况和会议纪要。" in response.content.decode()
     held.refresh_from_db()
     assert held.state == MeetingState.HELD
@@ -176,9 +230,15 @@ def test_attendance_is_recorded_after_the_meeting_from_the_roster(secretary, qin
 
 def test_bad_attendance_counts_keep_the_minutes(secretary, qingshan_tongxinhui, village_staff_qingshan):
     held = schedule(qingshan_tongxinhui, village_staff_qingshan, hours_from_now=-2)
-    response = secretary.post(reverse("staff_issues:meeting_attendance", args=[held.pk]), {
-        "attendance-villagers_count": "-3", "attendance-department_reps_count": "1",
-        "attendance-ufwd_reps_count": "", "attendance-minutes": "纪要草稿"})
+    response = secretary.post(
+        reverse("staff_issues:meeting_attendance", args=[held.pk]),
+        {
+            "attendance-villagers_count": "-3",
+            "attendance-department_reps_count": "1",
+            "attendance-ufwd_reps_count": "",
+            "attendance-minutes": "纪要草稿",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "不能小于 0。" in page and "请填写人数或票数,没有请填 0。" in page and "纪要草稿" in page
@@ -193,15 +253,23 @@ def test_meeting_of_another_village_answers_404(secretary, wangweishan_tongxinhu
     assert response.status_code == 404
 
 
-def test_monthly_rhythm_shows_which_months_had_a_meeting(client, town_staff_huanghu, qingshan_tongxinhui,
-                                                         wangweishan_tongxinhui, village_staff_qingshan):
+def test_monthly_rhythm_shows_which_months_had_a_meeting(
+    client, town_staff_huanghu, qingshan_tongxinhui, wangweishan_tongxinhui, village_staff_qingshan
+):
     today = timezone.localdate()
     month_start = timezone.make_aware(datetime.datetime(today.year, today.month, 1, 19, 0))
     three_months_ago = timezone.make_aware(
-        datetime.datetime(today.year if today.month > 3 else today.year - 1, (today.month - 4) % 12 + 1, 15, 19, 0))
+        datetime.datetime(today.year if today.month > 3 else today.year - 1, (today.month - 4) % 12 + 1, 15, 19, 0)
+    )
     for when in (month_start, three_months_ago):
-        Meeting.objects.create(organization=qingshan_tongxinhui, title="月度协商议事会", place="文化礼堂",
-                               scheduled_at=when, state=MeetingState.HELD, created_by=village_staff_qingshan)
+        Meeting.objects.create(
+            organization=qingshan_tongxinhui,
+            title="月度协商议事会",
+            place="文化礼堂",
+            scheduled_at=when,
+            state=MeetingState.HELD,
+            created_by=village_staff_qingshan,
+        )
     client.force_login(town_staff_huanghu)
     response = client.get(reverse("staff_issues:meetings"))
     rows = {row.organization.name: row for row in response.context["rhythm"]}
@@ -216,14 +284,19 @@ def test_monthly_rhythm_shows_which_months_had_a_meeting(client, town_staff_huan
 def _meetings_over_the_year(org, actor, count: int) -> None:
     now = timezone.now()
     for number in range(count):
-        Meeting.objects.create(organization=org, title=f"议事会{number}", place="礼堂", created_by=actor,
-                               scheduled_at=now - datetime.timedelta(days=12 * number),
-                               state=MeetingState.HELD if number else MeetingState.SCHEDULED)
+        Meeting.objects.create(
+            organization=org,
+            title=f"议事会{number}",
+            place="礼堂",
+            created_by=actor,
+            scheduled_at=now - datetime.timedelta(days=12 * number),
+            state=MeetingState.HELD if number else MeetingState.SCHEDULED,
+        )
 
 
-def test_meetings_page_runs_the_same_number_of_queries_for_few_and_many(secretary, qingshan_tongxinhui,
-                                                                         village_staff_qingshan,
-                                                                         django_assert_max_num_queries):
+def test_meetings_page_runs_the_same_number_of_queries_for_few_and_many(
+    secretary, qingshan_tongxinhui, village_staff_qingshan, django_assert_max_num_queries
+):
     _meetings_over_the_year(qingshan_tongxinhui, village_staff_qingshan, 3)
     secretary.get(reverse("staff_issues:meetings"))
     with CaptureQueriesContext(connection) as few:
@@ -236,11 +309,17 @@ def test_meetings_page_runs_the_same_number_of_queries_for_few_and_many(secretar
         secretary.get(reverse("staff_issues:meetings"))
 
 
-def test_meeting_page_runs_a_bounded_number_of_queries(secretary, issue_in_state, qingshan_tongxinhui,
-                                                       village_staff_qingshan, craftsman_in_qingshan,
-                                                       django_assert_max_num_queries):
-    meeting = schedule(qingshan_tongxinhui, village_staff_qingshan,
-                       issues=[issue_in_state(S.ACCEPTED) for _ in range(6)])
+def test_meeting_page_runs_a_bounded_number_of_queries(
+    secretary,
+    issue_in_state,
+    qingshan_tongxinhui,
+    village_staff_qingshan,
+    craftsman_in_qingshan,
+    django_assert_max_num_queries,
+):
+    meeting = schedule(
+        qingshan_tongxinhui, village_staff_qingshan, issues=[issue_in_state(S.ACCEPTED) for _ in range(6)]
+    )
     issue_in_state(S.ACCEPTED)
     with django_assert_max_num_queries(14):
         response = secretary.get(meeting_url(meeting))

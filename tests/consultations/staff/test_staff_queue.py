@@ -85,12 +85,17 @@ def test_tabs_count_the_issues_of_each_state_and_show_one_state(secretary, issue
     assert "待受理" in page and "已结束" in page
 
 
-def test_filters_narrow_the_queue(client, town_staff_huanghu, issue_factory, neighbour_issue, qingshan_tongxinhui,
-                                  village_staff_qingshan):
+def test_filters_narrow_the_queue(
+    client, town_staff_huanghu, issue_factory, neighbour_issue, qingshan_tongxinhui, village_staff_qingshan
+):
     lamp = issue_factory(title="村口路灯不亮", category=IssueCategory.INFRASTRUCTURE)
     water = issue_factory(title="溪水发黑", category=IssueCategory.ENVIRONMENT)
-    slip = issue_factory(title="垃圾清运太少", category=IssueCategory.ENVIRONMENT, channel=IssueChannel.PAPER,
-                         entered_by=village_staff_qingshan)
+    slip = issue_factory(
+        title="垃圾清运太少",
+        category=IssueCategory.ENVIRONMENT,
+        channel=IssueChannel.PAPER,
+        entered_by=village_staff_qingshan,
+    )
     old = issue_factory(title="旧事一件")
     Issue.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
     client.force_login(town_staff_huanghu)
@@ -98,8 +103,12 @@ def test_filters_narrow_the_queue(client, town_staff_huanghu, issue_factory, nei
     def shown(**params):
         return set(receipts_in(client.get(queue_url(**params))))
 
-    assert shown(organization=str(qingshan_tongxinhui.pk)) == {lamp.receipt_code, water.receipt_code,
-                                                               slip.receipt_code, old.receipt_code}
+    assert shown(organization=str(qingshan_tongxinhui.pk)) == {
+        lamp.receipt_code,
+        water.receipt_code,
+        slip.receipt_code,
+        old.receipt_code,
+    }
     assert shown(category=IssueCategory.ENVIRONMENT) == {water.receipt_code, slip.receipt_code}
     assert shown(channel=IssueChannel.PAPER) == {slip.receipt_code}
     assert shown(q="路灯") == {lamp.receipt_code}
@@ -153,17 +162,26 @@ def test_assigned_issue_past_its_deadline_is_overdue_and_on_top(secretary, issue
 def _bulk_issues(organization, count: int, *, entered_by=None) -> None:
     now = timezone.now()
     Issue.objects.bulk_create(
-        Issue(organization=organization, region_id=organization.region_id, receipt_code=f"{90000000 + number}",
-              title=f"议题{number}", description="说明", category=IssueCategory.OTHER, submitter_name="村民",
-              submitter_phone="13900000000", state=S.SUBMITTED if number % 2 else S.ACCEPTED,
-              state_changed_at=now - datetime.timedelta(days=number % 9), entered_by=entered_by)
+        Issue(
+            organization=organization,
+            region_id=organization.region_id,
+            receipt_code=f"{90000000 + number}",
+            title=f"议题{number}",
+            description="说明",
+            category=IssueCategory.OTHER,
+            submitter_name="村民",
+            submitter_phone="13900000000",
+            state=S.SUBMITTED if number % 2 else S.ACCEPTED,
+            state_changed_at=now - datetime.timedelta(days=number % 9),
+            entered_by=entered_by,
+        )
         for number in range(count)
     )
 
 
-def test_queue_runs_the_same_number_of_queries_for_5_and_200_issues(secretary, qingshan_tongxinhui,
-                                                                     village_staff_qingshan,
-                                                                     django_assert_max_num_queries):
+def test_queue_runs_the_same_number_of_queries_for_5_and_200_issues(
+    secretary, qingshan_tongxinhui, village_staff_qingshan, django_assert_max_num_queries
+):
     _bulk_issues(qingshan_tongxinhui, 5, entered_by=village_staff_qingshan)
     secretary.get(queue_url())  # warm the session and the caches
     with CaptureQueriesContext(connection) as few:
@@ -178,12 +196,15 @@ def test_queue_runs_the_same_number_of_queries_for_5_and_200_issues(secretary, q
         secretary.get(queue_url(tab="submitted", q="议题", category=IssueCategory.OTHER))
 
 
-@pytest.mark.parametrize("end", [
-    datetime.date(2025, 10, 9),   # the Thursday after the National Day week; 9-28 and 10-11 are 调休 workdays
-    datetime.date(2025, 2, 5),    # the first workday after the Spring Festival
-    datetime.date(2025, 6, 4),    # an ordinary Wednesday
-    datetime.date(2025, 6, 9),    # a Monday
-])
+@pytest.mark.parametrize(
+    "end",
+    [
+        datetime.date(2025, 10, 9),  # the Thursday after the National Day week; 9-28 and 10-11 are 调休 workdays
+        datetime.date(2025, 2, 5),  # the first workday after the Spring Festival
+        datetime.date(2025, 6, 4),  # an ordinary Wednesday
+        datetime.date(2025, 6, 9),  # a Monday
+    ],
+)
 def test_triage_clock_counts_back_three_chinese_working_days(end):
     from portal.workdays import latest_start_with_working_days, working_days_between
 

@@ -26,8 +26,14 @@ def actions_offered(response) -> list[str]:
 
 
 def test_issue_page_shows_everything_staff_need(secretary, issue_factory, village_staff_qingshan):
-    issue = issue_factory(title="竹林步道塌方", place="竹林", channel="phone", entered_by=village_staff_qingshan,
-                          submitter_name="李阿婆", submitter_phone="13522223333")
+    issue = issue_factory(
+        title="竹林步道塌方",
+        place="竹林",
+        channel="phone",
+        entered_by=village_staff_qingshan,
+        submitter_name="李阿婆",
+        submitter_phone="13522223333",
+    )
     response = secretary.get(detail_url(issue))
     page = response.content.decode()
     assert response.status_code == 200
@@ -37,8 +43,9 @@ def test_issue_page_shows_everything_staff_need(secretary, issue_factory, villag
     assert actions_offered(response) == ["accept", "reject", "merge"]
 
 
-def test_accepting_moves_the_issue_on_and_tells_the_submitter(secretary, issue_factory, sms_outbox,
-                                                              django_capture_on_commit_callbacks):
+def test_accepting_moves_the_issue_on_and_tells_the_submitter(
+    secretary, issue_factory, sms_outbox, django_capture_on_commit_callbacks
+):
     issue = issue_factory()
     sms_outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -59,8 +66,9 @@ def test_rejecting_needs_a_reason(secretary, issue_factory):
     assert issue.state == S.SUBMITTED
 
 
-def test_rejection_reason_is_kept_for_the_tracking_page_and_sent(secretary, issue_factory, sms_outbox,
-                                                                  django_capture_on_commit_callbacks):
+def test_rejection_reason_is_kept_for_the_tracking_page_and_sent(
+    secretary, issue_factory, sms_outbox, django_capture_on_commit_callbacks
+):
     issue = issue_factory()
     sms_outbox.clear()
     reason = "属于个人之间的邻里纠纷,请联系村调解委员会。"
@@ -74,8 +82,9 @@ def test_rejection_reason_is_kept_for_the_tracking_page_and_sent(secretary, issu
     assert "未予受理" in sms_outbox[0].text
 
 
-def test_merging_by_receipt_code_tells_both_submitters(secretary, issue_factory, sms_outbox,
-                                                       django_capture_on_commit_callbacks):
+def test_merging_by_receipt_code_tells_both_submitters(
+    secretary, issue_factory, sms_outbox, django_capture_on_commit_callbacks
+):
     first = issue_factory(title="村口路灯坏了", submitter_phone=OTHER_PHONE)
     duplicate = issue_factory(title="路灯不亮")
     sms_outbox.clear()
@@ -102,8 +111,9 @@ def test_merging_can_pick_from_the_open_issues_of_the_organization(secretary, is
 
 def test_merging_into_an_unknown_code_keeps_what_was_typed(secretary, issue_factory, neighbour_issue):
     duplicate = issue_factory()
-    response = secretary.post(act_url(duplicate, "merge"),
-                              {"merge-into_code": neighbour_issue.receipt_code, "merge-comment": "同一路段"})
+    response = secretary.post(
+        act_url(duplicate, "merge"), {"merge-into_code": neighbour_issue.receipt_code, "merge-comment": "同一路段"}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert f"回执码 {neighbour_issue.receipt_code} 不是本组织在办的议题。" in page
@@ -112,8 +122,9 @@ def test_merging_into_an_unknown_code_keeps_what_was_typed(secretary, issue_fact
     assert duplicate.state == S.SUBMITTED
 
 
-def test_two_staff_accepting_from_stale_pages_make_one_transition(issue_factory, village_staff_qingshan,
-                                                                   town_staff_huanghu):
+def test_two_staff_accepting_from_stale_pages_make_one_transition(
+    issue_factory, village_staff_qingshan, town_staff_huanghu
+):
     issue = issue_factory()
     seen_by_secretary = Issue.objects.get(pk=issue.pk)
     seen_by_town = Issue.objects.get(pk=issue.pk)
@@ -123,8 +134,7 @@ def test_two_staff_accepting_from_stale_pages_make_one_transition(issue_factory,
     assert issue.transitions.exclude(action=A.SUBMIT).count() == 1
 
 
-def test_the_second_click_gets_the_someone_acted_first_message(secretary, client, town_staff_huanghu,
-                                                               issue_factory):
+def test_the_second_click_gets_the_someone_acted_first_message(secretary, client, town_staff_huanghu, issue_factory):
     issue = issue_factory()
     secretary.post(act_url(issue, "accept"), {})
     from django.test import Client
@@ -141,12 +151,17 @@ def test_the_second_click_gets_the_someone_acted_first_message(secretary, client
     assert issue.transitions.filter(action=A.ACCEPT).count() == 1
 
 
-def test_putting_an_accepted_issue_on_a_scheduled_meeting(secretary, issue_in_state, qingshan_tongxinhui,
-                                                          village_staff_qingshan):
+def test_putting_an_accepted_issue_on_a_scheduled_meeting(
+    secretary, issue_in_state, qingshan_tongxinhui, village_staff_qingshan
+):
     issue = issue_in_state(S.ACCEPTED)
-    meeting = services.meeting_schedule(organization=qingshan_tongxinhui, actor=village_staff_qingshan,
-                                        title="十一月议事会", scheduled_at=timezone.now() + timezone.timedelta(days=3),
-                                        place="文化礼堂")
+    meeting = services.meeting_schedule(
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title="十一月议事会",
+        scheduled_at=timezone.now() + timezone.timedelta(days=3),
+        place="文化礼堂",
+    )
     response = secretary.get(detail_url(issue))
     form = dict(response.context["action_forms"])[A.PUT_ON_AGENDA]
     assert list(form.fields["meeting"].queryset) == [meeting]
@@ -170,8 +185,14 @@ def test_assigning_counts_the_deadline_in_chinese_working_days(secretary, issue_
     default = add_working_days(timezone.localdate(), 15)
     assert page.context["default_deadline"] == default
     assert default.isoformat() in page.content.decode()
-    secretary.post(act_url(issue, "assign"), {"assign-department": str(huanghu_water_office.pk),
-                                              "assign-working_days": "10", "assign-instructions": "请尽快"})
+    secretary.post(
+        act_url(issue, "assign"),
+        {
+            "assign-department": str(huanghu_water_office.pk),
+            "assign-working_days": "10",
+            "assign-instructions": "请尽快",
+        },
+    )
     issue.refresh_from_db()
     assignment = issue.assignments.get()
     assert issue.state == S.ASSIGNED
@@ -180,8 +201,9 @@ def test_assigning_counts_the_deadline_in_chinese_working_days(secretary, issue_
 
 
 def test_deadline_preview_answers_the_date_for_n_working_days(secretary):
-    response = secretary.get(reverse("staff_issues:deadline_preview"), {"assign-working_days": "20"},
-                             HTTP_HX_REQUEST="true")
+    response = secretary.get(
+        reverse("staff_issues:deadline_preview"), {"assign-working_days": "20"}, HTTP_HX_REQUEST="true"
+    )
     assert add_working_days(timezone.localdate(), 20).strftime("%Y-%m-%d") in response.content.decode()
     bad = secretary.get(reverse("staff_issues:deadline_preview"), {"assign-working_days": "120"})
     assert "1 到 90" in bad.content.decode()
@@ -190,8 +212,9 @@ def test_deadline_preview_answers_the_date_for_n_working_days(secretary):
 def test_assigning_to_an_inactive_or_foreign_department_is_refused(secretary, issue_in_state, tree):
     issue = issue_in_state(S.AGREED)
     foreign = Department.objects.create(name="龙岗镇城建办", level=DepartmentLevel.TOWN, region=tree.longgang)
-    response = secretary.post(act_url(issue, "assign"), {"assign-department": str(foreign.pk),
-                                                         "assign-working_days": "10"})
+    response = secretary.post(
+        act_url(issue, "assign"), {"assign-department": str(foreign.pk), "assign-working_days": "10"}
+    )
     assert response.status_code == 400
     assert "选择一个有效的选项" in response.content.decode() or "Select a valid choice" in response.content.decode()
     issue.refresh_from_db()
@@ -200,9 +223,14 @@ def test_assigning_to_an_inactive_or_foreign_department_is_refused(secretary, is
 
 def test_bad_working_days_keep_what_was_typed(secretary, issue_in_state, huanghu_water_office):
     issue = issue_in_state(S.AGREED)
-    response = secretary.post(act_url(issue, "assign"), {"assign-department": str(huanghu_water_office.pk),
-                                                         "assign-working_days": "200",
-                                                         "assign-instructions": "请会同村里现场查看"})
+    response = secretary.post(
+        act_url(issue, "assign"),
+        {
+            "assign-department": str(huanghu_water_office.pk),
+            "assign-working_days": "200",
+            "assign-instructions": "请会同村里现场查看",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "办理时限应在 1 到 90 个工作日之间。" in page
@@ -216,8 +244,10 @@ def test_publishing_prefills_the_notice_and_puts_it_on_the_board(secretary, issu
     assert form.initial["title"] == "村口路灯不亮"
     assert "由村里统一更换路灯" in form.initial["body"] and "已更换路灯三盏" in form.initial["body"]
     assert form.initial["period_days"] == 7
-    secretary.post(act_url(issue, "publish"), {"publish-title": "村口路灯已修复", "publish-body": "已更换三盏。",
-                                               "publish-period_days": "5"})
+    secretary.post(
+        act_url(issue, "publish"),
+        {"publish-title": "村口路灯已修复", "publish-body": "已更换三盏。", "publish-period_days": "5"},
+    )
     issue.refresh_from_db()
     notice = PublicNotice.objects.get(issue=issue)
     assert issue.state == S.PUBLICIZED
