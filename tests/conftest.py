@@ -2,13 +2,20 @@
 
 The tree: 余杭区 → 黄湖镇 → 青山村 (with 青山同心荟) and a neighbouring 王位山村; 临安区 stands apart.
 Each persona is named after what they do, so a test reads as a sentence about them.
+
+`@pytest.mark.any_hour` runs a test three times: at the real time, and with the clock at 00:30 and at 23:30
+Asia/Shanghai of today. Between 00:00 and 08:00 Beijing time the UTC date is still yesterday's, and at 23:30 a
+day's end is near, so a test (or the code under it) that takes the date of a UTC moment fails in one of them.
 """
 
 from __future__ import annotations
 
 import datetime
+import zoneinfo
+from collections.abc import Iterator
 
 import pytest
+import time_machine
 
 from members.models import Membership, MembershipRole, Person, Stratum
 from orgs.models import (
@@ -33,6 +40,39 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# Local times the marked tests also run at; None is the real clock.
+ANY_HOUR_TIMES: dict[str, datetime.time | None] = {
+    "now": None,
+    "0030-shanghai": datetime.time(0, 30),
+    "2330-shanghai": datetime.time(23, 30),
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("any_hour") is not None:
+        metafunc.parametrize("any_hour_clock", list(ANY_HOUR_TIMES.values()), ids=list(ANY_HOUR_TIMES), indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def any_hour_clock(request: pytest.FixtureRequest) -> Iterator[datetime.datetime | None]:
+    """The moment the clock was set to for a test marked any_hour, or None (the real clock).
+
+    Autouse, so it is set up before the test's other function fixtures: the data they make is stamped at the
+    chosen hour too. The clock ticks on from there (tick=True), so durations and timeouts still pass. Only
+    this process is moved: a Celery worker or a browser in another process keeps the real clock, so tests
+    that depend on one are not marked.
+    """
+    local_time = getattr(request, "param", None)
+    if local_time is None:
+        yield None
+        return
+    today = datetime.datetime.now(SHANGHAI).date()
+    moment = datetime.datetime.combine(today, local_time, tzinfo=SHANGHAI)
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 @pytest.fixture(scope="session", autouse=True)
