@@ -67,7 +67,8 @@ class ActivityAdmin(ReadOnlyForStaffMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "category", "form")
     search_fields = ("title", "place", "host__name")
     date_hierarchy = "starts_at"
-    readonly_fields = ("created_by", "created_at")
+    # The status moves only through the services, which check activities/states.py and tell the people signed up.
+    readonly_fields = ("status", "created_by", "created_at")
     fieldsets = (
         (None, {"fields": ("host", "co_hosts", "title", "category", "form", "audience", "status")}),
         (_("时间地点"), {"fields": ("starts_at", "ends_at", "signup_deadline", "place", "capacity")}),

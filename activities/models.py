@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from activities.states import ActivityAction, ActivityStatus
 from members.models import mobile_validator
 
 
@@ -33,13 +34,6 @@ class ActivityForm(models.TextChoices):
     FORUM = "forum", _("座谈会")
     PAIRING = "pairing", _("结对活动")
     OTHER = "other", _("其他")
-
-
-class ActivityStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    PUBLISHED = "published", _("报名中")
-    COMPLETED = "completed", _("已结束")
-    CANCELLED = "cancelled", _("已取消")
 
 
 class Audience(models.TextChoices):
@@ -183,7 +177,7 @@ class ActivityLog(models.Model):
     registration = models.ForeignKey(
         Registration, verbose_name=_("报名"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(_("操作"), max_length=32)
+    action = models.CharField(_("操作"), max_length=32, choices=ActivityAction.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
@@ -201,4 +195,4 @@ class ActivityLog(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.activity_id} {self.action}"
+        return f"{self.activity_id} {self.get_action_display()}"

@@ -21,12 +21,12 @@ from activities.models import (
     Activity,
     ActivityLog,
     ActivityPhoto,
-    ActivityStatus,
     Audience,
     CheckinMethod,
     Registration,
     RegistrationStatus,
 )
+from activities.states import RULES, ActivityAction, check_allowed
 from members.models import Membership, Person
 from orgs.models import Organization
 from orgs.scoping import organizations_for, organizations_public
@@ -50,8 +50,16 @@ EDITABLE_FIELDS = (
 )
 
 
+A = ActivityAction
+
+
 def _log(
-    activity: Activity, action: str, *, actor: User | None, comment: str = "", registration: Registration | None = None
+    activity: Activity,
+    action: ActivityAction,
+    *,
+    actor: User | None,
+    comment: str = "",
+    registration: Registration | None = None,
 ) -> None:
     ActivityLog.objects.create(
         activity=activity, registration=registration, action=action, actor=actor, comment=comment
@@ -96,6 +104,14 @@ def _check_schedule(*, starts_at, ends_at, signup_deadline, now: datetime.dateti
         errors["signup_deadline"] = _("报名截止时间已经过去。")
     if errors:
         raise ValidationError(errors)
+
+
+def _move(activity: Activity, action: ActivityAction) -> None:
+    """Checks `action` against the table on a locked activity and sets the status it leads to."""
+    check_allowed(activity, action, now=timezone.now())
+    leads_to = RULES[action].leads_to
+    if leads_to is not None:
+        activity.status = leads_to
 
 
 def _confirmed_count(activity: Activity) -> int:
@@ -145,7 +161,7 @@ def activity_create(
     if partners:
         allowed = set(organizations_public().filter(pk__in=[org.pk for org in partners]).values_list("pk", flat=True))
         activity.co_hosts.set([org for org in partners if org.pk in allowed])
-    _log(activity, "create", actor=actor)
+    _log(activity, A.CREATE, actor=actor)
     return activity
 
 
@@ -153,8 +169,7 @@ def activity_create(
 def activity_update(*, activity: Activity, actor: User, **changes: object) -> Activity:
     """Edits a draft or published activity; capacity never drops below the people already confirmed."""
     locked = _lock_for_staff(activity, actor)
-    if locked.status not in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED):
-        raise ValidationError(_("已结束或已取消的活动不能再修改。"))
+    check_allowed(locked, A.EDIT, now=timezone.now())
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
@@ -176,13 +191,14 @@ def activity_update(*, activity: Activity, actor: User, **changes: object) -> Ac
     locked.save(update_fields=list(changes))
     if "capacity" in changes:
         _promote_while_room(locked, actor=actor)
-    _log(locked, "update", actor=actor, comment=", ".join(sorted(changes)))
+    _log(locked, A.EDIT, actor=actor, comment=", ".join(sorted(changes)))
     return locked
 
 
 @transaction.atomic
 def activity_set_cover(*, activity: Activity, actor: User, cover: File) -> Activity:
     locked = _lock_for_staff(activity, actor)
+    check_allowed(locked, A.EDIT, now=timezone.now())
     locked.cover = cover
     locked.save(update_fields=["cover"])
     return locked
@@ -192,25 +208,20 @@ def activity_set_cover(*, activity: Activity, actor: User, cover: File) -> Activ
 def activity_set_co_hosts(*, activity: Activity, actor: User, co_hosts: Sequence[Organization]) -> Activity:
     """Replaces the co-hosts of a draft or published activity (public organizations other than the host)."""
     locked = _lock_for_staff(activity, actor)
-    if locked.status not in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED):
-        raise ValidationError(_("已结束或已取消的活动不能再修改。"))
+    check_allowed(locked, A.EDIT, now=timezone.now())
     wanted = [org.pk for org in co_hosts if org.pk != locked.host_id]
     allowed = list(organizations_public().filter(pk__in=wanted).values_list("pk", flat=True))
     locked.co_hosts.set(allowed)
-    _log(locked, "update", actor=actor, comment="co_hosts")
+    _log(locked, A.EDIT, actor=actor, comment="co_hosts")
     return locked
 
 
 @transaction.atomic
 def activity_publish(*, activity: Activity, actor: User) -> Activity:
     locked = _lock_for_staff(activity, actor)
-    if locked.status != ActivityStatus.DRAFT:
-        raise ValidationError(_("只有草稿可以发布。"))
-    if locked.signup_deadline <= timezone.now():
-        raise ValidationError(_("报名截止时间已经过去,请先修改时间。"))
-    locked.status = ActivityStatus.PUBLISHED
+    _move(locked, A.PUBLISH)
     locked.save(update_fields=["status"])
-    _log(locked, "publish", actor=actor)
+    _log(locked, A.PUBLISH, actor=actor)
     return locked
 
 
@@ -221,15 +232,13 @@ def activity_cancel(*, activity: Activity, actor: User, reason: str) -> Activity
     if not reason:
         raise ValidationError({"reason": _("请填写取消原因,报名的人会收到它。")})
     locked = _lock_for_staff(activity, actor)
-    if locked.status not in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED):
-        raise ValidationError(_("已结束或已取消的活动不能取消。"))
-    locked.status = ActivityStatus.CANCELLED
+    _move(locked, A.CANCEL)
     locked.cancel_reason = reason
     locked.save(update_fields=["status", "cancel_reason"])
     live = list(locked.registrations.exclude(status=RegistrationStatus.CANCELLED).values_list("pk", flat=True))
     for registration_id in live:
         _notify(registration_id, "activity_cancelled")
-    _log(locked, "cancel", actor=actor, comment=reason)
+    _log(locked, A.CANCEL, actor=actor, comment=reason)
     return locked
 
 
@@ -239,17 +248,13 @@ def activity_complete(
 ) -> Activity:
     """After the event: the summary, photos and head count; the activity shows on the public page."""
     locked = _lock_for_staff(activity, actor)
-    if locked.status not in (ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED):
-        raise ValidationError(_("只有已发布的活动可以记录活动小结。"))
-    if locked.starts_at > timezone.now():
-        raise ValidationError(_("活动还没有开始,结束后再写小结。"))
+    _move(locked, A.COMPLETE)
     locked.summary = (summary or "").strip()
     locked.walk_in_count = walk_in_count
-    locked.status = ActivityStatus.COMPLETED
     locked.save(update_fields=["summary", "walk_in_count", "status"])
     for photo in photos:
         ActivityPhoto.objects.create(activity=locked, image=photo)
-    _log(locked, "complete", actor=actor)
+    _log(locked, A.COMPLETE, actor=actor)
     return locked
 
 
@@ -278,11 +283,7 @@ def registration_create(
 ) -> Registration:
     """Signs up: confirmed while there is room, otherwise on the waiting list."""
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    now = timezone.now()
-    if locked.status != ActivityStatus.PUBLISHED:
-        raise ValidationError(_("该活动现在不接受报名。"))
-    if now > locked.signup_deadline:
-        raise ValidationError(_("报名已经截止。"))
+    check_allowed(locked, A.REGISTER, now=timezone.now())
     if not _may_sign_up(locked, person):
         raise ValidationError(_members_only_message(person))
     status = (
@@ -295,7 +296,7 @@ def registration_create(
             )
     except IntegrityError as error:
         raise ValidationError(_("这个手机号已经报名了本次活动。")) from error
-    _log(locked, "register", actor=actor, registration=registration, comment=status)
+    _log(locked, A.REGISTER, actor=actor, registration=registration, comment=status)
     return registration
 
 
@@ -314,7 +315,7 @@ def _promote_while_room(activity: Activity, *, actor: User | None) -> list[Regis
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        _log(activity, "promote", actor=actor, registration=registration)
+        _log(activity, A.PROMOTE, actor=actor, registration=registration)
         _notify(registration.pk, "promoted")
     return waiting
 
@@ -328,15 +329,13 @@ def registration_cancel(*, registration: Registration, actor: User | None = None
         raise ValidationError(_("这个报名已经取消了。"))
     if locked.checked_in_at is not None:
         raise ValidationError(_("已经签到,不能再取消报名。"))
-    if locked_activity.status != ActivityStatus.PUBLISHED:
-        # After the event a cancelled no-show would flatter the attendance rate; a cancelled event needs nothing.
-        raise ValidationError(_("活动已结束或已取消,不能再取消报名。"))
+    check_allowed(locked_activity, A.CANCEL_REGISTRATION, now=timezone.now())
     was_confirmed = locked.status == RegistrationStatus.CONFIRMED
     locked.status = RegistrationStatus.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_at"])
-    _log(locked_activity, "cancel_registration", actor=actor, registration=locked)
-    if was_confirmed and locked_activity.status == ActivityStatus.PUBLISHED:
+    _log(locked_activity, A.CANCEL_REGISTRATION, actor=actor, registration=locked)
+    if was_confirmed:
         _promote_while_room(locked_activity, actor=actor)
     return locked
 
@@ -360,8 +359,7 @@ def checkin_by_code(
     now = timezone.now()
     if not checkin_token_is_valid(locked, token, now):
         raise ValidationError(_("签到码已过期,请重新扫描现场二维码。"))
-    if locked.status not in (ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED):
-        raise ValidationError(_("该活动不在签到时间。"))
+    check_allowed(locked, A.CHECK_IN, now=now)
     if not (locked.starts_at - CHECKIN_OPENS_BEFORE <= now <= locked.ends_at):
         raise ValidationError(_("不在签到时间:活动开始前 1 小时至结束前可以签到。"))
     registration = (
@@ -387,7 +385,7 @@ def checkin_by_code(
             registration.promoted_at = now
             registration.save(update_fields=["status", "promoted_at"])
     _check_in(registration, CheckinMethod.QR)
-    _log(locked, "checkin", actor=None, registration=registration, comment=CheckinMethod.QR)
+    _log(locked, A.CHECK_IN, actor=None, registration=registration, comment=CheckinMethod.QR)
     return registration
 
 
@@ -395,6 +393,7 @@ def checkin_by_code(
 def checkin_manual(*, registration: Registration, actor: User) -> Registration:
     """Staff tick off someone without a phone; a waiting person is taken in if there is room."""
     locked_activity = _lock_for_staff(registration.activity, actor)
+    check_allowed(locked_activity, A.CHECK_IN, now=timezone.now())
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
     if locked.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("这个报名已经取消了。"))
@@ -407,5 +406,5 @@ def checkin_manual(*, registration: Registration, actor: User) -> Registration:
         locked.promoted_at = timezone.now()
         locked.save(update_fields=["status", "promoted_at"])
     _check_in(locked, CheckinMethod.MANUAL)
-    _log(locked_activity, "checkin", actor=actor, registration=locked, comment=CheckinMethod.MANUAL)
+    _log(locked_activity, A.CHECK_IN, actor=actor, registration=locked, comment=CheckinMethod.MANUAL)
     return locked

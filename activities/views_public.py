@@ -37,6 +37,7 @@ from activities.selectors_public import (
     public_activity,
     upcoming_public_activities,
 )
+from activities.states import ActivityAction, allowed_actions
 from members.models import Person
 from orgs.scoping import organizations_public
 from portal.accounts.client_ip import client_ip_address
@@ -120,7 +121,7 @@ def _detail_page(
         if registration_id is not None:
             my_registration = live_registration(activity, pk=registration_id)
             guest_link = reverse("activities:registration", args=[activity.pk, token]) if my_registration else None
-    signup_open = activity.status == ActivityStatus.PUBLISHED and now <= activity.signup_deadline
+    allowed = allowed_actions(activity, now=now)
     members_only = activity.audience == Audience.MEMBERS
     return render(
         request,
@@ -130,7 +131,8 @@ def _detail_page(
             "co_hosts": list(activity.co_hosts.all()),
             "photos": list(activity.photos.all()) if activity.status == ActivityStatus.COMPLETED else [],
             "places_left": _places_left(activity),
-            "signup_open": signup_open,
+            "signup_open": ActivityAction.REGISTER in allowed,
+            "may_cancel_signup": ActivityAction.CANCEL_REGISTRATION in allowed,
             "members_only": members_only,
             "member_person": person,
             "my_registration": my_registration,
@@ -250,7 +252,8 @@ def registration_link(request: HttpRequest, pk: int, token: str) -> HttpResponse
             "registration": live or registration,
             "masked_phone": mask_phone(registration.phone),
             "form": form,
-            "can_cancel": live is not None and activity.status == ActivityStatus.PUBLISHED,
+            "can_cancel": live is not None
+            and ActivityAction.CANCEL_REGISTRATION in allowed_actions(activity, now=timezone.now()),
             "link": request.build_absolute_uri(),
         },
         status=400 if form.errors else 200,

@@ -20,7 +20,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activities import selectors, services
@@ -28,6 +27,7 @@ from activities.checkin_codes import current_checkin_token, seconds_until_rotati
 from activities.forms_staff import MAX_PHOTOS, ActivityPlanForm, ActivityStaffFilter, CancelForm, CompleteForm
 from activities.models import Activity, ActivityStatus, CheckinMethod, RegistrationStatus
 from activities.scoping import ACTIVITY_STAFF, activities_for, registrations_for
+from activities.states import ActivityAction, allowed_actions, refusal
 from members.scoping import persons_for, phone_visibility_for
 from orgs.scoping import organizations_for, organizations_public, regions_for
 from portal.accounts.models import User
@@ -41,17 +41,6 @@ WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "�
 
 View = Callable[..., HttpResponse]
 
-LOG_ACTIONS = {
-    "create": _lazy("创建"),
-    "update": _lazy("修改"),
-    "publish": _lazy("发布"),
-    "cancel": _lazy("取消活动"),
-    "complete": _lazy("记录小结"),
-    "register": _lazy("报名"),
-    "promote": _lazy("候补转正"),
-    "cancel_registration": _lazy("取消报名"),
-    "checkin": _lazy("签到"),
-}
 LOG_COMMENTS = {
     **dict(RegistrationStatus.choices),
     **dict(CheckinMethod.choices),
@@ -233,8 +222,9 @@ def _initial_of(activity: Activity) -> dict:
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(activities_for(request.user, Action.CHANGE), pk=pk)
-    if activity.status not in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED):
-        messages.error(request, _("已结束或已取消的活动不能再修改。"))
+    refused = refusal(activity, ActivityAction.EDIT, now=timezone.now())
+    if refused:
+        messages.error(request, refused)
         return redirect(_detail_url(activity))
     initial = _initial_of(activity)
     form = _plan_form(request, activity=activity, initial=initial)
@@ -288,7 +278,7 @@ def _detail_page(
                 registration.person is not None and phones.shows_whole(registration.person)
             )
     photos = list(activity.photos.all())
-    now = timezone.now()
+    table_allows = allowed_actions(activity, now=timezone.now())
     context = {
         "activity": activity,
         "co_hosts": list(activity.co_hosts.order_by("name")),
@@ -299,7 +289,7 @@ def _detail_page(
         "checked_in_count": sum(1 for r in registrations[RegistrationStatus.CONFIRMED] if r.checked_in_at),
         "photos": photos,
         "log": [
-            (entry, LOG_ACTIONS.get(entry.action, entry.action), LOG_COMMENTS.get(entry.comment, entry.comment))
+            (entry, entry.get_action_display(), LOG_COMMENTS.get(entry.comment, entry.comment))
             for entry in activity.log.select_related("actor", "registration").order_by("-created_at", "-id")
         ],
         "cancel_form": cancel_form or CancelForm(),
@@ -308,13 +298,10 @@ def _detail_page(
             photos_already=len(photos),
             initial={"summary": activity.summary, "walk_in_count": activity.walk_in_count},
         ),
-        "may_publish": can_change and activity.status == ActivityStatus.DRAFT,
-        "may_cancel": can_change and activity.status in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED),
-        "may_complete": can_change
-        and activity.status in (ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED)
-        and activity.starts_at <= now,
-        "may_edit": can_change and activity.status in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED),
-        "may_check_in": can_change and activity.status in (ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED),
+        # The buttons of the page: what the states table allows now, and only to those who may change it.
+        "allowed": table_allows if can_change else frozenset(),
+        # The QR screen and the paper sheet only show: whoever may see the activity gets them.
+        "shows_checkin": ActivityAction.CHECK_IN in table_allows,
         "max_photos": MAX_PHOTOS,
         "status_names": dict(ActivityStatus.choices),
     }
@@ -418,7 +405,7 @@ def qr_svg(text: str) -> str:
 def checkin_screen(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(selectors.with_registration_counts(activities_for(request.user, Action.VIEW)), pk=pk)
     now = timezone.now()
-    showing = activity.status in (ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED)
+    showing = ActivityAction.CHECK_IN in allowed_actions(activity, now=now)
     context = {
         "activity": activity,
         "showing": showing,
