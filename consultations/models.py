@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consultations.states import IssueAction, IssueState
+from consultations.states import IssueAction, IssueState, MeetingState
 from members.models import mobile_validator
 
 
@@ -112,12 +112,6 @@ class IssuePhoto(models.Model):
         return self.image.name
 
 
-class MeetingState(models.TextChoices):
-    SCHEDULED = "scheduled", _("已安排")
-    HELD = "held", _("已召开")
-    CANCELLED = "cancelled", _("已取消")
-
-
 class Meeting(models.Model):
     """议事会: the monthly deliberation meeting of an organization, with its agenda and attendance."""
 
@@ -137,6 +131,17 @@ class Meeting(models.Model):
     department_reps_count = models.PositiveIntegerField(_("职能部门代表人数"), default=0)
     ufwd_reps_count = models.PositiveIntegerField(_("统战部门代表人数"), default=0)
     minutes = models.TextField(_("会议纪要"), blank=True, default="")
+    # A cancelled meeting is kept, with why: its agenda went back to 待协商 and the submitters were told.
+    cancel_reason = models.TextField(_("取消原因"), blank=True, default="")
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("取消人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -156,6 +161,7 @@ class AgendaOutcome(models.TextChoices):
     PENDING = "pending", _("待协商")
     CONSENSUS = "consensus", _("达成共识")
     NO_CONSENSUS = "no_consensus", _("未达成共识")
+    MEETING_CANCELLED = "cancelled", _("会议取消,未协商")
 
 
 class AgendaItem(models.Model):

@@ -5,6 +5,7 @@ an issue's state, and it consults TRANSITIONS before every change.
 """
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,6 +40,7 @@ class IssueAction(models.TextChoices):
     CLOSE_AFTER_NOTICE = "close_after_notice", _("公示期满归档")
     RATE = "rate", _("评价办理结果")
     REOPEN = "reopen", _("重新受理")
+    MEETING_CANCEL = "meeting_cancel", _("议事会取消,退回待协商")
 
 
 S, A = IssueState, IssueAction
@@ -61,6 +63,8 @@ TRANSITIONS: dict[IssueAction, tuple[frozenset[IssueState], IssueState | None]] 
     A.CLOSE_AFTER_NOTICE: (frozenset({S.PUBLICIZED}), S.CLOSED),
     A.RATE: (frozenset({S.PUBLICIZED, S.CLOSED}), None),
     A.REOPEN: (frozenset({S.CLOSED}), S.ACCEPTED),
+    # The meeting will not take place: each issue on its agenda waits for the next one.
+    A.MEETING_CANCEL: (frozenset({S.DELIBERATING}), S.ACCEPTED),
 }
 
 # States in which nothing more happens to an issue unless staff reopen it.
@@ -69,3 +73,41 @@ FINAL_STATES = frozenset({S.CLOSED, S.REJECTED, S.MERGED})
 RESOLVED_STATES = frozenset({S.PUBLICIZED, S.CLOSED})
 # States waiting on village staff, in the order a work queue shows them.
 STAFF_QUEUE_STATES = (S.SUBMITTED, S.ACCEPTED, S.DELIBERATING, S.AGREED, S.ASSIGNED, S.HANDLED, S.PUBLICIZED)
+
+
+# ---- 议事会 --------------------------------------------------------------------------------------------------
+
+
+class MeetingState(models.TextChoices):
+    SCHEDULED = "scheduled", _("已安排")
+    HELD = "held", _("已召开")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class MeetingAction(models.TextChoices):
+    ADD_ISSUES = "add_issues", _("增加议题")
+    RECORD_OUTCOME = "record_outcome", _("记录协商结果")
+    RECORD_ATTENDANCE = "record_attendance", _("登记出席情况")
+    CANCEL = "cancel", _("取消议事会")
+
+
+M, MA = MeetingState, MeetingAction
+
+# action → (states of the meeting it may be taken in, the refusal otherwise). Outcomes and attendance are
+# recorded, and corrected, after the meeting too; a cancelled meeting takes nothing more.
+MEETING_ACTIONS: dict[MeetingAction, tuple[frozenset[MeetingState], str | Promise]] = {
+    MA.ADD_ISSUES: (frozenset({M.SCHEDULED}), _("议事会已召开或已取消,不能再增加议题。")),
+    MA.RECORD_OUTCOME: (frozenset({M.SCHEDULED, M.HELD}), _("议事会已取消,不能再记录协商结果。")),
+    MA.RECORD_ATTENDANCE: (frozenset({M.SCHEDULED, M.HELD}), _("议事会已取消。")),
+    MA.CANCEL: (frozenset({M.SCHEDULED}), _("只有尚未召开的议事会可以取消。")),
+}
+
+
+def meeting_refusal(state: str, action: MeetingAction) -> str:
+    """Why `action` cannot be taken on a meeting in `state`, in Chinese; "" when it can."""
+    allowed_in, refusal = MEETING_ACTIONS[action]
+    return "" if state in allowed_in else str(refusal)
+
+
+def meeting_actions_allowed(state: str) -> frozenset[MeetingAction]:
+    return frozenset(action for action in MEETING_ACTIONS if not meeting_refusal(state, action))
