@@ -1,4 +1,4 @@
-"""What activities remind people of, and when. Beat runs each sweep (portal/notifications/sweeps.py).
+"""What activities remind people of, and when. Beat runs each sweep (activities/tasks.py).
 
 Each sweep is a plain function of `today` that reads only what is due through indexed filters and queues its
 messages with keys naming the event and the day or month, so a second run sends nothing new.

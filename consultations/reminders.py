@@ -1,4 +1,4 @@
-"""What the consultation loop reminds people of, and when. Beat runs each sweep (portal/notifications/sweeps.py).
+"""What the consultation loop reminds people of, and when. Beat runs each sweep (consultations/tasks.py).
 
 Every sweep is a plain function of `today` (or `now`): it reads only the rows that are due, through indexed
 filters, and queues each message with message_enqueue under a key naming the event and, for repeated
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consultations.handler_messages import TITLE_IN_SMS
 from consultations.models import AgendaItem, AgendaOutcome, Assignment, Issue, Meeting, MeetingState
 from consultations.scoping import LIVE_ASSIGNMENT_STATES
 from consultations.services import notices_close_expired
@@ -32,7 +33,6 @@ ESCALATE_TO_DISTRICT_AFTER = 7
 TRIAGE_WAITING_WORKING_DAYS = 2  # reminded once the wait is longer than this
 MONTHLY_CHECK_DAY = 20
 
-TITLE_IN_SMS = 10
 NAME_IN_SMS = 10
 PLACE_IN_SMS = 12
 
@@ -48,34 +48,6 @@ def _local_day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.d
 
 
 # ---- department handlers ---------------------------------------------------------------------------------------
-
-
-def assignment_new_notify(assignment: Assignment) -> int:
-    """Tells the handlers of the department about a new assignment. Called by issue_assign, in its transaction."""
-    issue = assignment.issue
-    title = shorten(issue.title, TITLE_IN_SMS)
-    handlers = handlers_by_department([assignment.department_id])[assignment.department_id]
-    return tell_users(
-        handlers,
-        kind=Kind.ASSIGNMENT_NEW,
-        key=f"assignment:{assignment.pk}:new",
-        subject=_("新的交办:%(title)s") % {"title": issue.title},
-        body=_(
-            "议题“%(title)s”(%(code)s)已交%(department)s办理,办理期限 %(deadline)s(%(days)d 个工作日)。请及时签收办理。"
-        )
-        % {
-            "title": issue.title,
-            "code": issue.receipt_code,
-            "department": assignment.department.name,
-            "deadline": month_day(assignment.deadline),
-            "days": assignment.working_days,
-        },
-        sms=sms_fit(
-            _("新交办“%(title)s”,期限%(deadline)s,请登录签收办理。")
-            % {"title": title, "deadline": month_day(assignment.deadline)}
-        ),
-        url=reverse("department:assignment", kwargs={"pk": assignment.pk}),
-    )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from consultations.handler_messages import assignment_new_notify
 from consultations.messages import rating_request_message, submitter_progress_message
 from consultations.models import (
     AgendaItem,
@@ -457,9 +458,6 @@ def issue_assign(
         instructions=instructions.strip(),
         assigned_by=actor,
     )
-    # reminders builds on these services (it closes notices), so it is imported here, not at the top.
-    from consultations.reminders import assignment_new_notify
-
     assignment_new_notify(assignment)
     return assignment
 

@@ -4,7 +4,8 @@ from orgs import views
 
 app_name = "orgs"
 
+# An organization's own page (/orgs/<slug>/, name "orgs:public_detail") shows issues and activities too, so
+# portal/site/urls.py adds it to this namespace.
 urlpatterns = [
     path("", views.organization_public_list, name="public_list"),
-    path("<slug:slug>/", views.organization_public_detail, name="public_detail"),
 ]

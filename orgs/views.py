@@ -1,20 +1,9 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.shortcuts import render
 
-from activities.selectors_public import organization_public_activities
-from consultations.counters import resolved_issue_count
 from orgs.forms import OrganizationListFilterForm
-from orgs.scoping import organizations_public
-from orgs.selectors import (
-    organization_leaders,
-    organization_member_counts,
-    organization_partners,
-    organization_stratum_counts,
-    organizations_public_list,
-    region_trail,
-)
+from orgs.selectors import organization_member_counts, organizations_public_list
 
 ORGANIZATIONS_PER_PAGE = 20
 
@@ -38,27 +27,4 @@ def organization_public_list(request: HttpRequest) -> HttpResponse:
         request,
         "orgs/public_list.html",
         {"form": form, "page": page, "filter_query": query_without_page.urlencode()},
-    )
-
-
-def organization_public_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organization = get_object_or_404(organizations_public(), slug=slug)
-    today = timezone.localdate()
-    stratum_counts = organization_stratum_counts(organization, on=today)
-    return render(
-        request,
-        "orgs/public_detail.html",
-        {
-            "organization": organization,
-            "region_trail": region_trail(organization.region),
-            "stratum_counts": stratum_counts,
-            "member_count": sum(row.count for row in stratum_counts),
-            "leaders": organization_leaders(organization, on=today),
-            "recognitions": list(organization.recognitions.all()),
-            "spaces": list(organization.spaces.all()),
-            "partners": list(organization_partners(organization).select_related(None)),
-            "today": today,
-            "resolved_count": resolved_issue_count(organization=organization),
-            **organization_public_activities(organization),
-        },
     )

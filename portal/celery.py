@@ -9,5 +9,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# The sweeps live in portal.notifications.sweeps, not in a tasks module.
-app.autodiscover_tasks(["portal.notifications"], related_name="sweeps")

@@ -16,8 +16,8 @@ from orgs.models import Organization, OrganizationCategory, OrganizationKind, Re
 from orgs.selectors import organization_leaders, organization_member_count, organization_stratum_counts
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.demo.accounts import DEMO_PASSWORD
-from portal.demo.people import QINGSHAN_ARTICLE_DATE, roster_plans
+from portal.site.demo.accounts import DEMO_PASSWORD
+from portal.site.demo.people import QINGSHAN_ARTICLE_DATE, roster_plans
 
 FOUNDING_DAY = datetime.date(2019, 2, 28)
 

@@ -29,8 +29,8 @@ from consultations.states import IssueAction, IssueState
 from orgs.models import Organization
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.demo.activities import past_activity_day
 from portal.notifications.models import InboxMessage, OutboxMessage, OutboxState
+from portal.site.demo.activities import past_activity_day
 
 LOOP_MODELS = (Issue, Transition, Meeting, AgendaItem, Activity, Registration, OutboxMessage)
 

@@ -4,6 +4,10 @@
 ones that exist as they are: a time changed or an entry disabled in the admin survives restarts and
 re-installs. To stop an entry for good, untick "enabled" rather than delete it (a deleted entry comes back).
 Crontab times are Beijing time (Asia/Shanghai).
+
+Tasks are named, never imported: this module is part of the base, which imports no domain app, and the names
+are what the rows store. The reminder tasks kept the names they had in portal.notifications.sweeps when they
+moved to consultations/tasks.py and activities/tasks.py, so installed rows keep working.
 """
 
 from __future__ import annotations

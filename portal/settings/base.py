@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "members",
     "consultations",
     "activities",
+    "portal.site",  # the composition of the apps above: URLs, home, demo
 ]
 
 MIDDLEWARE = [
@@ -57,7 +58,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "portal.site.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -144,12 +145,24 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Sessions live in the database, never in the cache: a Redis outage must not log anyone out or turn every
+# signed-in page into an error (and a cached session could outlive a logout made while Redis was away).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # Redis when configured, otherwise a broker and cache that need no server.
 REDIS_URL = env_str("REDIS_URL", "")
+# Redis answers in well under a millisecond; a broker that does not connect within a second is down, and a
+# request that kicks the outbox must not wait on it (the beat sweep sends what the kick could not announce).
+REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open: with Redis down a read finds nothing and a write is dropped, with a logged warning.
+    CACHES = {"default": {"BACKEND": "portal.fail_open_cache.FailOpenRedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     # A file cache is shared by the web server, the worker and beat, which are separate processes.
     CACHES = {

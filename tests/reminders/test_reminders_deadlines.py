@@ -7,8 +7,9 @@ import datetime
 import pytest
 
 from consultations import services
+from consultations.handler_messages import assignment_new_notify
 from consultations.models import Assignment
-from consultations.reminders import assignment_new_notify, assignments_remind_deadlines
+from consultations.reminders import assignments_remind_deadlines
 from orgs.models import Department, DepartmentLevel, RegionLevel
 from orgs.services import region_create
 from portal.accounts.models import User

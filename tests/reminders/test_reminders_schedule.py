@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from portal.notifications import sweeps
 from portal.notifications.schedule import DEFAULT_SCHEDULE
 
 pytestmark = pytest.mark.django_db
@@ -86,11 +85,12 @@ def test_a_missing_entry_is_added_back_alone():
 
 
 def test_every_scheduled_task_is_a_known_celery_task():
-    import portal.accounts.tasks
-    import portal.notifications.tasks
-    import portal.tasks  # noqa: F401
     from portal.celery import app
+
+    # What a worker does at start: import the tasks module of every installed app.
+    app.loader.import_default_modules()
 
     for entry in DEFAULT_SCHEDULE:
         assert entry.task in app.tasks, entry.task
-    assert sweeps.remind_assignment_deadlines.name == "portal.notifications.sweeps.remind_assignment_deadlines"
+    assert app.tasks["portal.notifications.sweeps.remind_assignment_deadlines"].__module__ == "consultations.tasks"
+    assert app.tasks["portal.notifications.sweeps.remind_activities_tomorrow"].__module__ == "activities.tasks"

@@ -9,9 +9,9 @@ from django.utils import timezone
 from activities.models import Audience
 from activities.reminders import activities_remind_tomorrow, organizations_remind_no_activity
 from consultations import services
+from consultations.handler_messages import assignment_new_notify
 from consultations.models import Assignment, Issue, PublicNotice
 from consultations.reminders import (
-    assignment_new_notify,
     assignments_remind_deadlines,
     issues_remind_agenda,
     issues_remind_triage,

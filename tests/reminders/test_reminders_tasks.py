@@ -7,41 +7,48 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
-from portal.notifications import sweeps
+from activities import reminders as activity_reminders
+from activities import tasks as activity_tasks
+from consultations import reminders as consultation_reminders
+from consultations import tasks as consultation_tasks
 
 pytestmark = pytest.mark.django_db
 
 TASKS_AND_SWEEPS = [
-    (sweeps.remind_assignment_deadlines, "assignments_remind_deadlines"),
-    (sweeps.remind_triage_waiting, "issues_remind_triage"),
-    (sweeps.remind_agenda_waiting, "issues_remind_agenda"),
-    (sweeps.remind_no_activity_this_month, "organizations_remind_no_activity"),
-    (sweeps.remind_meetings_tomorrow, "meetings_remind_tomorrow"),
-    (sweeps.remind_activities_tomorrow, "activities_remind_tomorrow"),
+    (consultation_tasks.remind_assignment_deadlines, consultation_reminders, "assignments_remind_deadlines"),
+    (consultation_tasks.remind_triage_waiting, consultation_reminders, "issues_remind_triage"),
+    (consultation_tasks.remind_agenda_waiting, consultation_reminders, "issues_remind_agenda"),
+    (activity_tasks.remind_no_activity_this_month, activity_reminders, "organizations_remind_no_activity"),
+    (consultation_tasks.remind_meetings_tomorrow, consultation_reminders, "meetings_remind_tomorrow"),
+    (activity_tasks.remind_activities_tomorrow, activity_reminders, "activities_remind_tomorrow"),
 ]
 
 
-@pytest.mark.parametrize(("task", "sweep_name"), TASKS_AND_SWEEPS)
-def test_each_task_runs_its_sweep_for_todays_local_date_in_chinese(task, sweep_name, monkeypatch):
+@pytest.mark.parametrize(("task", "reminders", "sweep_name"), TASKS_AND_SWEEPS)
+def test_each_task_runs_its_sweep_for_todays_local_date_in_chinese(task, reminders, sweep_name, monkeypatch):
     calls: list[tuple[datetime.date, str]] = []
 
     def sweep(*, today: datetime.date) -> int:
         calls.append((today, translation.get_language()))
         return 0
 
-    monkeypatch.setattr(sweeps, sweep_name, sweep)
+    monkeypatch.setattr(reminders, sweep_name, sweep)
     with translation.override("en"):
         task.apply()
 
     assert calls == [(timezone.localdate(), "zh-hans")]
+    # The name the beat rows of existing installations store, from when the tasks lived in one module.
     assert task.name == f"portal.notifications.sweeps.{task.__name__}"
 
 
 def test_the_notice_task_closes_with_the_current_time(monkeypatch):
     moments: list[datetime.datetime] = []
-    monkeypatch.setattr(sweeps, "notices_close_and_request_rating", lambda *, now: moments.append(now) or 0)
+    monkeypatch.setattr(
+        consultation_reminders, "notices_close_and_request_rating", lambda *, now: moments.append(now) or 0
+    )
 
-    sweeps.close_expired_notices.apply()
+    consultation_tasks.close_expired_notices.apply()
 
     assert len(moments) == 1
     assert abs((timezone.now() - moments[0]).total_seconds()) < 5
+    assert consultation_tasks.close_expired_notices.name == "portal.notifications.sweeps.close_expired_notices"

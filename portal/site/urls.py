@@ -2,16 +2,27 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+import orgs.urls
 from portal.health import healthz
-from portal.media import protected_media
+from portal.site import views
+from portal.site.media import protected_media
+
+# orgs owns the list of organizations; the page of one organization is composed here, under the same namespace
+# so that "orgs:public_detail" and /orgs/<slug>/ stay as they are printed on QR codes.
+organization_urls = (
+    [
+        *orgs.urls.urlpatterns,
+        path("<slug:slug>/", views.organization_public_detail, name="public_detail"),
+    ],
+    orgs.urls.app_name,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("portal.accounts.urls")),
-    path("orgs/", include("orgs.urls")),
+    path("orgs/", include(organization_urls)),
     path("staff/roster/", include("members.urls")),
     path("issues/", include("consultations.urls_public")),
     path("notices/", include("consultations.urls_notices")),

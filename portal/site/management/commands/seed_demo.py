@@ -4,8 +4,8 @@ import unicodedata
 
 from django.core.management.base import BaseCommand
 
-from portal.demo.accounts import DEMO_PASSWORD
-from portal.demo.loader import DemoLogin, seed_demo
+from portal.site.demo.accounts import DEMO_PASSWORD
+from portal.site.demo.loader import DemoLogin, seed_demo
 
 
 def _width(text: str) -> int:

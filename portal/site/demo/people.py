@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from members.models import ContactKind, Gender, OfficeLevel, PoliticalAffiliation, PublicOfficeKind
 from members.models import MembershipRole as Role
 from members.models import Stratum as S
-from portal.demo.names import NameGenerator
-from portal.demo.organizations import ORGANIZATIONS, OrganizationSpec
+from portal.site.demo.names import NameGenerator
+from portal.site.demo.organizations import ORGANIZATIONS, OrganizationSpec
 
 SEED = "tongxinhui-demo-2026"
 # Nothing in the demo happens after this day, so counts "today" are the same on any later day.

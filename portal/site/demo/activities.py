@@ -2,7 +2,7 @@
 文创艺术; a few of 鹿城 and 天目 too.
 
 Each activity goes through activities.services with the demo clock set to when it happened
-(portal/demo/clock.py): created and published three weeks ahead, signed up for by members, checked in by the QR
+(portal/site/demo/clock.py): created and published three weeks ahead, signed up for by members, checked in by the QR
 code at the door (one by staff, for a member without a phone), completed with a summary. 青山同心荟 has one
 for each of the last six months, two open for sign-up (a members-only 青山talk, and a public 乡村传统体验 that
 is already full with a waiting list) and a draft. Natural key: (host, title); an activity already there is left
@@ -21,8 +21,8 @@ from activities.models import Activity, ActivityCategory, ActivityForm, Audience
 from members.models import Person
 from orgs.models import Organization
 from portal.accounts.models import User
-from portal.demo.clock import DemoClock, local_moment
-from portal.demo.names import NameGenerator
+from portal.site.demo.clock import DemoClock, local_moment
+from portal.site.demo.names import NameGenerator
 
 SEED = "tongxinhui-demo-2026:activities"
 Cat, Form = ActivityCategory, ActivityForm

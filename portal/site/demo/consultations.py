@@ -1,7 +1,7 @@
 """The consultation loop of seed 000, lived through: 议题征集 → 村民协商 → 共识提交 → 部门处理 → 结果公示.
 
 Every issue goes round the loop through consultations.services, one step at a time, with the demo clock set to
-the moment the step happened (portal/demo/clock.py): monthly 基层民主协商议事会 for the last year and a half
+the moment the step happened (portal/site/demo/clock.py): monthly 基层民主协商议事会 for the last year and a half
 with attendance, minutes, consensus and vote tallies; assignments to the departments of 黄湖镇 and 余杭区 with
 deadlines counted in Chinese working days; notices that ran for seven days; ratings. Around today the issues
 stop at every state of the loop, so each page of the portal has something to show.
@@ -33,8 +33,8 @@ from consultations.states import IssueState
 from members.models import Person
 from orgs.models import Department, Organization
 from portal.accounts.models import User
-from portal.demo.clock import DemoClock, local_moment
-from portal.demo.names import NameGenerator
+from portal.site.demo.clock import DemoClock, local_moment
+from portal.site.demo.names import NameGenerator
 from portal.workdays import is_workday
 
 SEED = "tongxinhui-demo-2026:consultations"

@@ -34,15 +34,15 @@ from orgs.models import Department, Organization, Recognition, Region, Space
 from orgs.services import region_get_or_create
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.demo import accounts, people
-from portal.demo.activities import load_activities
-from portal.demo.clock import DemoClock, demo_clock
-from portal.demo.consultations import load_consultations
-from portal.demo.organizations import ORGANIZATIONS
-from portal.demo.regions import walk
 from portal.notifications.channels import deliver_inbox
 from portal.notifications.kinds import Channel
 from portal.notifications.models import InboxMessage, OutboxMessage, OutboxState
+from portal.site.demo import accounts, people
+from portal.site.demo.activities import load_activities
+from portal.site.demo.clock import DemoClock, demo_clock
+from portal.site.demo.consultations import load_consultations
+from portal.site.demo.organizations import ORGANIZATIONS
+from portal.site.demo.regions import walk
 
 RegionPath = tuple[str, ...]
 PersonRef = tuple[str, int]
@@ -371,7 +371,7 @@ def _load_person_records(
 
 def _load_living_portal(persons: dict[PersonRef, Person], result: SeedResult) -> None:
     """Issues round the consultation loop and monthly activities, written through the services on the demo
-    clock (portal/demo/clock.py); then the messages those services queued are settled as already sent."""
+    clock (portal/site/demo/clock.py); then the messages those services queued are settled as already sent."""
     member = User.objects.filter(person=persons[people.DEMO_MEMBER], role=Role.MEMBER).first()
     models = (Issue, Meeting, Activity, Registration)
     before = {model: model.objects.count() for model in models}

@@ -1,0 +1,43 @@
+"""What a department's handlers are told the moment an issue is assigned to them.
+
+issue_assign (consultations/services.py) calls it in its transaction, so this module sits below the services and
+imports none of them; the reminders that follow (due soon, overdue, escalated) are sweeps in reminders.py.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from consultations.models import Assignment
+from portal.notifications.audiences import handlers_by_department, tell_users
+from portal.notifications.kinds import Kind
+from portal.notifications.short_texts import month_day, shorten, sms_fit
+
+TITLE_IN_SMS = 10
+
+
+def assignment_new_notify(assignment: Assignment) -> int:
+    """Tells the handlers of the department about a new assignment. Called by issue_assign, in its transaction."""
+    issue = assignment.issue
+    title = shorten(issue.title, TITLE_IN_SMS)
+    handlers = handlers_by_department([assignment.department_id])[assignment.department_id]
+    return tell_users(
+        handlers,
+        kind=Kind.ASSIGNMENT_NEW,
+        key=f"assignment:{assignment.pk}:new",
+        subject=_("新的交办:%(title)s") % {"title": issue.title},
+        body=_(
+            "议题“%(title)s”(%(code)s)已交%(department)s办理,办理期限 %(deadline)s(%(days)d 个工作日)。请及时签收办理。"
+        )
+        % {
+            "title": issue.title,
+            "code": issue.receipt_code,
+            "department": assignment.department.name,
+            "deadline": month_day(assignment.deadline),
+            "days": assignment.working_days,
+        },
+        sms=sms_fit(
+            _("新交办“%(title)s”,期限%(deadline)s,请登录签收办理。")
+            % {"title": title, "deadline": month_day(assignment.deadline)}
+        ),
+        url=reverse("department:assignment", kwargs={"pk": assignment.pk}),
+    )
