@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ActivityCategory, ActivityForm, ActivityStatus, Audience
 from activities.selectors import Month, hosted_or_co_hosted_by, in_month
 from orgs.models import Organization
+from portal.forms.multiple_files import MultipleFileField
+from portal.forms.service_errors import ServiceErrorsMixin
 from portal.photos import photo_check, photo_reencode
 
 MAX_PHOTOS = 9
@@ -37,32 +42,14 @@ def datetime_field(label: str, **kwargs: object) -> forms.DateTimeField:
     )
 
 
-class ServiceErrorsMixin:
-    def add_service_error(self, error: ValidationError) -> None:
-        """A service's ValidationError next to the field it names, or above the form."""
-        assert isinstance(self, forms.BaseForm)
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
+class MultipleImageField(MultipleFileField):
     """Several pictures in one input; each is checked by its content and re-encoded without EXIF."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*", "multiple": True}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(accept="image/*", **kwargs)
 
-    def clean(self, data: object, initial: object = None) -> list:
-        uploads = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        return [_activity_photo(super(MultipleImageField, self).clean(upload, initial)) for upload in uploads]
+    def clean_files(self, files: list[UploadedFile]) -> list[Any]:
+        return [_activity_photo(upload) for upload in files]
 
 
 class ActivityPlanForm(ServiceErrorsMixin, forms.Form):

@@ -6,12 +6,8 @@ so that guessing an id outside one's scope answers 404. Writes go through activi
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -20,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activities import selectors, services
@@ -30,8 +27,8 @@ from activities.scoping import ACTIVITY_STAFF, activities_for, registrations_for
 from activities.states import ActivityAction, allowed_actions, refusal
 from members.scoping import persons_for, phone_visibility_for
 from orgs.scoping import organizations_for, organizations_public, regions_for
-from portal.accounts.models import User
-from portal.scoping import Action, has_role, is_unrestricted
+from portal.scoping import Action, is_unrestricted
+from portal.staff_access import acting_user, role_required
 
 LIST_PAGE_SIZE = 30
 FIGURES_PAGE_SIZE = 50
@@ -39,30 +36,16 @@ INACTIVE_PAGE_SIZE = 50
 # Monday first, as on Chinese wall calendars.
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
-View = Callable[..., HttpResponse]
-
 LOG_COMMENTS = {
     **dict(RegistrationStatus.choices),
     **dict(CheckinMethod.choices),
 }
 
 
-def activity_staff_required(view: View) -> View:
-    """Login first; then only village, town and district staff. Members and department handlers get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not (is_unrestricted(request.user) or has_role(request.user, *ACTIVITY_STAFF)):
-            raise PermissionDenied(_("活动管理仅对村、镇街工作人员和统战部管理员开放。"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+# Village, town and district staff; members and department handlers get 403.
+activity_staff_required = role_required(
+    *ACTIVITY_STAFF, refusal=gettext_lazy("活动管理仅对村、镇街工作人员和统战部管理员开放。")
+)
 
 
 def _detail_url(activity: Activity) -> str:
@@ -173,7 +156,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             activity = services.activity_create(
-                actor=_actor(request),
+                actor=acting_user(request),
                 host=data["host"],
                 co_hosts=data["co_hosts"],
                 title=data["title"],
@@ -238,14 +221,14 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 if changes:
-                    activity = services.activity_update(activity=activity, actor=_actor(request), **changes)
+                    activity = services.activity_update(activity=activity, actor=acting_user(request), **changes)
                 if co_hosts_changed:
                     activity = services.activity_set_co_hosts(
-                        activity=activity, actor=_actor(request), co_hosts=data["co_hosts"]
+                        activity=activity, actor=acting_user(request), co_hosts=data["co_hosts"]
                     )
                 if data["cover"]:
                     activity = services.activity_set_cover(
-                        activity=activity, actor=_actor(request), cover=data["cover"]
+                        activity=activity, actor=acting_user(request), cover=data["cover"]
                     )
         except ValidationError as error:
             form.add_service_error(error)
@@ -323,7 +306,7 @@ def _changeable(request: HttpRequest, pk: int) -> Activity:
 def activity_publish(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _changeable(request, pk)
     try:
-        services.activity_publish(activity=activity, actor=_actor(request))
+        services.activity_publish(activity=activity, actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -338,7 +321,7 @@ def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            services.activity_cancel(activity=activity, actor=_actor(request), reason=form.cleaned_data["reason"])
+            services.activity_cancel(activity=activity, actor=acting_user(request), reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -356,7 +339,7 @@ def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.activity_complete(
                 activity=activity,
-                actor=_actor(request),
+                actor=acting_user(request),
                 summary=form.cleaned_data["summary"],
                 walk_in_count=form.cleaned_data["walk_in_count"] or 0,
                 photos=form.cleaned_data["photos"],
@@ -374,7 +357,7 @@ def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(registrations_for(request.user, Action.CHANGE), pk=pk)
     try:
-        services.checkin_manual(registration=registration, actor=_actor(request))
+        services.checkin_manual(registration=registration, actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

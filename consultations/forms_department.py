@@ -15,37 +15,11 @@ from consultations.attachments import (
     CheckedAttachment,
     check_attachments,
 )
+from portal.forms.multiple_files import MultipleFileField
+from portal.forms.service_errors import ServiceErrorsMixin
 
 ANSWER_MAX_LENGTH = 4000
 RETURN_REASON_MAX_LENGTH = 1000
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files under one name; cleans to a list (empty when none were chosen)."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if data in (None, "", []):
-            return []
-        uploads = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, error: ValidationError) -> None:
-        """A service's ValidationError shown next to the field it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)  # type: ignore[attr-defined]
-        else:
-            self.add_error(None, error.messages)  # type: ignore[attr-defined]
 
 
 class AnswerForm(ServiceErrorsMixin, forms.Form):
@@ -59,10 +33,7 @@ class AnswerForm(ServiceErrorsMixin, forms.Form):
         },
         help_text=_("将作为办理结果告知村里和反映人,请写清办理情况。"),
     )
-    attachments = MultipleFileField(
-        label=_("附件"),
-        required=False,
-    )
+    attachments = MultipleFileField(label=_("附件"), accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Issue, IssueCategory, IssueChannel, Meeting
 from consultations.receipts import normalize_receipt_code
-from members.forms import ServiceErrorsMixin
 from members.models import Person, mobile_validator
 from orgs.models import Department, Organization
+from portal.forms.service_errors import ServiceErrorsMixin
 
 REQUIRED = "required"
 

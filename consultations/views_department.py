@@ -7,12 +7,9 @@ handed to their department (guessing an id answers 404). State changes go throug
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
@@ -29,16 +26,14 @@ from consultations.forms_department import AnswerForm, ReturnForm
 from consultations.models import Assignment, AssignmentState
 from consultations.scoping import LIVE_ASSIGNMENT_STATES, assignments_for, submitter_phone_for
 from consultations.services import TransitionNotAllowed
-from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.scoping import Action, has_role
+from portal.scoping import Action
+from portal.staff_access import acting_user, role_required
 from portal.workdays import WorkdayCalendar
 
 ASSIGNMENTS_PER_PAGE = 20
 # "即将到期": due within this many working days.
 DUE_SOON_WORKING_DAYS = 3
-
-View = Callable[..., HttpResponse]
 
 
 @dataclass(frozen=True)
@@ -59,22 +54,10 @@ TABS = (
 TABS_BY_KEY = {tab.key: tab for tab in TABS}
 
 
-def handler_required(view: View) -> View:
-    """Login first; then department handlers only. Everyone else gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not has_role(request.user, Role.DEPARTMENT_HANDLER):
-            raise PermissionDenied(_("这里是职能部门经办人的工作页面。"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+# Department handlers only: a superuser has no department, so no queue to work either; everyone else gets 403.
+handler_required = role_required(
+    Role.DEPARTMENT_HANDLER, refusal=gettext_lazy("这里是职能部门经办人的工作页面。"), superusers=False
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -215,7 +198,7 @@ def _error_text(error: Exception) -> str:
 def assignment_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _visible_assignment(request, pk)
     try:
-        services.assignment_acknowledge(assignment=assignment, actor=_actor(request))
+        services.assignment_acknowledge(assignment=assignment, actor=acting_user(request))
     except (TransitionNotAllowed, PermissionDenied, ValidationError) as error:
         return _refused(request, assignment, error)
     messages.success(request, _("已签收。请在办理期限内答复。"))
@@ -231,7 +214,7 @@ def assignment_answer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.assignment_answer(
                 assignment=assignment,
-                actor=_actor(request),
+                actor=acting_user(request),
                 answer=form.cleaned_data["answer"],
                 attachments=[checked.as_service_tuple() for checked in form.cleaned_data["attachments"]],
             )
@@ -252,7 +235,9 @@ def assignment_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
-            services.assignment_return(assignment=assignment, actor=_actor(request), reason=form.cleaned_data["reason"])
+            services.assignment_return(
+                assignment=assignment, actor=acting_user(request), reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             form.add_service_error(error)
         except (TransitionNotAllowed, PermissionDenied) as error:

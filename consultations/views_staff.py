@@ -8,11 +8,9 @@ already moved on (a colleague acted first) raises TransitionNotAllowed; its Chin
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultations import selectors, services
@@ -48,7 +47,8 @@ from consultations.services import TransitionNotAllowed
 from consultations.states import IssueAction
 from orgs.scoping import departments_for, organizations_for
 from portal.accounts.models import User
-from portal.scoping import Action, has_role, is_unrestricted
+from portal.scoping import Action
+from portal.staff_access import acting_user, role_required
 from portal.workdays import add_working_days
 
 A = IssueAction
@@ -56,25 +56,11 @@ QUEUE_PAGE_SIZE = 30
 RHYTHM_PAGE_SIZE = 30
 RECENT_MEETINGS = 20
 
-View = Callable[..., HttpResponse]
 
-
-def loop_staff_required(view: View) -> View:
-    """Login first; then only the staff who run the loop. Handlers and members get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not (is_unrestricted(request.user) or has_role(request.user, *LOOP_STAFF)):
-            raise PermissionDenied(_("议题工作台仅对村、镇街工作人员和统战部管理员开放。"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+# The staff who run the loop; handlers and members get 403.
+loop_staff_required = role_required(
+    *LOOP_STAFF, refusal=gettext_lazy("议题工作台仅对村、镇街工作人员和统战部管理员开放。")
+)
 
 
 def issue_url(issue: Issue) -> str:
@@ -193,7 +179,7 @@ def _issue_page(
     bound_action: IssueAction | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     file = selectors.issue_file(issue=issue)
     action_forms = [
         (
@@ -240,11 +226,11 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if chosen not in ACTION_FORMS:
         raise Http404
     issue = _issue_in_scope(request, pk)
-    form = _action_form(chosen, user=_actor(request), issue=issue, data=request.POST)
+    form = _action_form(chosen, user=acting_user(request), issue=issue, data=request.POST)
     if not form.is_valid():
         return _issue_page(request, issue, bound=form, bound_action=chosen, status=400)
     try:
-        done, next_url = _perform(chosen, issue=issue, actor=_actor(request), data=form.cleaned_data)
+        done, next_url = _perform(chosen, issue=issue, actor=acting_user(request), data=form.cleaned_data)
     except TransitionNotAllowed as error:
         messages.error(request, str(error))
         return redirect(issue_url(issue))
@@ -285,7 +271,7 @@ def enter(request: HttpRequest) -> HttpResponse:
     form = IssueEnterForm(request.POST or None, organizations=organizations, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            issue = services.issue_submit(entered_by=_actor(request), **form.cleaned_data)
+            issue = services.issue_submit(entered_by=acting_user(request), **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             if isinstance(error, PermissionDenied):
                 form.add_error("organization", str(error))
@@ -321,7 +307,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
 @loop_staff_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     organizations = organizations_for(user, Action.CHANGE).filter(is_active=True).order_by("name")
     chosen = None
     wanted = request.POST.get("organization") or request.GET.get("org")
@@ -375,7 +361,7 @@ def _meeting_in_scope(request: HttpRequest, pk: int) -> Meeting:
 def _meeting_page(
     request: HttpRequest, meeting: Meeting, *, bound: dict[str, StaffForm] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _actor(request)
+    user = acting_user(request)
     bound = bound or {}
     agenda = selectors.meeting_agenda(meeting=meeting)
     for item in agenda:
@@ -449,7 +435,7 @@ def _meeting_step(
 @require_POST
 def meeting_add_issues(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_in_scope(request, pk)
-    user = _actor(request)
+    user = acting_user(request)
     form = AddIssuesForm(
         request.POST,
         prefix="add",
@@ -468,7 +454,7 @@ def meeting_add_issues(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_in_scope(request, pk)
-    user = _actor(request)
+    user = acting_user(request)
     form = AttendanceForm(
         request.POST, prefix="attendance", roster=selectors.roster_of(user=user, organization=meeting.organization)
     )
@@ -499,7 +485,7 @@ def _agenda_item_in_scope(request: HttpRequest, pk: int) -> AgendaItem:
 @require_POST
 def agenda_consensus(request: HttpRequest, pk: int) -> HttpResponse:
     item = _agenda_item_in_scope(request, pk)
-    user = _actor(request)
+    user = acting_user(request)
     form = ConsensusForm(request.POST, prefix=f"c{item.pk}")
 
     def record(data: dict[str, Any]) -> str:
@@ -513,7 +499,7 @@ def agenda_consensus(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_no_consensus(request: HttpRequest, pk: int) -> HttpResponse:
     item = _agenda_item_in_scope(request, pk)
-    user = _actor(request)
+    user = acting_user(request)
     form = NoConsensusForm(request.POST, prefix=f"n{item.pk}")
 
     def record(data: dict[str, Any]) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import ContactKind, ContactLog, MembershipRole, Person
 from orgs.models import Organization, Region
+from portal.forms.service_errors import ServiceErrorsMixin
 
 
 class DateInput(forms.DateInput):
@@ -32,8 +32,8 @@ def date_field(label: str, **kwargs: object) -> forms.DateField:
     )
 
 
-class ServiceErrorsMixin:
-    """Caps date pickers at today, and puts a service's ValidationError next to the field it names."""
+class RosterFormMixin(ServiceErrorsMixin):
+    """Caps date pickers at today: a roster records what has happened. Service errors go next to their field."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
@@ -43,16 +43,8 @@ class ServiceErrorsMixin:
             if isinstance(field.widget, DateInput):
                 field.widget.attrs["max"] = today
 
-    def add_service_error(self, error: ValidationError) -> None:
-        assert isinstance(self, forms.BaseForm)
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
-
-class PersonForm(ServiceErrorsMixin, forms.ModelForm):
+class PersonForm(RosterFormMixin, forms.ModelForm):
     # Wider than the model field: "138 0000 1111" as read out is accepted, then the spaces are dropped.
     phone = forms.CharField(
         label=_("手机号"),
@@ -135,14 +127,14 @@ class PersonCreateForm(PersonForm):
         self.fields["joined_on"].initial = timezone.localdate()
 
 
-class MembershipAddForm(ServiceErrorsMixin, MembershipFields):
+class MembershipAddForm(RosterFormMixin, MembershipFields):
     def __init__(self, *args: object, organizations: QuerySet[Organization], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
         self.fields["joined_on"].initial = timezone.localdate()
 
 
-class MembershipChangeRoleForm(ServiceErrorsMixin, forms.Form):
+class MembershipChangeRoleForm(RosterFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("新职务"), choices=MembershipRole.choices)
     changed_on = date_field(_("变更日期"), help_text=_("原职务于当天结束,新职务从当天开始,历史记录会保留。"))
 
@@ -151,7 +143,7 @@ class MembershipChangeRoleForm(ServiceErrorsMixin, forms.Form):
         self.fields["changed_on"].initial = timezone.localdate()
 
 
-class MembershipEndForm(ServiceErrorsMixin, forms.Form):
+class MembershipEndForm(RosterFormMixin, forms.Form):
     left_on = date_field(_("退出日期"))
     reason = forms.CharField(
         label=_("退出原因"),
@@ -165,7 +157,7 @@ class MembershipEndForm(ServiceErrorsMixin, forms.Form):
         self.fields["left_on"].initial = timezone.localdate()
 
 
-class ContactLogForm(ServiceErrorsMixin, forms.ModelForm):
+class ContactLogForm(RosterFormMixin, forms.ModelForm):
     occurred_on = date_field(_("日期"))
 
     class Meta:

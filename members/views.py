@@ -6,11 +6,7 @@ queryset so that guessing an id outside one's scope answers 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
@@ -19,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors, services
@@ -45,31 +42,16 @@ from members.scoping import (
     public_offices_for,
 )
 from orgs.scoping import organizations_for, regions_for
-from portal.accounts.models import User
-from portal.scoping import Action, has_role, is_unrestricted
+from portal.scoping import Action
+from portal.staff_access import acting_user, role_required
 
 ROSTER_PAGE_SIZE = 50
 GROWTH_PAGE_SIZE = 30
 
-View = Callable[..., HttpResponse]
-
-
-def roster_keeper_required(view: View) -> View:
-    """Login first; then only roster keepers. Members and department handlers get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not (is_unrestricted(request.user) or has_role(request.user, *ROSTER_KEEPERS)):
-            raise PermissionDenied(_("人员名册仅对村、镇街工作人员和统战部管理员开放。"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+# Members and department handlers get 403.
+roster_keeper_required = role_required(
+    *ROSTER_KEEPERS, refusal=gettext_lazy("人员名册仅对村、镇街工作人员和统战部管理员开放。")
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -164,7 +146,7 @@ def contact_log_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactLogForm(request.POST, default_contacted_by=str(request.user))
     if form.is_valid():
         try:
-            services.contact_log_add(person=person, actor=_actor(request), **form.cleaned_data)
+            services.contact_log_add(person=person, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -202,7 +184,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             person = services.person_create(
-                actor=_actor(request),
+                actor=acting_user(request),
                 profile=form.profile(),  # type: ignore[arg-type]
                 organization=data["organization"],
                 role=data["role"],
@@ -233,7 +215,7 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {field: form.cleaned_data[field] for field in form.fields}
         try:
-            services.person_update(person=person, actor=_actor(request), changes=changes)  # type: ignore[arg-type]
+            services.person_update(person=person, actor=acting_user(request), changes=changes)  # type: ignore[arg-type]
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -259,7 +241,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MembershipAddForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_add(person=person, actor=_actor(request), **form.cleaned_data)
+            services.membership_add(person=person, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -287,7 +269,7 @@ def _membership_step(request: HttpRequest, pk: int, *, form_class, service, done
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service(membership=membership, actor=_actor(request), **form.cleaned_data)
+            service(membership=membership, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_service_error(error)
         else:

@@ -1,0 +1,1 @@
+"""Form pieces every app's pages share; they know no domain app."""
