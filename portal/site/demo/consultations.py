@@ -22,7 +22,6 @@ import datetime
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from unittest import mock
 
 from django.utils import timezone
 
@@ -615,8 +614,16 @@ def _seeded_receipt_codes(rng: random.Random) -> Callable[[], str]:
 
 
 class _LoopWriter:
-    def __init__(self, loop: OrganizationLoop, clock: DemoClock, member: User | None, rng: random.Random) -> None:
+    def __init__(
+        self,
+        loop: OrganizationLoop,
+        clock: DemoClock,
+        member: User | None,
+        rng: random.Random,
+        receipt_codes: Callable[[], str],
+    ) -> None:
         self.loop = loop
+        self.receipt_codes = receipt_codes
         self.clock = clock
         self.rng = rng
         self.organization = Organization.objects.get(slug=loop.slug)
@@ -662,6 +669,7 @@ class _LoopWriter:
             submitter_user=self.member if by_member else None,
             entered_by=entered_by,
             channel=spec.channel,
+            receipt_codes=self.receipt_codes,
         )
         self.issues[spec.title] = issue
         return issue
@@ -842,8 +850,7 @@ def load_consultations(clock: DemoClock, member: User | None) -> int:
         if Issue.objects.filter(organization__slug=loop.slug, title__in=titles).exists():
             continue
         rng = random.Random(f"{SEED}:{loop.slug}")  # noqa: S311 - reproducible demo data, not secrets
-        writer = _LoopWriter(loop, clock, member, rng)
-        with mock.patch.object(services, "new_receipt_code", codes):
-            writer.write()
+        writer = _LoopWriter(loop, clock, member, rng, codes)
+        writer.write()
         written += len(writer.issues)
     return written
