@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
-from portal.photos import photo_check, photo_reencode
+from portal.photos import photo_accept
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_COUNT = 5
@@ -163,8 +163,7 @@ def _ooxml_type(upload: File) -> str | None:
 
 def _reencoded_image(upload: File) -> File:
     # The issue photos' checks and re-encoding: pixel-count limit, upright, no EXIF/GPS, a fresh JPEG.
-    photo_check(upload)
-    return photo_reencode(upload)
+    return photo_accept(upload)
 
 
 def _stored_name(content_type: str) -> str:

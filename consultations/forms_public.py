@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -15,7 +17,7 @@ from consultations.models import IssueCategory, Rating
 from consultations.receipts import RECEIPT_CODE_LENGTH, normalize_receipt_code
 from orgs.scoping import organizations_public
 from portal.accounts.login_codes import normalize_phone
-from portal.photos import photo_check, photo_reencode
+from portal.photos import photo_accept, photo_header_check
 
 SUBMISSION_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -58,7 +60,11 @@ class PhotosInput(forms.FileInput):
 
 
 class PhotosField(forms.FileField):
-    """Up to ISSUE_MAX_PHOTOS photos, each checked by content and re-encoded without EXIF."""
+    """Up to ISSUE_MAX_PHOTOS photos, checked by their headers only: decoding waits for the rest of the form.
+
+    A form full of mistakes, or a refused submission, must not cost a worker the seconds that decoding six large
+    photos takes; IssueSubmitForm.photos_reencoded() decodes them once everything else has passed.
+    """
 
     widget = PhotosInput
 
@@ -75,16 +81,22 @@ class PhotosField(forms.FileField):
                 % {"limit": limit, "count": len(files)},
                 code="too_many",
             )
-        errors: list[ValidationError] = []
-        for upload in files:
-            try:
-                photo_check(upload)
-            except ValidationError as error:
-                errors.append(error)
-        if errors:
-            errors.append(ValidationError(_("请重新选择照片。"), code="choose_again"))
-            raise ValidationError(errors)
-        return [photo_reencode(upload) for upload in files]
+        _each_photo(files, photo_header_check)
+        return files
+
+
+def _each_photo(files: list, step: Callable[[UploadedFile], object]) -> list:
+    """step applied to every photo; the errors of all of them at once, so the villager re-chooses only once."""
+    results, errors = [], []
+    for upload in files:
+        try:
+            results.append(step(upload))
+        except ValidationError as error:
+            errors.append(error)
+    if errors:
+        errors.append(ValidationError(_("请重新选择照片。"), code="choose_again"))
+        raise ValidationError(errors)
+    return results
 
 
 class IssueSubmitForm(PhoneFormStyle, forms.Form):
@@ -164,6 +176,13 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
             }
         )
         attrs["title"].widget.attrs["placeholder"] = _("一句话说明,例如:村口路灯坏了")
+
+    def photos_reencoded(self) -> list:
+        """The photos decoded and re-encoded without EXIF, for a valid form that may be saved now.
+
+        Raises ValidationError (Chinese, one message per bad photo) when one of them cannot be decoded.
+        """
+        return _each_photo(self.cleaned_data.get("photos") or [], photo_accept)
 
     def clean_submitter_phone(self) -> str:
         phone = normalize_phone(self.cleaned_data["submitter_phone"])

@@ -179,6 +179,12 @@ def issue_new(request: HttpRequest) -> HttpResponse:
         except SubmissionRateLimited as refusal:
             form.add_error(None, refusal.message)
             return _render_new(request, form, preselected, member)
+    # Only now, with every other field valid and the limits passed, are the photos decoded.
+    try:
+        photos = form.photos_reencoded()
+    except ValidationError as error:
+        form.add_error("photos", error)
+        return _render_new(request, form, preselected, member)
 
     key = SUBMISSION_KEY.format(token=token) if token else None
     if key and not cache.add(key, SUBMISSION_PENDING, timeout=SUBMISSION_CLAIM_TTL):
@@ -198,7 +204,7 @@ def issue_new(request: HttpRequest) -> HttpResponse:
             submitter_name=data["submitter_name"],
             submitter_phone=data["submitter_phone"],
             phone_visible_to_department=data["phone_visible_to_department"],
-            photos=data["photos"],
+            photos=photos,
             submitter_user=member,
             submitter_ip=ip,
         )
