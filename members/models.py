@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -114,6 +118,25 @@ class MembershipRole(models.TextChoices):
 LEADERSHIP_ROLES = (MembershipRole.PRESIDENT, MembershipRole.VICE_PRESIDENT, MembershipRole.SECRETARY_GENERAL)
 
 
+def counted_on(day: datetime.date | models.F, *, through: str = "") -> Q:
+    """A membership counts on `day` when it began on or before it and had not ended by then: the day someone
+    leaves they no longer count, and a role change (one row ends on d, the next starts on d) counts once.
+    `through` reaches memberships from another model ("memberships__") for conditional counts."""
+    return Q(**{f"{through}joined_on__lte": day}) & (
+        Q(**{f"{through}left_on__isnull": True}) | Q(**{f"{through}left_on__gt": day})
+    )
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def on(self, day: datetime.date) -> MembershipQuerySet:
+        """The memberships that count on a day (see counted_on)."""
+        return self.filter(counted_on(day))
+
+    def current(self) -> MembershipQuerySet:
+        """The memberships not ended: today's members, whatever date today is."""
+        return self.filter(left_on__isnull=True)
+
+
 class Membership(models.Model):
     """A person in an organization for a span of time. Ending it sets left_on; the row is never deleted."""
 
@@ -128,6 +151,8 @@ class Membership(models.Model):
     left_on = models.DateField(_("退出日期"), null=True, blank=True, db_index=True)
     leave_reason = models.CharField(_("退出原因"), max_length=200, blank=True, default="")
     history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("会籍")

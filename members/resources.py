@@ -6,6 +6,10 @@ Import rules (the ones village and town offices asked for):
 - organizations and places must lie in the importing user's scope, or the row is an error;
 - any bad row is reported with its number and a Chinese reason, and nothing of the file is saved;
 - importing the same file again changes nothing: unchanged rows are skipped, not re-saved.
+
+This module reads the sheet; members.services writes each row, with the importing user as the actor, so a
+sheet is refused by the same rules as the staff pages (dates in the future, overlapping memberships, places
+and organizations outside the user's area).
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import datetime
 import re
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet, TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -30,6 +35,7 @@ from members.models import (
     Stratum,
 )
 from members.scoping import memberships_for, persons_for, phone_visibility_for
+from members.services import membership_add, membership_correct, person_create, person_update, phone_not_usable_message
 from orgs.models import Organization, Region
 from orgs.scoping import organizations_for, regions_for
 from portal.phones import mask_phone
@@ -371,7 +377,7 @@ class RosterResource(resources.ModelResource):
             person = Person.objects.select_related("region").filter(phone=phone).first()
             if person is not None:
                 if not persons_for(self.user, Action.CHANGE).filter(pk=person.pk).exists():
-                    raise ValidationError({PHONE: _("该手机号已登记在您管辖范围以外的人员名下,请联系区统战部处理。")})
+                    raise ValidationError({PHONE: phone_not_usable_message()})
                 return person
         region_text = self._cell(row, REGION)
         if not (name and region_text):
@@ -459,18 +465,6 @@ class RosterResource(resources.ModelResource):
             not existing and instance.organization_id is None and ORGANIZATION not in errors
         ):
             fail(ORGANIZATION, _("组织不能为空。"))
-        if instance.left_on and instance.joined_on and instance.left_on < instance.joined_on:
-            fail(LEFT_ON, _("退出日期不能早于入会日期。"))
-        if not errors and not existing and instance.left_on is None and person.pk is not None:
-            open_membership = Membership.objects.filter(
-                person=person, organization_id=instance.organization_id, left_on__isnull=True
-            ).first()
-            if open_membership is not None:
-                fail(
-                    JOINED_ON,
-                    _("该人员在这个组织已有未退出的会籍(入会日期 %(date)s),同一组织不能同时有两条。")
-                    % {"date": open_membership.joined_on.isoformat()},
-                )
         if errors:
             raise ValidationError(errors)
 
@@ -495,23 +489,76 @@ class RosterResource(resources.ModelResource):
         person.phone = phone
 
     def save_instance(self, instance: Membership, is_create: bool, row, **kwargs) -> None:
+        """Writes the row through the services; what they refuse is the row's error, under its column."""
         person_before, membership_before = self._before.pop(id(instance))
-        person = instance.person
-        person._history_user = self.user
-        instance._history_user = self.user
+        try:
+            with transaction.atomic():
+                person = self._save_person(instance.person, person_before)
+                instance.person = person
+                if is_create:
+                    saved = membership_add(
+                        actor=self.user,
+                        person=person,
+                        organization=instance.organization,
+                        role=instance.role,
+                        joined_on=instance.joined_on,
+                        left_on=instance.left_on,
+                    )
+                    instance.pk = saved.pk
+                    instance._state.adding = False
+                elif _changed(instance, membership_before, MEMBERSHIP_FIELDS):
+                    membership_correct(
+                        actor=self.user,
+                        membership=instance,
+                        role=instance.role,
+                        left_on=instance.left_on,
+                        reason=_("按导入的名册更正"),
+                    )
+        except ValidationError as error:
+            raise _in_columns(error) from error
+        except PermissionDenied as error:
+            raise ValidationError({NON_FIELD_ERRORS: [str(error)]}) from error
+
+    def _save_person(self, person: Person, before: tuple) -> Person:
+        values = {_profile_name(name): getattr(person, _profile_name(name)) for name in PERSON_FIELDS}
         if person.pk is None:
-            person.save()
-        else:
-            changed = _changed(person, person_before, PERSON_FIELDS)
-            if changed:
-                person.save(update_fields=[*changed, "updated_at"])
-        instance.person = person
-        if is_create:
-            instance.save(force_insert=True)
-        else:
-            changed = _changed(instance, membership_before, MEMBERSHIP_FIELDS)
-            if changed:
-                instance.save(update_fields=changed)
+            return person_create(actor=self.user, profile=values)  # type: ignore[arg-type]
+        changes = {_profile_name(name): values[_profile_name(name)] for name in _changed(person, before, PERSON_FIELDS)}
+        if not changes:
+            return person
+        return person_update(actor=self.user, person=person, changes=changes)  # type: ignore[arg-type]
+
+
+# What the services call a field, as the sheet's column; what has no column goes above the row.
+COLUMN_OF = {
+    "name": NAME,
+    "gender": GENDER,
+    "phone": PHONE,
+    "stratum": STRATUM,
+    "occupation": OCCUPATION,
+    "industry": INDUSTRY,
+    "skills": SKILLS,
+    "political_affiliation": AFFILIATION,
+    "is_representative": REPRESENTATIVE,
+    "region": REGION,
+    "organization": ORGANIZATION,
+    "role": ROLE,
+    "joined_on": JOINED_ON,
+    "left_on": LEFT_ON,
+}
+
+
+def _in_columns(error: ValidationError) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return ValidationError({NON_FIELD_ERRORS: error.messages})
+    by_column: dict[str, list[str]] = {}
+    for field, errors in error.message_dict.items():
+        by_column.setdefault(COLUMN_OF.get(field, NON_FIELD_ERRORS), []).extend(errors)
+    return ValidationError(by_column)
+
+
+def _profile_name(name: str) -> str:
+    return name.removesuffix("_id")
 
 
 def _snapshot(obj, names: Iterable[str]) -> tuple:

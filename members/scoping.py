@@ -14,8 +14,8 @@ from members.models import (
     PublicOffice,
 )
 from portal.accounts.models import User
-from portal.accounts.roles import ROLES_SEEING_FULL_PHONES, Role
-from portal.phones import mask_phone
+from portal.accounts.roles import Role
+from portal.phones import mask_phone, sees_every_phone_whole
 from portal.scoping import Action, AnyUser, has_role, is_unrestricted, scope_path, under
 
 ROSTER_KEEPERS = (Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF)
@@ -73,9 +73,14 @@ def contact_logs_for(user: AnyUser, action: Action) -> QuerySet[ContactLog]:
     return logs
 
 
+def keeps_contact_assignments(user: AnyUser) -> bool:
+    """列名联系 is the district's decision: who keeps in touch with whom is assigned there."""
+    return is_unrestricted(user) or has_role(user, Role.DISTRICT_ADMIN)
+
+
 def contact_assignments_for(user: AnyUser, action: Action) -> QuerySet[ContactAssignment]:
     assignments = ContactAssignment.objects.select_related("person", "official")
-    if action == Action.CHANGE and not (is_unrestricted(user) or has_role(user, Role.DISTRICT_ADMIN)):
+    if action == Action.CHANGE and not keeps_contact_assignments(user):
         return assignments.none()
     return _person_records_for(user, action, assignments)
 
@@ -105,13 +110,11 @@ class PhoneVisibility:
 def phone_visibility_for(user: AnyUser, persons: Iterable[Person] | None = None) -> PhoneVisibility:
     """PIPL: a phone is shown whole only to those who call people for a living, to officials assigned to
     the person (列名联系), and to its owner. `persons` narrows the one query to a page; None means any."""
-    if is_unrestricted(user):
+    if sees_every_phone_whole(user):
         return PhoneVisibility(sees_all=True, person_ids=frozenset())
     if not (user.is_authenticated and user.is_active):
         return PhoneVisibility(sees_all=False, person_ids=frozenset())
     assert isinstance(user, User)
-    if user.role in ROLES_SEEING_FULL_PHONES:
-        return PhoneVisibility(sees_all=True, person_ids=frozenset())
     assignments = ContactAssignment.objects.filter(official=user, ended_on__isnull=True)
     if persons is not None:
         page_ids = {person.pk for person in persons}

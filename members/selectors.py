@@ -6,9 +6,9 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, QuerySet
 
-from members.models import Membership, Person
+from members.models import Membership, Person, counted_on
 from members.scoping import memberships_for
 from orgs.models import Organization
 from portal.scoping import Action, AnyUser
@@ -27,7 +27,7 @@ def roster_rows(*, user: AnyUser, persons: QuerySet[Person]) -> QuerySet[Person]
         memberships_for(user, Action.VIEW)
         .select_related(None)
         .select_related("organization")
-        .filter(left_on__isnull=True)
+        .current()
         .order_by("organization__name", "joined_on")
     )
     return persons.prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships"))
@@ -43,16 +43,11 @@ def roster_occupations(*, persons: QuerySet[Person], limit: int = 300) -> list[s
 # ---------------------------------------------------------------------------------------------------------
 # Growth over time
 #
-# A membership counts on date d when joined_on <= d and (left_on is null or left_on > d): the day someone
-# leaves they no longer count, and a role change (old row ends on d, new row starts on d) counts once.
+# What counts as a member on a day is members.models.counted_on.
 
 
 def _members_on(day: datetime.date | F) -> Count:
-    return Count(
-        "memberships",
-        filter=Q(memberships__joined_on__lte=day)
-        & (Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=day)),
-    )
+    return Count("memberships", filter=counted_on(day, through="memberships__"))
 
 
 def organization_member_counts_on(*, organizations: QuerySet[Organization], on_date: datetime.date) -> dict[int, int]:

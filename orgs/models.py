@@ -1,6 +1,20 @@
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def path_ids(path: str) -> list[int]:
+    """The ids in a materialized path ("/1/5/12/"), root first: a region and all the places above it."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+class RegionQuerySet(models.QuerySet["Region"]):
+    def ancestors_of(self, region: Region, *, include_self: bool = True) -> RegionQuerySet:
+        """The places above a region (and the region itself unless told otherwise), from its path alone."""
+        ids = region.ancestor_ids if include_self else region.ancestor_ids[:-1]
+        return self.filter(pk__in=ids)
 
 
 class RegionLevel(models.TextChoices):
@@ -31,6 +45,8 @@ class Region(models.Model):
     path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False, default="")
     history = HistoricalRecords()
 
+    objects = RegionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("区域")
         verbose_name_plural = _("区域")
@@ -43,6 +59,16 @@ class Region(models.Model):
     @property
     def depth(self) -> int:
         return self.path.count("/") - 1
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """This region's id and those of the places above it, root first, read from the path."""
+        return path_ids(self.path)
+
+    def trail(self) -> list[Region]:
+        """The region and its ancestors as rows, root first (余杭区 › 黄湖镇 › 青山村), in one query."""
+        by_id = Region.objects.ancestors_of(self).in_bulk()
+        return [by_id[pk] for pk in self.ancestor_ids if pk in by_id]
 
 
 class OrganizationKind(models.TextChoices):

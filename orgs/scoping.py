@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from orgs.models import Department, Organization, Region
+from orgs.models import Department, Organization, Region, path_ids
 from portal.accounts.roles import Role
 from portal.scoping import Action, AnyUser, has_role, is_unrestricted, scope_path, under
 
@@ -55,5 +55,4 @@ def departments_for(user: AnyUser, action: Action) -> QuerySet[Department]:
         if not has_role(user, Role.DISTRICT_ADMIN):
             return departments.none()
         return departments.filter(under(path, "region"))
-    ancestor_ids = [int(part) for part in path.strip("/").split("/") if part]
-    return departments.filter(Q(region_id__in=ancestor_ids) | under(path, "region"))
+    return departments.filter(Q(region_id__in=path_ids(path)) | under(path, "region"))

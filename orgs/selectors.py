@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from members.models import LEADERSHIP_ROLES, Membership, MembershipRole, Stratum
@@ -13,18 +13,9 @@ from orgs.models import Organization, Region, RegionLevel
 from orgs.scoping import organizations_public
 
 
-def membership_counts_on(day: datetime.date, prefix: str = "") -> Q:
-    """A membership counts on `day` when it began on or before it and had not ended by then."""
-    return Q(**{f"{prefix}joined_on__lte": day}) & (
-        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
-    )
-
-
 def region_trail(region: Region) -> list[Region]:
-    """The region and its ancestors, root first (余杭区 › 黄湖镇 › 青山村), read from the path."""
-    ancestor_ids = [int(part) for part in region.path.strip("/").split("/") if part]
-    by_id = {r.pk: r for r in Region.objects.filter(pk__in=ancestor_ids)}
-    return [by_id[pk] for pk in ancestor_ids if pk in by_id]
+    """The region and its ancestors, root first (余杭区 › 黄湖镇 › 青山村)."""
+    return region.trail()
 
 
 @dataclass(frozen=True)
@@ -38,7 +29,8 @@ def organization_stratum_counts(organization: Organization, *, on: datetime.date
     """Members on a day counted by stratum, in the order of the official list; no names, no phones."""
     day = on or timezone.localdate()
     rows = (
-        Membership.objects.filter(membership_counts_on(day), organization=organization)
+        Membership.objects.on(day)
+        .filter(organization=organization)
         .values("person__stratum")
         .annotate(count=Count("person", distinct=True))
     )
@@ -52,12 +44,7 @@ def organization_stratum_counts(organization: Organization, *, on: datetime.date
 
 def organization_member_count(organization: Organization, *, on: datetime.date | None = None) -> int:
     day = on or timezone.localdate()
-    return (
-        Membership.objects.filter(membership_counts_on(day), organization=organization)
-        .values("person")
-        .distinct()
-        .count()
-    )
+    return Membership.objects.on(day).filter(organization=organization).values("person").distinct().count()
 
 
 @dataclass(frozen=True)
@@ -77,7 +64,8 @@ def organization_leaders(organization: Organization, *, on: datetime.date | None
     """
     day = on or timezone.localdate()
     rows = (
-        Membership.objects.filter(membership_counts_on(day), organization=organization, role__in=LEADERSHIP_ROLES)
+        Membership.objects.on(day)
+        .filter(organization=organization, role__in=LEADERSHIP_ROLES)
         .order_by("joined_on", "person__name")
         .values_list("person__name", "role")
     )
@@ -104,7 +92,8 @@ def organization_member_counts(organization_ids: list[int], *, on: datetime.date
     """Members on a day of each organization of a page, in one query; those with none are absent."""
     day = on or timezone.localdate()
     rows = (
-        Membership.objects.filter(membership_counts_on(day), organization_id__in=organization_ids)
+        Membership.objects.on(day)
+        .filter(organization_id__in=organization_ids)
         .values("organization_id")
         .annotate(count=Count("person", distinct=True))
     )

@@ -294,7 +294,9 @@ def test_a_phone_already_in_the_roster_out_of_scope_does_not_leak_who_holds_it(
     response = client.post(reverse("members:person_create"), new_person_data(qingshan_tongxinhui, phone="13900002222"))
     page = response.content.decode()
     assert response.status_code == 400
-    assert "该手机号已登记在人员名册中,属于另一位人员" in page
+    # Not even that the number is registered: a village must not learn who lives elsewhere (probe 13).
+    assert "这个手机号不能在此登记。请先与本人核对号码;号码无误的,请联系区委统战部核实后办理。" in page
+    assert "已登记" not in page and "管辖范围以外" not in page
     assert "吴设计" not in page
     assert not Person.objects.filter(name="林新").exists()
 
