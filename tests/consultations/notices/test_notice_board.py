@@ -94,7 +94,8 @@ def test_the_notice_shows_the_result_the_consensus_and_the_dates_of_each_public_
     assert "村口路灯已修复" in content
     assert "村口路灯已更换,恢复照明。" in content
     assert "由村里统一更换路灯,费用从公益金列支。" in content
-    assert issue.receipt_code in content
+    # The receipt code is the submitter's key to their own page: a public notice never prints it.
+    assert issue.receipt_code not in content
     assert timezone.localdate(notice.published_at).isoformat() in content
     steps = [step.action_label for step in response.context["steps"]]
     assert steps[:2] == ["提交议题", "受理"]
