@@ -192,10 +192,14 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "department_reps_count",
         "ufwd_reps_count",
         "minutes",
+        "cancel_reason",
+        "cancelled_at",
+        "cancelled_by",
         "created_by",
     )
-    # A meeting is scheduled and marked held through its services; here only its description is corrected.
-    readonly_fields = ("organization", "state", "created_by")
+    # A meeting is scheduled, marked held and cancelled through its services; here only its description is
+    # corrected. Its cancellation moved the agenda's issues, so it is shown, never edited.
+    readonly_fields = ("organization", "state", "cancel_reason", "cancelled_at", "cancelled_by", "created_by")
 
     def has_add_permission(self, request: HttpRequest, *args) -> bool:
         return False

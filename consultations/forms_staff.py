@@ -334,6 +334,16 @@ class NoConsensusForm(StaffForm):
     )
 
 
+class MeetingCancelForm(StaffForm):
+    reason = _text(
+        _("取消原因"),
+        required_message=_("请填写取消原因,议程上议题的反映人会看到它。"),
+        rows=2,
+        max_length=1000,
+        help_text=_("议程上的议题退回待协商,可列入下次议事会;反映人会收到通知并看到取消原因。"),
+    )
+
+
 class AttendanceForm(StaffForm):
     attendees = forms.ModelMultipleChoiceField(
         label=_("出席会员"), queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple

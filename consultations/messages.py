@@ -26,6 +26,7 @@ _TEXTS = {
     A.RESOLVE_IN_VILLAGE: N_("您反映的“%(title)s”(回执码%(code)s)已在村内解决,结果将公示。"),
     A.PUBLISH: N_("您反映的“%(title)s”(回执码%(code)s)办理结果已公示,欢迎评价。"),
     A.REOPEN: N_("您反映的“%(title)s”(回执码%(code)s)已重新受理。"),
+    A.MEETING_CANCEL: N_("您反映的“%(title)s”(回执码%(code)s)原定议事会取消,将在下次议事会协商。"),
 }
 
 TITLE_CHARS_IN_SMS = 8

@@ -39,7 +39,7 @@ from consultations.models import (
 )
 from consultations.receipts import new_receipt_code
 from consultations.scoping import LIVE_ASSIGNMENT_STATES, assignments_for, issues_for, meetings_for
-from consultations.states import FINAL_STATES, TRANSITIONS, IssueAction, IssueState
+from consultations.states import FINAL_STATES, TRANSITIONS, IssueAction, IssueState, MeetingAction, meeting_refusal
 from members.models import Person
 from orgs.models import Department, Organization
 from orgs.scoping import departments_for, organizations_for
@@ -308,17 +308,20 @@ def meeting_schedule(
     return meeting
 
 
-def _lock_meeting(meeting: Meeting, actor: User) -> Meeting:
+def _lock_meeting(meeting: Meeting, actor: User, action: MeetingAction) -> Meeting:
+    """Locks the meeting and checks that its state allows `action` (consultations/states.py)."""
     if not meetings_for(actor, Action.CHANGE).filter(pk=meeting.pk).exists():
         raise PermissionDenied(_("您不能修改这个议事会。"))
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    refusal = meeting_refusal(locked.state, action)
+    if refusal:
+        raise ValidationError(refusal)
+    return locked
 
 
 @transaction.atomic
 def meeting_add_issue(*, meeting: Meeting, issue: Issue, actor: User) -> AgendaItem:
-    locked_meeting = _lock_meeting(meeting, actor)
-    if locked_meeting.state != MeetingState.SCHEDULED:
-        raise ValidationError(_("议事会已召开或已取消,不能再增加议题。"))
+    locked_meeting = _lock_meeting(meeting, actor, MeetingAction.ADD_ISSUES)
     locked = _lock_for_staff(issue, actor)
     if locked.organization_id != locked_meeting.organization_id:
         raise ValidationError(_("只能把本组织的议题列入议程。"))
@@ -345,9 +348,7 @@ def meeting_record_attendance(
     minutes: str,
 ) -> Meeting:
     """Marks the meeting held, with who came: roster members by name, the others by count."""
-    locked = _lock_meeting(meeting, actor)
-    if locked.state == MeetingState.CANCELLED:
-        raise ValidationError(_("议事会已取消。"))
+    locked = _lock_meeting(meeting, actor, MeetingAction.RECORD_ATTENDANCE)
     if locked.scheduled_at > timezone.now():
         raise ValidationError(_("议事会还没有召开,召开后再登记出席情况。"))
     locked.villagers_count = villagers_count
@@ -360,8 +361,39 @@ def meeting_record_attendance(
     return locked
 
 
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
+    """The 议事会 will not take place. It is kept, marked cancelled with the reason; each issue on its agenda goes
+    back to 待协商 for the next meeting, with its own step on the submitter's timeline and a message."""
+    reason = _require_text(reason, _("请填写取消原因,议程上议题的反映人会看到它。"))
+    locked = _lock_meeting(meeting, actor, MeetingAction.CANCEL)
+    items = list(locked.agenda.select_for_update().order_by("position", "id"))
+    if any(item.outcome != AgendaOutcome.PENDING for item in items):
+        raise ValidationError(_("议程中已有议题记录了协商结果,说明议事会已经召开,不能取消。"))
+    comment = _("%(meeting)s(%(when)s)取消:%(reason)s") % {
+        "meeting": locked.title,
+        "when": timezone.localdate(locked.scheduled_at).isoformat(),
+        "reason": reason,
+    }
+    now = timezone.now()
+    # Issues in id order, as issue_merge locks them, so that the two cannot deadlock.
+    for item in sorted(items, key=lambda each: each.issue_id):
+        issue = _lock_for_staff(Issue(pk=item.issue_id), actor)
+        _apply(issue, A.MEETING_CANCEL, actor=actor, comment=comment)
+        item.outcome = AgendaOutcome.MEETING_CANCELLED
+        item.note = reason
+        item.recorded_at = now
+        item.save(update_fields=["outcome", "note", "recorded_at"])
+    locked.state = MeetingState.CANCELLED
+    locked.cancel_reason = reason
+    locked.cancelled_at = now
+    locked.cancelled_by = actor
+    locked.save(update_fields=["state", "cancel_reason", "cancelled_at", "cancelled_by"])
+    return locked
+
+
 def _lock_agenda_item(item: AgendaItem, actor: User) -> tuple[AgendaItem, Issue]:
-    _lock_meeting(item.meeting, actor)
+    _lock_meeting(item.meeting, actor, MeetingAction.RECORD_OUTCOME)
     locked_item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if locked_item.outcome != AgendaOutcome.PENDING:
         raise ValidationError(_("这一议程的协商结果已经记录过了。"))

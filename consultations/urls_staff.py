@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/issues/", views.meeting_add_issues, name="meeting_add_issues"),
     path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("agenda/<int:pk>/consensus/", views.agenda_consensus, name="agenda_consensus"),
     path("agenda/<int:pk>/no-consensus/", views.agenda_no_consensus, name="agenda_no_consensus"),
 ]

@@ -32,6 +32,7 @@ from consultations.forms_staff import (
     AttendanceForm,
     ConsensusForm,
     IssueEnterForm,
+    MeetingCancelForm,
     MeetingForm,
     MergeForm,
     NoConsensusForm,
@@ -44,7 +45,7 @@ from consultations.forms_staff import (
 from consultations.models import AgendaItem, AgendaOutcome, Issue, Meeting, MeetingState
 from consultations.scoping import LOOP_STAFF, issues_for, meetings_for, submitter_phone_for
 from consultations.services import TransitionNotAllowed
-from consultations.states import IssueAction
+from consultations.states import IssueAction, MeetingAction, meeting_actions_allowed
 from orgs.scoping import departments_for, organizations_for
 from portal.accounts.models import User
 from portal.scoping import Action
@@ -373,14 +374,15 @@ def _meeting_page(
             item.no_consensus_form = bound.get(f"n{item.pk}") or NoConsensusForm(prefix=f"n{item.pk}")
             item.open_form = "n" if f"n{item.pk}" in bound else ("c" if f"c{item.pk}" in bound else "")
     now = timezone.now()
-    is_scheduled = meeting.state == MeetingState.SCHEDULED
+    # The forms of the page are those the meeting's state allows (consultations/states.py).
+    allowed = meeting_actions_allowed(meeting.state)
     add_form = None
-    if is_scheduled:
+    if MeetingAction.ADD_ISSUES in allowed:
         add_form = bound.get("add") or AddIssuesForm(
             prefix="add", accepted=selectors.accepted_issues_of(user=user, organizations=[meeting.organization_id])
         )
     attendance_form = None
-    if meeting.state != MeetingState.CANCELLED and meeting.scheduled_at <= now:
+    if MeetingAction.RECORD_ATTENDANCE in allowed and meeting.scheduled_at <= now:
         roster = selectors.roster_of(user=user, organization=meeting.organization)
         attendance_form = bound.get("attendance") or AttendanceForm(
             prefix="attendance",
@@ -393,6 +395,17 @@ def _meeting_page(
                 "minutes": meeting.minutes,
             },
         )
+    # A refused cancellation is shown with its reason; otherwise the form is offered only while the table allows
+    # it and no outcome is recorded yet (then the meeting took place, and meeting_cancel refuses).
+    cancel_form = bound.get("cancel")
+    untouched = all(item.outcome == AgendaOutcome.PENDING for item in agenda)
+    if (
+        cancel_form is None
+        and MeetingAction.CANCEL in allowed
+        and untouched
+        and meetings_for(user, Action.CHANGE).filter(pk=meeting.pk).exists()
+    ):
+        cancel_form = MeetingCancelForm(prefix="cancel")
     context = {
         "meeting": meeting,
         "agenda": agenda,
@@ -400,6 +413,8 @@ def _meeting_page(
         "attendance_form": attendance_form,
         "has_started": meeting.scheduled_at <= now,
         "attendee_count": meeting.attendees.count() if meeting.state == MeetingState.HELD else 0,
+        "records_outcomes": MeetingAction.RECORD_OUTCOME in allowed,
+        "cancel_form": cancel_form,
     }
     return render(request, "consultations/staff/meeting_detail.html", context, status=status)
 
@@ -472,6 +487,20 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         return _("已登记出席情况和会议纪要。")
 
     return _meeting_step(request, meeting, "attendance", form, record)
+
+
+@loop_staff_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_in_scope(request, pk)
+    user = acting_user(request)
+    form = MeetingCancelForm(request.POST, prefix="cancel")
+
+    def cancel(data: dict[str, Any]) -> str:
+        services.meeting_cancel(meeting=meeting, actor=user, reason=data["reason"])
+        return _("“%(title)s”已取消,议程上的议题已退回待协商,反映人会收到通知。") % {"title": meeting.title}
+
+    return _meeting_step(request, meeting, "cancel", form, cancel)
 
 
 def _agenda_item_in_scope(request: HttpRequest, pk: int) -> AgendaItem:

@@ -71,6 +71,8 @@ def _step(action, issue, *, staff, handler, department):
     elif action == A.REOPEN:
         services.feedback_submit(issue=issue, rating=Rating.UNSATISFIED, comment="路面又坏了")
         services.issue_reopen(issue=issue, actor=staff, reason="反映人不满意")
+    elif action == A.MEETING_CANCEL:
+        services.meeting_cancel(meeting=issue.agenda_items.get().meeting, actor=staff, reason="台风预警,延期召开")
     else:
         raise AssertionError(action)
 
@@ -91,6 +93,7 @@ PUBLIC_STEPS = [
     ("handled", A.PUBLISH, "已公示"),
     ("publicized", A.CLOSE_AFTER_NOTICE, "请评价"),
     ("closed", A.REOPEN, "重新受理"),
+    ("deliberating", A.MEETING_CANCEL, "原定议事会取消"),
 ]
 
 

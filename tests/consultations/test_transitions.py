@@ -16,6 +16,8 @@ from consultations.models import (
     AssignmentState,
     Feedback,
     Issue,
+    Meeting,
+    MeetingState,
     PublicNotice,
     Rating,
     Transition,
@@ -269,6 +271,162 @@ def test_no_consensus_can_end_the_deliberation(issue_in_state, village_staff_qin
     row = _only_new_transition(issue, 3)
     assert issue.state == S.CLOSED
     assert (row.action, row.from_state, row.to_state) == (A.NO_CONSENSUS_CLOSE, S.DELIBERATING, S.CLOSED)
+
+
+# ---- a meeting that will not take place ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def next_weeks_meeting(issue_in_state, qingshan_tongxinhui, village_staff_qingshan):
+    """青山's 议事会 next week, with two villagers' issues on its agenda."""
+    issues = [
+        issue_in_state("accepted", submitter_phone="13700000001"),
+        issue_in_state("accepted", submitter_phone="13700000002"),
+    ]
+    return services.meeting_schedule(
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title="四月议事会",
+        scheduled_at=timezone.now() + datetime.timedelta(days=7),
+        place="文化礼堂",
+        issues=issues,
+    )
+
+
+def test_cancelling_a_meeting_takes_each_issue_on_its_agenda_back_to_the_queue(
+    next_weeks_meeting, village_staff_qingshan, sms_outbox, django_capture_on_commit_callbacks
+):
+    issues = [item.issue for item in next_weeks_meeting.agenda.order_by("position")]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_cancel(
+            meeting=next_weeks_meeting, actor=village_staff_qingshan, reason="  台风预警,延期召开  "
+        )
+    for issue in issues:
+        issue.refresh_from_db()
+        row = _transitions(issue)[-1]
+        assert issue.state == S.ACCEPTED
+        assert (row.action, row.from_state, row.to_state, row.is_public) == (
+            A.MEETING_CANCEL,
+            S.DELIBERATING,
+            S.ACCEPTED,
+            True,
+        )
+        assert row.get_action_display() == "议事会取消,退回待协商"
+        assert "四月议事会" in row.comment and "台风预警,延期召开" in row.comment
+        assert row.actor == village_staff_qingshan
+    meeting = Meeting.objects.get(pk=next_weeks_meeting.pk)
+    assert meeting.state == MeetingState.CANCELLED, "the meeting is kept, marked cancelled"
+    assert (meeting.cancel_reason, meeting.cancelled_by) == ("台风预警,延期召开", village_staff_qingshan)
+    assert meeting.cancelled_at is not None
+    assert set(meeting.agenda.values_list("outcome", flat=True)) == {AgendaOutcome.MEETING_CANCELLED}
+    told = {message.phone: message.text for message in sms_outbox}
+    assert set(told) == {"13700000001", "13700000002"}
+    assert all("议事会取消" in text for text in told.values())
+
+
+def test_an_issue_of_a_cancelled_meeting_goes_on_the_next_meeting(
+    next_weeks_meeting, qingshan_tongxinhui, village_staff_qingshan
+):
+    issue = next_weeks_meeting.agenda.order_by("position").first().issue
+    services.meeting_cancel(meeting=next_weeks_meeting, actor=village_staff_qingshan, reason="主持人临时外出")
+    later = services.meeting_schedule(
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title="四月议事会(延期)",
+        scheduled_at=timezone.now() + datetime.timedelta(days=14),
+        place="文化礼堂",
+        issues=[issue],
+    )
+    issue.refresh_from_db()
+    assert issue.state == S.DELIBERATING
+    services.agenda_record_consensus(
+        item=later.agenda.get(),
+        actor=village_staff_qingshan,
+        consensus_text="同意",
+        votes_for=9,
+        votes_against=1,
+        votes_abstain=0,
+    )
+    issue.refresh_from_db()
+    assert issue.state == S.AGREED
+
+
+def test_a_meeting_cannot_be_cancelled_without_a_reason(next_weeks_meeting, village_staff_qingshan):
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_cancel(meeting=next_weeks_meeting, actor=village_staff_qingshan, reason="   ")
+    assert "请填写取消原因" in " ".join(refused.value.messages)
+    next_weeks_meeting.refresh_from_db()
+    assert next_weeks_meeting.state == MeetingState.SCHEDULED
+    assert {item.issue.state for item in next_weeks_meeting.agenda.all()} == {S.DELIBERATING}
+
+
+def test_a_held_meeting_or_one_with_a_recorded_outcome_cannot_be_cancelled(
+    next_weeks_meeting, meeting, village_staff_qingshan
+):
+    first, second = next_weeks_meeting.agenda.order_by("position")
+    services.agenda_record_no_consensus(item=first, actor=village_staff_qingshan, note="分歧较大")
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_cancel(meeting=next_weeks_meeting, actor=village_staff_qingshan, reason="改期")
+    assert "已经召开" in " ".join(refused.value.messages)
+    second.issue.refresh_from_db()
+    assert second.issue.state == S.DELIBERATING, "nothing half-done: the other issue stays on the agenda"
+
+    services.meeting_record_attendance(
+        meeting=meeting,
+        actor=village_staff_qingshan,
+        attendees=[],
+        villagers_count=12,
+        department_reps_count=1,
+        ufwd_reps_count=1,
+        minutes="",
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="改期")
+    assert "只有尚未召开的议事会可以取消" in " ".join(refused.value.messages)
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.HELD
+
+
+def test_a_cancelled_meeting_takes_no_more_issues_outcomes_or_attendance(
+    next_weeks_meeting, issue_in_state, village_staff_qingshan
+):
+    item = next_weeks_meeting.agenda.order_by("position").first()
+    services.meeting_cancel(meeting=next_weeks_meeting, actor=village_staff_qingshan, reason="改期")
+    with pytest.raises(ValidationError, match="不能再增加议题"):
+        services.meeting_add_issue(
+            meeting=next_weeks_meeting, issue=issue_in_state("accepted"), actor=village_staff_qingshan
+        )
+    with pytest.raises(ValidationError, match="不能再记录协商结果"):
+        services.agenda_record_consensus(
+            item=item,
+            actor=village_staff_qingshan,
+            consensus_text="同意",
+            votes_for=9,
+            votes_against=0,
+            votes_abstain=0,
+        )
+    with pytest.raises(ValidationError, match="议事会已取消"):
+        services.meeting_record_attendance(
+            meeting=next_weeks_meeting,
+            actor=village_staff_qingshan,
+            attendees=[],
+            villagers_count=0,
+            department_reps_count=0,
+            ufwd_reps_count=0,
+            minutes="",
+        )
+    with pytest.raises(ValidationError):
+        services.meeting_cancel(meeting=next_weeks_meeting, actor=village_staff_qingshan, reason="再取消一次")
+    item.issue.refresh_from_db()
+    assert item.issue.state == S.ACCEPTED
+    assert Transition.objects.filter(issue=item.issue, action=A.MEETING_CANCEL).count() == 1
+
+
+def test_staff_of_another_village_cannot_cancel_the_meeting(next_weeks_meeting, wangweishan_staff):
+    with pytest.raises(PermissionDenied):
+        services.meeting_cancel(meeting=next_weeks_meeting, actor=wangweishan_staff, reason="不归我们管")
+    next_weeks_meeting.refresh_from_db()
+    assert next_weeks_meeting.state == MeetingState.SCHEDULED
 
 
 # ---- 共识提交 / 部门处理 -------------------------------------------------------------------------------------
@@ -589,6 +747,10 @@ def prepare_action(issue_factory, village_staff_qingshan, handler_huanghu, huang
             return lambda: services.feedback_submit(issue=issue, rating=Rating.SATISFIED)
         if action == A.REOPEN:
             return lambda: services.issue_reopen(issue=issue, actor=staff, reason="重新受理")
+        if action == A.MEETING_CANCEL:
+            # A meeting whose agenda holds the issue: cancelling it must refuse by the issue's state.
+            meeting = pending_item(issue).meeting
+            return lambda: services.meeting_cancel(meeting=meeting, actor=staff, reason="改期")
         raise AssertionError(f"no service for {action}")
 
     return prepare

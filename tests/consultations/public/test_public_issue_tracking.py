@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from consultations import services
 from consultations.models import Feedback, Issue, Rating
@@ -290,3 +293,23 @@ def test_a_receipt_page_opens_only_in_the_browser_that_submitted(client, issue_f
     other = Client().get(response["Location"])
     assert other.status_code == 302
     assert other["Location"] == _detail(Issue.objects.get().receipt_code)
+
+
+def test_a_cancelled_meeting_shows_on_the_submitters_timeline_with_its_reason(
+    client, issue_in_state, qingshan_tongxinhui, village_staff_qingshan
+):
+    issue = issue_in_state("accepted")
+    meeting = services.meeting_schedule(
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title="四月议事会",
+        scheduled_at=timezone.now() + datetime.timedelta(days=3),
+        place="青山村文化礼堂",
+        issues=[issue],
+    )
+    services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="台风预警,延期召开")
+
+    html = client.get(_track(client, issue.receipt_code, LAST4)["Location"]).content.decode()
+    assert "议事会取消,退回待协商" in html
+    assert "台风预警,延期召开" in html
+    assert 'data-action="meeting_cancel"' in html

@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import AgendaOutcome, Meeting, MeetingState
+from consultations.reminders import meetings_remind_tomorrow
 from consultations.states import IssueState
 from members.models import Membership, MembershipRole, Person, Stratum
+from portal.notifications.kinds import Kind
+from portal.notifications.models import OutboxMessage
 from portal.workdays import add_working_days
 from tests.consultations.staff.conftest import act_url
 
@@ -324,3 +327,136 @@ def test_meeting_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(14):
         response = secretary.get(meeting_url(meeting))
     assert len(response.context["agenda"]) == 6
+
+
+# ---- a meeting that will not take place ---------------------------------------------------------------------
+
+
+def cancel_url(meeting: Meeting) -> str:
+    return reverse("staff_issues:meeting_cancel", args=[meeting.pk])
+
+
+def test_the_secretary_cancels_a_scheduled_meeting_and_its_issues_wait_for_the_next_one(
+    secretary, issue_in_state, qingshan_tongxinhui, village_staff_qingshan
+):
+    issues = [issue_in_state(S.ACCEPTED), issue_in_state(S.ACCEPTED)]
+    meeting = schedule(qingshan_tongxinhui, village_staff_qingshan, hours_from_now=72, issues=issues)
+    page = secretary.get(meeting_url(meeting)).content.decode()
+    assert 'data-testid="cancel-meeting"' in page
+
+    response = secretary.post(cancel_url(meeting), {"cancel-reason": "台风预警,延期召开"}, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain == [(meeting_url(meeting), 302)]
+    assert "已取消,议程上的议题已退回待协商" in page
+    assert "本次议事会已取消" in page and "台风预警,延期召开" in page
+    assert 'data-testid="cancel-meeting"' not in page, "a cancelled meeting offers no second cancellation"
+    assert 'data-testid="add-issues"' not in page and "记录共识" not in page
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CANCELLED and meeting.cancelled_by == village_staff_qingshan
+    for issue in issues:
+        issue.refresh_from_db()
+        assert issue.state == S.ACCEPTED
+    trail = secretary.get(reverse("staff_issues:detail", args=[issues[0].pk])).content.decode()
+    assert "议事会取消,退回待协商" in trail and "会议取消,未协商" in trail
+    offered = secretary.get(reverse("staff_issues:meeting_new")).context["form"].fields["issues"].queryset
+    assert set(offered) == set(issues), "the issues are offered again for the next meeting"
+
+
+def test_cancelling_without_a_reason_is_refused_next_to_the_field(
+    secretary, issue_in_state, qingshan_tongxinhui, village_staff_qingshan
+):
+    issue = issue_in_state(S.ACCEPTED)
+    meeting = schedule(qingshan_tongxinhui, village_staff_qingshan, hours_from_now=72, issues=[issue])
+    response = secretary.post(cancel_url(meeting), {"cancel-reason": "  "})
+    assert response.status_code == 400
+    assert "请填写取消原因" in response.content.decode()
+    meeting.refresh_from_db()
+    issue.refresh_from_db()
+    assert meeting.state == MeetingState.SCHEDULED and issue.state == S.DELIBERATING
+
+
+def test_no_cancel_button_once_the_meeting_was_held_or_an_outcome_recorded(
+    secretary, issue_in_state, qingshan_tongxinhui, village_staff_qingshan
+):
+    first, second = issue_in_state(S.ACCEPTED), issue_in_state(S.ACCEPTED)
+    meeting = schedule(qingshan_tongxinhui, village_staff_qingshan, issues=[first, second])
+    item = meeting.agenda.get(issue=first)
+    services.agenda_record_no_consensus(item=item, actor=village_staff_qingshan, note="再议")
+    assert secretary.get(meeting_url(meeting)).context["cancel_form"] is None
+
+    response = secretary.post(cancel_url(meeting), {"cancel-reason": "改期"})
+    assert response.status_code == 400
+    assert "说明议事会已经召开,不能取消" in response.content.decode()
+    second.refresh_from_db()
+    assert second.state == S.DELIBERATING
+
+    held = schedule(qingshan_tongxinhui, village_staff_qingshan, hours_from_now=-2)
+    services.meeting_record_attendance(
+        meeting=held,
+        actor=village_staff_qingshan,
+        attendees=[],
+        villagers_count=10,
+        department_reps_count=0,
+        ufwd_reps_count=0,
+        minutes="",
+    )
+    assert 'data-testid="cancel-meeting"' not in secretary.get(meeting_url(held)).content.decode()
+
+
+def test_a_meeting_of_another_village_cannot_be_cancelled(secretary, wangweishan_tongxinhui, town_staff_huanghu):
+    theirs = schedule(wangweishan_tongxinhui, town_staff_huanghu, hours_from_now=72)
+    assert secretary.post(cancel_url(theirs), {"cancel-reason": "改期"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.state == MeetingState.SCHEDULED
+
+
+def test_a_cancelled_meeting_is_not_announced_the_day_before(
+    issue_in_state, qingshan_tongxinhui, village_staff_qingshan
+):
+    today = timezone.localdate()
+    tomorrow_evening = timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(19, 30))
+    )
+    meeting = services.meeting_schedule(
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title="月度协商议事会",
+        scheduled_at=tomorrow_evening,
+        place="青山村文化礼堂",
+        issues=[issue_in_state(S.ACCEPTED)],
+    )
+    services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="台风预警")
+
+    meetings_remind_tomorrow(today=today)
+
+    assert not OutboxMessage.objects.filter(kind=Kind.MEETING_TOMORROW).exists()
+
+
+def test_the_monthly_rhythm_does_not_count_a_cancelled_meeting(
+    client, town_staff_huanghu, qingshan_tongxinhui, village_staff_qingshan
+):
+    today = timezone.localdate()
+    month_start = timezone.make_aware(datetime.datetime(today.year, today.month, 1, 19, 0))
+    meeting = services.meeting_schedule(
+        organization=qingshan_tongxinhui,
+        actor=village_staff_qingshan,
+        title="月度协商议事会",
+        scheduled_at=month_start,
+        place="文化礼堂",
+    )
+    services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="主持人外出")
+    client.force_login(town_staff_huanghu)
+    rows = {row.organization.name: row for row in client.get(reverse("staff_issues:meetings")).context["rhythm"]}
+    this_month = rows["青山同心荟"].cells[-1]
+    assert (this_month.held, this_month.scheduled) == (0, 0)
+    assert rows["青山同心荟"].missing_this_month
+
+
+def test_the_admin_shows_a_cancellation_but_does_not_edit_it(admin_client, qingshan_tongxinhui, village_staff_qingshan):
+    meeting = schedule(qingshan_tongxinhui, village_staff_qingshan, hours_from_now=72)
+    services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="台风预警,延期召开")
+    url = reverse("admin:consultations_meeting_change", args=[meeting.pk])
+    page = admin_client.get(url).content.decode()
+    assert "台风预警,延期召开" in page
+    assert 'name="cancel_reason"' not in page and 'name="state"' not in page
