@@ -7,6 +7,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.admin_forms import ContactAssignmentAdminForm, ContactLogAdminForm, MembershipAdminForm, PersonAdminForm
+from members.admin_writes import ServiceAdminMixin
 from members.models import ContactAssignment, ContactLog, CrossAppointment, Membership, Person, PublicOffice
 from members.resources import RosterResource
 from members.scoping import (
@@ -23,12 +25,26 @@ from portal.phones import mask_phone
 from portal.scoping import is_unrestricted
 
 
-class MembershipInline(ScopedInlineMixin, admin.TabularInline):
+class ReadOnlyInlineMixin:
+    """Shown beside the person; written on their own admin pages, through the services."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class MembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = Membership
     scope_queryset = staticmethod(memberships_for)
     staff_may_delete = False
     extra = 0
     fields = ("organization", "role", "joined_on", "left_on", "leave_reason")
+    show_change_link = True
 
 
 class PublicOfficeInline(ScopedInlineMixin, admin.TabularInline):
@@ -43,14 +59,16 @@ class CrossAppointmentInline(ScopedInlineMixin, admin.TabularInline):
     extra = 0
 
 
-class ContactAssignmentInline(ScopedInlineMixin, admin.TabularInline):
+class ContactAssignmentInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = ContactAssignment
     scope_queryset = staticmethod(contact_assignments_for)
     extra = 0
+    show_change_link = True
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = PersonAdminForm
     scope_queryset = staticmethod(persons_for)
     staff_may_delete = False
     inlines = (MembershipInline, PublicOfficeInline, CrossAppointmentInline, ContactAssignmentInline)
@@ -90,7 +108,8 @@ class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+class MembershipAdmin(ServiceAdminMixin, ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+    form = MembershipAdminForm
     scope_queryset = staticmethod(memberships_for)
     staff_may_delete = False
     resource_classes = (RosterResource,)
@@ -102,6 +121,19 @@ class MembershipAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     date_hierarchy = "joined_on"
     autocomplete_fields = ("person",)
     fields = ("person", "organization", "role", "joined_on", "left_on", "leave_reason")
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        if obj is None or obj.left_on is not None:
+            return self.fields
+        return (*self.fields[:3], "changed_on", *self.fields[3:])
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A span is named by whom, where and since when; an ended one is history and stays as it is.
+            kept = self.fields if obj.left_on is not None else ("person", "organization", "joined_on")
+            readonly.extend(name for name in kept if name not in readonly)
+        return readonly
 
     def get_resource_kwargs(self, request: HttpRequest, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
@@ -133,17 +165,26 @@ class CrossAppointmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ContactAssignment)
-class ContactAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ContactAssignmentAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = ContactAssignmentAdminForm
     scope_queryset = staticmethod(contact_assignments_for)
     list_display = ("person", "official", "official_title", "started_on", "ended_on")
     list_select_related = ("person", "official")
     list_filter = ("ended_on",)
     search_fields = ("person__name", "official_title")
     autocomplete_fields = ("person",)
+    fields = ("person", "official", "official_title", "started_on", "ended_on")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly.append("person")  # another person is another assignment
+        return readonly
 
 
 @admin.register(ContactLog)
-class ContactLogAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ContactLogAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = ContactLogAdminForm
     scope_queryset = staticmethod(contact_logs_for)
     staff_may_delete = False
     list_display = ("occurred_on", "kind", "person", "contacted_by", "author")
@@ -156,12 +197,9 @@ class ContactLogAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        # A log is signed by whoever writes it; only superusers may re-attribute one.
-        if not is_unrestricted(request.user):
+        # A log is signed by whoever writes it; only superusers may re-attribute one afterwards.
+        if obj is None or not is_unrestricted(request.user):
             readonly.append("author")
+        if obj is not None:
+            readonly.append("person")  # a log about someone else is another log
         return readonly
-
-    def save_model(self, request: HttpRequest, obj: ContactLog, form, change: bool) -> None:
-        if not change and obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)

@@ -36,6 +36,7 @@ from members.models import (
 )
 from members.scoping import memberships_for, persons_for, phone_visibility_for
 from members.services import membership_add, membership_correct, person_create, person_update, phone_not_usable_message
+from members.sheet_cells import FormulaSafeExportMixin, unescape_cell
 from orgs.models import Organization, Region
 from orgs.scoping import organizations_for, regions_for
 from portal.phones import mask_phone
@@ -161,7 +162,7 @@ class TextWidget(widgets.Widget):
         self.max_length = max_length
 
     def clean(self, value, row=None, **kwargs):
-        text = str(value if value is not None else "").strip()
+        text = unescape_cell(str(value if value is not None else "")).strip()
         if self.required and not text:
             raise ValueError(_("%(column)s不能为空。") % {"column": self.column})
         if self.max_length and len(text) > self.max_length:
@@ -207,7 +208,7 @@ def _found_once(memo: dict, text: str, candidates: QuerySet, *, missing: str, am
     return answer
 
 
-class RosterResource(resources.ModelResource):
+class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
     """One row per person and membership; the importing or exporting user decides the scope and the phones."""
 
     name = _column("person__name", NAME, TextWidget(NAME, required=True, max_length=50))
@@ -362,7 +363,7 @@ class RosterResource(resources.ModelResource):
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # Excel turns 13800001111 into a number
-        return str(value).strip()
+        return unescape_cell(str(value)).strip()
 
     def _phone_in(self, row) -> str:
         return re.sub(r"[\s-]", "", self._cell(row, PHONE))

