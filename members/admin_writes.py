@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext
 
 from portal.accounts.models import User
 from portal.forms.service_errors import ServiceErrorsMixin
@@ -43,12 +44,12 @@ class ServiceModelForm(ServiceErrorsMixin, forms.ModelForm):
         except ValidationError as error:
             self.add_service_error(error)
         except PermissionDenied as error:
-            self.add_error(None, str(error) or None)
+            self.add_error(None, str(error) or gettext("您不能执行这项操作。"))
 
     def save_m2m(self) -> None:
         """The service wrote the relations too."""
 
-    def save(self, commit: bool = True) -> models.Model:  # type: ignore[override]
+    def save(self, commit: bool = True) -> models.Model:
         assert self.saved_object is not None, "save() before a successful validation"
         return self.saved_object
 

@@ -39,6 +39,7 @@ from members.services import membership_add, membership_correct, person_create, 
 from members.sheet_cells import FormulaSafeExportMixin, unescape_cell
 from orgs.models import Organization, Region
 from orgs.scoping import organizations_for, regions_for
+from portal.accounts.models import User
 from portal.phones import mask_phone
 from portal.scoping import Action, AnyUser
 
@@ -271,6 +272,13 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
             raise ValueError("RosterResource needs the importing or exporting user.")
         return self.user
 
+    @property
+    def importer(self) -> User:
+        """The staff member importing the sheet: every row is written as their act."""
+        user = self._require_user(None)
+        assert isinstance(user, User), "an anonymous visitor does not import rosters"
+        return user
+
     def import_data(
         self,
         dataset,
@@ -334,7 +342,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
         """A place in the user's scope by its name, or "上级/名称" when the name alone is ambiguous."""
         if text not in self._regions:
             *above, name = [part.strip() for part in re.split(r"[/／]", text) if part.strip()] or [""]
-            candidates = regions_for(self.user, Action.VIEW).filter(name=name)
+            candidates = regions_for(self.importer, Action.VIEW).filter(name=name)
             if above:
                 candidates = candidates.filter(parent__name=above[-1])
         else:
@@ -351,7 +359,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
         return _found_once(
             self._organizations,
             text,
-            organizations_for(self.user, Action.CHANGE).filter(name=text),
+            organizations_for(self.importer, Action.CHANGE).filter(name=text),
             missing=_("组织“%(name)s”不存在或不在您的管辖范围内。"),
             ambiguous=_("有不止一个名为“%(name)s”的组织,请联系区统战部。"),
         )
@@ -377,7 +385,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
                 raise ValidationError({PHONE: _("手机号“%(phone)s”格式不对,应为11位手机号码。") % {"phone": phone}})
             person = Person.objects.select_related("region").filter(phone=phone).first()
             if person is not None:
-                if not persons_for(self.user, Action.CHANGE).filter(pk=person.pk).exists():
+                if not persons_for(self.importer, Action.CHANGE).filter(pk=person.pk).exists():
                     raise ValidationError({PHONE: phone_not_usable_message()})
                 return person
         region_text = self._cell(row, REGION)
@@ -387,7 +395,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
             region = self._region_named(region_text)
         except ValueError:
             return None  # reported with the region column
-        same = persons_for(self.user, Action.CHANGE).filter(name=name, region=region)
+        same = persons_for(self.importer, Action.CHANGE).filter(name=name, region=region)
         if phone and "*" not in phone:
             same = same.filter(phone="")  # a known person without a phone is getting one
         candidates = [p for p in same[:5] if "*" not in phone or mask_phone(p.phone) == phone]
@@ -409,7 +417,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
         if person is None:
             return None
         return (
-            memberships_for(self.user, Action.CHANGE)
+            memberships_for(self.importer, Action.CHANGE)
             .select_related("person__region", "organization")
             .filter(person=person, organization=organization, joined_on=joined_on)
             .first()
@@ -498,7 +506,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
                 instance.person = person
                 if is_create:
                     saved = membership_add(
-                        actor=self.user,
+                        actor=self.importer,
                         person=person,
                         organization=instance.organization,
                         role=instance.role,
@@ -509,7 +517,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
                     instance._state.adding = False
                 elif _changed(instance, membership_before, MEMBERSHIP_FIELDS):
                     membership_correct(
-                        actor=self.user,
+                        actor=self.importer,
                         membership=instance,
                         role=instance.role,
                         left_on=instance.left_on,
@@ -523,11 +531,12 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
     def _save_person(self, person: Person, before: tuple) -> Person:
         values = {_profile_name(name): getattr(person, _profile_name(name)) for name in PERSON_FIELDS}
         if person.pk is None:
-            return person_create(actor=self.user, profile=values)  # type: ignore[arg-type]
+            return person_create(actor=self.importer, profile=values)
         changes = {_profile_name(name): values[_profile_name(name)] for name in _changed(person, before, PERSON_FIELDS)}
         if not changes:
             return person
-        return person_update(actor=self.user, person=person, changes=changes)  # type: ignore[arg-type]
+        # Built from PERSON_FIELDS, which are profile fields: mypy cannot follow the names through the loop.
+        return person_update(actor=self.importer, person=person, changes=changes)  # type: ignore[arg-type]
 
 
 # What the services call a field, as the sheet's column; what has no column goes above the row.

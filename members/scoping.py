@@ -10,6 +10,7 @@ from members.models import (
     ContactLog,
     CrossAppointment,
     Membership,
+    MembershipQuerySet,
     Person,
     PublicOffice,
 )
@@ -41,7 +42,7 @@ def persons_for(user: AnyUser, action: Action) -> QuerySet[Person]:
     return persons.filter(_person_in_scope(path))
 
 
-def memberships_for(user: AnyUser, action: Action) -> QuerySet[Membership]:
+def memberships_for(user: AnyUser, action: Action) -> MembershipQuerySet:
     memberships = Membership.objects.select_related("person", "organization")
     if is_unrestricted(user):
         return memberships
