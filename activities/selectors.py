@@ -285,7 +285,7 @@ def inactive_members(
             )
         )
     )
-    current = Membership.objects.filter(person_id=OuterRef("pk"), organization=organization, left_on__isnull=True)
+    current = Membership.objects.current().filter(person_id=OuterRef("pk"), organization=organization)
     return persons.filter(Exists(current)).exclude(Exists(attended))
 
 
@@ -303,17 +303,14 @@ def _inactive_counts(*, organizations: QuerySet[Organization], since: datetime.d
         )
     )
     rows = (
-        Membership.objects.filter(organization__in=organizations, left_on__isnull=True)
+        Membership.objects.current()
+        .filter(organization__in=organizations)
         .exclude(Exists(attended))
         .order_by()
         .values("organization_id")
         .annotate(total=Count("person_id", distinct=True))
     )
     return {row["organization_id"]: row["total"] for row in rows}
-
-
-def _region_ids_in_path(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def organization_figures(
@@ -377,7 +374,7 @@ def organization_figures(
     }
     has_organizations: set[int] = set()
     for org in organization_list:
-        for region_id in _region_ids_in_path(org.region.path):
+        for region_id in org.region.ancestor_ids:
             rolled = region_rows.get(region_id)
             if rolled is None:
                 continue

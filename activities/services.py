@@ -267,7 +267,7 @@ def _may_sign_up(activity: Activity, person: Person | None) -> bool:
     if person is None:
         return False
     organization_ids = [activity.host_id, *activity.co_hosts.values_list("pk", flat=True)]
-    return Membership.objects.filter(person=person, organization_id__in=organization_ids, left_on__isnull=True).exists()
+    return Membership.objects.current().filter(person=person, organization_id__in=organization_ids).exists()
 
 
 def _members_only_message(person: Person | None) -> str:
