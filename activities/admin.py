@@ -14,9 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, ActivityLog, ActivityPhoto, Registration
 from activities.scoping import activities_for, registrations_for
 from activities.selectors import with_registration_counts
-from portal.accounts.roles import ROLES_SEEING_FULL_PHONES
 from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
-from portal.phones import mask_phone
 from portal.scoping import Action, AnyUser, is_unrestricted
 
 
@@ -29,10 +27,6 @@ def activity_logs_for(user: AnyUser, action: Action) -> QuerySet[ActivityLog]:
     if action == Action.CHANGE:
         return logs.none()
     return logs.filter(activity__in=activities_for(user, action))
-
-
-def _sees_full_phones(user: AnyUser) -> bool:
-    return is_unrestricted(user) or getattr(user, "role", None) in ROLES_SEEING_FULL_PHONES
 
 
 class ReadOnlyForStaffMixin:
@@ -88,40 +82,12 @@ class ActivityAdmin(ReadOnlyForStaffMixin, ScopedAdminMixin, admin.ModelAdmin):
 class RegistrationAdmin(ReadOnlyForStaffMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_queryset = staticmethod(registrations_for)
     staff_may_delete = False
-    list_display = ("name", "shown_phone", "activity", "status", "created_at", "checked_in_at", "checkin_method")
+    # The phone column and field are masked by ScopedAdminMixin for those who may not see phones whole.
+    list_display = ("name", "phone", "activity", "status", "created_at", "checked_in_at", "checkin_method")
     list_select_related = ("activity", "person")
     list_filter = ("status",)
     search_fields = ("name", "=phone", "activity__title")
     raw_id_fields = ("activity", "person")
-
-    def get_list_display(self, request: HttpRequest):
-        whole = _sees_full_phones(request.user)
-
-        @admin.display(description=_("手机号"), ordering="phone")
-        def shown_phone(registration: Registration) -> str:
-            return registration.phone if whole else mask_phone(registration.phone)
-
-        return [shown_phone if item == "shown_phone" else item for item in super().get_list_display(request)]
-
-    def get_fields(self, request: HttpRequest, obj=None):
-        fields = list(super().get_fields(request, obj))
-        if not _sees_full_phones(request.user):
-            fields = [name if name != "phone" else "masked_phone" for name in fields]
-        return fields
-
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not _sees_full_phones(request.user):
-            readonly.append("masked_phone")
-        return readonly
-
-    @admin.display(description=_("手机号"))
-    def masked_phone(self, registration: Registration) -> str:
-        return mask_phone(registration.phone)
-
-    @admin.display(description=_("手机号"), ordering="phone")
-    def shown_phone(self, registration: Registration) -> str:
-        return mask_phone(registration.phone)
 
 
 @admin.register(ActivityPhoto)

@@ -47,7 +47,7 @@ def activities_remind_tomorrow(*, today: datetime.date) -> int:
             activity__starts_at__gte=_local_midnight(tomorrow),
             activity__starts_at__lt=_local_midnight(tomorrow + datetime.timedelta(days=1)),
         )
-        .select_related("activity", "person__user")
+        .select_related("activity__host__region", "person__user")
         .order_by("activity__starts_at", "pk")
     )
     created = 0
@@ -84,6 +84,7 @@ def _tell_registrant(registration: Registration) -> int:
                 }
             ),
             url=reverse("activities:detail", kwargs={"pk": activity.pk}),
+            region_path=activity.host.region.path,
         )
     )
 

@@ -69,7 +69,7 @@ def _log(
 def _notify(registration_id: int, event: str) -> None:
     """Queues the registrant's message in the outbox, in this transaction: sent after the commit, and kept
     if the broker is down."""
-    registration = Registration.objects.select_related("activity").get(pk=registration_id)
+    registration = Registration.objects.select_related("activity__host__region").get(pk=registration_id)
     with translation.override("zh-hans"):
         kind, subject, body, sms = registrant_message(registration, event)
     message_enqueue(
@@ -83,6 +83,7 @@ def _notify(registration_id: int, event: str) -> None:
         body=body,
         sms=sms,
         url=activity_url(registration),
+        region_path=registration.activity.host.region.path,
     )
 
 

@@ -324,6 +324,7 @@ def _tell_meeting_submitter(meeting: Meeting, issue: Issue, recipient: Recipient
                 % {**values, "place": shorten(meeting.place, PLACE_IN_SMS)}
             ),
             url=issue_tracking_url(issue),
+            region_path=meeting.organization.region.path,
         )
     )
 

@@ -5,8 +5,8 @@ from django.http import HttpRequest
 
 from consultations.models import Assignment, AssignmentState, Issue, Meeting, PublicNotice
 from portal.accounts.models import User
-from portal.accounts.roles import ROLES_SEEING_FULL_PHONES, Role
-from portal.phones import mask_phone
+from portal.accounts.roles import Role
+from portal.phones import mask_phone, sees_every_phone_whole
 from portal.scoping import Action, AnyUser, has_role, is_unrestricted, scope_path
 
 # Staff who run the loop for the organizations of their place.
@@ -82,11 +82,11 @@ def notices_public() -> QuerySet[PublicNotice]:
 def submitter_phone_for(user: AnyUser, issue: Issue) -> str:
     """A handler sees the submitter's phone only if the submitter allowed it on the form; roster keepers see it
     whole; everyone else masked."""
-    if is_unrestricted(user):
+    if sees_every_phone_whole(user):
         return issue.submitter_phone
     if isinstance(user, User) and user.is_active:
         if user.role == Role.DEPARTMENT_HANDLER:
             return issue.submitter_phone if issue.phone_visible_to_department else mask_phone(issue.submitter_phone)
-        if user.role in ROLES_SEEING_FULL_PHONES or issue.submitter_user_id == user.pk:
+        if issue.submitter_user_id == user.pk:
             return issue.submitter_phone
     return mask_phone(issue.submitter_phone)

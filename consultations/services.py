@@ -126,6 +126,7 @@ def _queue_submitter_message(transition: Transition) -> None:
         body=body,
         sms=sms,
         url=reverse("issues:track_detail", kwargs={"code": issue.receipt_code}),
+        region_path=issue.region.path,
     )
 
 
@@ -620,6 +621,7 @@ def _ask_for_rating(issue: Issue, notice: PublicNotice) -> None:
         body=body,
         sms=sms,
         url=tracking_url,
+        region_path=issue.region.path,
     )
 
 

@@ -8,15 +8,19 @@ joined 青山同心荟 in 2020 as a plain member.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from members.models import Membership, MembershipRole, Person, Stratum
 from orgs.models import Organization
+from portal.phones import sees_every_phone_whole
+from portal.scoping import AnyUser
 
 CURRENT = "current"
 FORMER = "former"
@@ -27,6 +31,8 @@ YES, NO = "yes", "no"
 
 # Whole 11-digit numbers hit the phone index; shorter runs of digits ("0000", "138 0000") match anywhere.
 DIGITS_ONLY = re.compile(r"^[\d\s\-]+$")
+PHONE_SEARCH_HINT = _("姓名或手机号(可输入部分号码)")
+NAME_SEARCH_HINT = _("姓名")
 
 
 class DateRangeInput(django_filters.widgets.DateRangeWidget):
@@ -44,9 +50,7 @@ class RosterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("搜索"),
         method="search",
-        widget=forms.TextInput(
-            attrs={"placeholder": _("姓名或手机号(可输入部分号码)"), "type": "search", "autocomplete": "off"}
-        ),
+        widget=forms.TextInput(attrs={"placeholder": PHONE_SEARCH_HINT, "type": "search", "autocomplete": "off"}),
     )
     status = django_filters.ChoiceFilter(label=_("会籍状态"), choices=STATUS_CHOICES, method=_keep, empty_label=None)
     organization = django_filters.ModelChoiceFilter(
@@ -71,29 +75,39 @@ class RosterFilter(django_filters.FilterSet):
 
     def __init__(
         self,
-        data: object = None,
-        *args: object,
+        data: QueryDict | None = None,
+        *args: Any,
         organizations: QuerySet[Organization],
         occupations: list[str],
-        **kwargs: object,
+        user: AnyUser,
+        **kwargs: Any,
     ) -> None:
         # An empty roster page lists current members; "全部人员" and "已退出" are explicit choices.
+        bound: QueryDict | dict[str, str]
         if data is not None:
-            data = data.copy()  # type: ignore[attr-defined]
-            if not data.get("status"):
-                data["status"] = CURRENT
+            bound = data.copy()
+            if not bound.get("status"):
+                bound["status"] = CURRENT
         else:
-            data = {"status": CURRENT}
-        super().__init__(data, *args, **kwargs)  # type: ignore[arg-type]
+            bound = {"status": CURRENT}
+        super().__init__(bound, *args, **kwargs)
         self.filters["organization"].queryset = organizations
         self.filters["occupation"].extra["choices"] = [(name, name) for name in occupations]
         self.scope_organizations = organizations
+        # Those who see phones masked search by name only: any answer to a number, even a whole one tried
+        # 10,000 times over the four hidden digits, would give the masked digits away.
+        self.phone_search_allowed = sees_every_phone_whole(user)
+        self.phone_search_refused = False
+        self.search_hint = PHONE_SEARCH_HINT if self.phone_search_allowed else NAME_SEARCH_HINT
 
     def search(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         value = value.strip()
         if not value:
             return queryset
         if DIGITS_ONLY.match(value):
+            if not self.phone_search_allowed:
+                self.phone_search_refused = True
+                return queryset.none()
             digits = re.sub(r"\D", "", value)
             if len(digits) == 11:
                 return queryset.filter(phone=digits)

@@ -68,6 +68,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         queryset=persons,
         organizations=organizations,
         occupations=selectors.roster_occupations(persons=persons),
+        user=user,
     )
     rows = selectors.roster_rows(user=user, persons=roster_filter.qs.order_by("name", "id"))
     page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))

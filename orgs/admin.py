@@ -10,7 +10,7 @@ from members.admin_writes import ServiceAdminMixin
 from orgs.admin_forms import OrganizationAdminForm, RegionAdminForm
 from orgs.models import Department, Organization, Recognition, Region, Space
 from orgs.scoping import departments_for, organizations_for, regions_for
-from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
+from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, register_choice_scope
 from portal.scoping import Action, AnyUser, is_unrestricted
 
 
@@ -125,6 +125,8 @@ class SpaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Department)
 class DepartmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     scope_queryset = staticmethod(departments_for)
+    # 办公电话 is an office line printed on the department's door, not anyone's personal phone.
+    phone_fields = ()
     list_display = ("name", "level", "region", "handler_count", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("name",)
@@ -135,3 +137,9 @@ class DepartmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("经办人数"), ordering="handler_count")
     def handler_count(self, department: Department) -> int:
         return department.handler_count
+
+
+# Town staff place organizations and people anywhere in their town, though they may not edit the tree.
+register_choice_scope(Region, lambda user: regions_for(user, Action.VIEW))
+register_choice_scope(Organization, lambda user: organizations_for(user, Action.CHANGE))
+register_choice_scope(Department, lambda user: departments_for(user, Action.CHANGE))

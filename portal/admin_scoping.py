@@ -3,36 +3,70 @@
 Every ModelAdmin of the portal mixes in ScopedAdminMixin (and every inline ScopedInlineMixin) and names the
 scoping function of its model. The list is that function's Action.LIST queryset, so an id outside the
 user's scope is "不存在" to the admin; viewing and changing one object ask the function again with
-Action.VIEW / Action.CHANGE; choices in foreign-key fields come from the scoping functions of the
-related models, so a town's staff can only pick their own town's organizations and places.
+Action.VIEW / Action.CHANGE; choices in foreign-key fields come from what each domain admin registered with
+register_choice_scope, so a town's staff can only pick their own town's organizations and places.
+
+Phones (PIPL): whoever sees a phone masked on the staff pages sees it masked in every admin page too — the
+changelist, the change form, its read-only fields, the history and its diffs — and may not filter, search
+or sort by any phone field, across relations included: each answer to `?phone__startswith=1380` would give
+a masked digit away. The rule of who sees phones whole is portal.phones.sees_every_phone_whole; an admin
+narrows it per object (an official assigned to a person) by overriding shows_phone_whole.
+
+This module is part of the base: it imports no domain app. The domain admins register their choice scopes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.expressions import OrderBy
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from members.models import Person
-from members.scoping import persons_for
-from orgs.models import Department, Organization, Region
-from orgs.scoping import departments_for, organizations_for, regions_for
-from portal.accounts.models import User
 from portal.accounts.roles import ADMIN_SITE_ROLES
-from portal.accounts.scoping import users_for
+from portal.phones import mask_phone, sees_every_phone_whole
 from portal.scoping import Action, AnyUser, is_unrestricted
 
 ScopeFunction = Callable[[AnyUser, Action], QuerySet]
+ChoiceScope = Callable[[AnyUser], QuerySet]
+
+if TYPE_CHECKING:  # the mixins are checked as what they are mixed into
+    from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
+    from django.http import HttpResponse
+
+    _BaseAdmin = BaseModelAdmin
+    _InlineAdmin = InlineModelAdmin
+
+    class _ModelAdmin(admin.ModelAdmin):
+        # What SimpleHistoryAdmin (untyped) adds, for the admins that keep history.
+        def history_form_view(
+            self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+        ) -> HttpResponse: ...
+
+        def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool: ...
+else:
+    _BaseAdmin = _ModelAdmin = _InlineAdmin = object
 
 # Every admin module imports this one, so the site carries the portal's name wherever the admin loads.
 admin.site.site_header = _("同心荟管理后台")
 admin.site.site_title = _("同心荟管理后台")
 admin.site.index_title = _("管理首页")
+
+_choice_scopes: dict[type[models.Model], ChoiceScope] = {}
+
+
+def register_choice_scope(model: type[models.Model], scope: ChoiceScope) -> None:
+    """What a user may pick in any admin form field pointing at `model`; each domain admin registers its own."""
+    _choice_scopes[model] = scope
 
 
 def may_use_admin(user: AnyUser) -> bool:
@@ -45,19 +79,9 @@ def may_use_admin(user: AnyUser) -> bool:
 
 
 def choices_in_scope(user: AnyUser, model: type[models.Model]) -> QuerySet | None:
-    """What a user may pick in a form field pointing at `model`; None when the model is not scoped here."""
-    if model is Region:
-        # Town staff place organizations and people anywhere in their town, though they may not edit the tree.
-        return regions_for(user, Action.VIEW)
-    if model is Organization:
-        return organizations_for(user, Action.CHANGE)
-    if model is Person:
-        return persons_for(user, Action.CHANGE)
-    if model is Department:
-        return departments_for(user, Action.CHANGE)
-    if model is User:
-        return users_for(user, Action.VIEW)
-    return None
+    """What a user may pick in a form field pointing at `model`; None when no admin scoped the model."""
+    scope = _choice_scopes.get(model)
+    return None if scope is None else scope(user)
 
 
 def _could_ever(queryset: QuerySet) -> bool:
@@ -65,7 +89,16 @@ def _could_ever(queryset: QuerySet) -> bool:
     return not queryset.query.is_empty()
 
 
-class ScopedFormFieldsMixin:
+def _looks_like_a_phone(field: Any) -> bool:
+    return isinstance(field, models.CharField) and (field.name == "phone" or field.name.endswith("_phone"))
+
+
+def default_phone_fields(model: type[models.Model]) -> frozenset[str]:
+    """Personal phone fields of a model without an admin of its own: its CharFields named phone or *_phone."""
+    return frozenset(field.name for field in model._meta.get_fields() if _looks_like_a_phone(field))
+
+
+class ScopedFormFieldsMixin(_BaseAdmin):
     """Foreign-key and many-to-many choices limited to what the user may pick."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -83,13 +116,23 @@ class ScopedFormFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdminMixin(ScopedFormFieldsMixin):
+class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
     """Put first in the bases of every ModelAdmin; set `scope_queryset = staticmethod(<app>.scoping.<fn>)`."""
 
     scope_queryset: ScopeFunction
     # Domain records (people, memberships, contact logs) are ended or corrected, never deleted, except by
     # the superusers who run the installation.
     staff_may_delete = True
+    # The model's fields that hold someone's personal phone. None: every CharField named phone or *_phone;
+    # an admin names them to leave out a published office line (a department's 办公电话).
+    phone_fields: Sequence[str] | None = None
+    # Shown under the search box instead of search_help_text when the phone fields were left out of the search.
+    masked_search_help_text = _("手机号对您是隐藏的,不能按手机号查找。")
+
+    model: type[models.Model]
+    admin_site: admin.AdminSite
+
+    # ---- scope --------------------------------------------------------------------------------------------------
 
     def scoped(self, request: HttpRequest, action: Action) -> QuerySet:
         return type(self).scope_queryset(request.user, action)
@@ -147,9 +190,182 @@ class ScopedAdminMixin(ScopedFormFieldsMixin):
             raise Http404
         return super().history_view(request, object_id, extra_context=extra_context)
 
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+        # simple_history saves a POSTed old version whatever revert_disabled says; it only hides the button.
+        if request.method == "POST" and self.revert_disabled(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def revert_disabled(self, request: HttpRequest, obj=None) -> bool:
         # A revert writes past the services and the scope checks of the form; only superusers may.
         return not is_unrestricted(request.user) or super().revert_disabled(request, obj)
+
+    # ---- phones ---------------------------------------------------------------------------------------------------
+
+    def personal_phone_fields(self) -> frozenset[str]:
+        if self.phone_fields is None:
+            return default_phone_fields(self.model)
+        return frozenset(self.phone_fields)
+
+    def shows_phones_whole(self, request: HttpRequest) -> bool:
+        """Whether this user sees every phone of this admin whole: only then may they filter, search, sort by one."""
+        return sees_every_phone_whole(request.user)
+
+    def shows_phone_whole(self, request: HttpRequest, obj: models.Model, field_name: str) -> bool:
+        """Whether this user sees this object's phone whole; an admin may widen it for single objects."""
+        return self.shows_phones_whole(request)
+
+    def phone_of(self, request: HttpRequest, obj: models.Model, field_name: str) -> str:
+        phone = getattr(obj, field_name) or ""
+        return phone if self.shows_phone_whole(request, obj, field_name) else mask_phone(phone)
+
+    def _phone_column(self, request: HttpRequest, field_name: str) -> Callable[[models.Model], str]:
+        """The phone as this user may see it, as a list column or a read-only field; one function per request,
+        so that the form, its fieldsets and its read-only fields name the same thing."""
+        columns = request.__dict__.setdefault("_admin_phone_columns", {})
+        key = (type(self), field_name)
+        if key not in columns:
+
+            def shown_phone(obj: models.Model) -> str:
+                return self.phone_of(request, obj, field_name)
+
+            shown_phone.__name__ = f"shown_{field_name}"
+            sortable = self.shows_phones_whole(request)
+            columns[key] = admin.display(
+                description=getattr(self.model._meta.get_field(field_name), "verbose_name", field_name),
+                ordering=field_name if sortable else None,
+            )(shown_phone)
+        return columns[key]
+
+    def _masked_phone_fields(self, request: HttpRequest, obj: models.Model | None) -> dict[str, Callable]:
+        """The phone fields of obj this user may only see masked, each with the read-only field showing it so.
+        None on an add form: whoever registers a person types the number they were given."""
+        if obj is None:
+            return {}
+        return {
+            name: self._phone_column(request, name)
+            for name in self.personal_phone_fields()
+            if getattr(obj, name, "") and not self.shows_phone_whole(request, obj, name)
+        }
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        masked = self._masked_phone_fields(request, obj)
+        if not masked:
+            return fieldsets
+        return [(title, {**options, "fields": _swap(options["fields"], masked)}) for title, options in fieldsets]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly: list[Any] = list(super().get_readonly_fields(request, obj))
+        readonly += [shown for shown in self._masked_phone_fields(request, obj).values() if shown not in readonly]
+        return readonly
+
+    def get_list_display(self, request: HttpRequest):
+        phones = self.personal_phone_fields()
+        return [
+            self._phone_column(request, item) if isinstance(item, str) and item in phones else item
+            for item in super().get_list_display(request)
+        ]
+
+    def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any):
+        # The diffs of the history page print old and new values: a changed phone is a phone like any other.
+        instance = historical_record.instance
+        masked = frozenset(
+            name for name in self.personal_phone_fields() if not self.shows_phone_whole(request, instance, name)
+        )
+        return _PhoneMaskingHistoryHelper(self.model, historical_record, masked=masked)
+
+    def hides_phone_in(self, request: HttpRequest, path: str) -> bool:
+        """Whether a lookup, search or ordering path ("phone__startswith", "person__phone") reaches a phone this
+        user does not see whole: through relations, each model's phones follow that model's admin."""
+        model_admin: ScopedAdminMixin | None = self
+        model = self.model
+        for part in path.lstrip("-=^@").split(LOOKUP_SEP):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                return False  # a transform or lookup ("startswith"): the path ended on the field before
+            if model_admin is not None:
+                phones, whole = model_admin.personal_phone_fields(), model_admin.shows_phones_whole(request)
+            else:
+                phones, whole = default_phone_fields(model), sees_every_phone_whole(request.user)
+            if field.name in phones and not whole:
+                return True
+            related = field.related_model
+            if not field.is_relation or not isinstance(related, type):
+                return False
+            model = related
+            related_admin = self.admin_site._registry.get(model)
+            model_admin = related_admin if isinstance(related_admin, ScopedAdminMixin) else None
+        return False
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if request is not None and self.hides_phone_in(request, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request: HttpRequest):
+        fields = super().get_search_fields(request)
+        return [field for field in fields if not self.hides_phone_in(request, field)]
+
+    def phone_search_withheld(self, request: HttpRequest) -> bool:
+        return len(self.get_search_fields(request)) < len(super().get_search_fields(request))
+
+    def get_ordering(self, request: HttpRequest):
+        ordering = super().get_ordering(request) or ()
+        return [item for item in ordering if not self._orders_by_hidden_phone(request, item)]
+
+    def _orders_by_hidden_phone(self, request: HttpRequest, item: Any) -> bool:
+        if isinstance(item, OrderBy):
+            item = item.expression
+        if isinstance(item, F):
+            item = item.name
+        return isinstance(item, str) and self.hides_phone_in(request, item)
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        base = super().get_changelist(request, **kwargs)
+        return _phone_guarded_changelist(base)
+
+
+def _phone_guarded_changelist(base: type[ChangeList]) -> type[ChangeList]:
+    class PhoneGuardedChangeList(base):  # type: ignore[valid-type, misc]
+        """No sorting by a hidden phone (`?o=` names a column; a crafted one could name a phone column), and a
+        word under the search box when the phone fields were left out of it."""
+
+        def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+            super().__init__(request, *args, **kwargs)
+            if self.model_admin.phone_search_withheld(request):
+                self.search_help_text = self.model_admin.masked_search_help_text
+
+        def get_ordering(self, request: HttpRequest, queryset: QuerySet) -> list:
+            ordering = super().get_ordering(request, queryset)
+            return [item for item in ordering if not self.model_admin._orders_by_hidden_phone(request, item)]
+
+    return PhoneGuardedChangeList
+
+
+class _PhoneMaskingHistoryHelper(HistoricalRecordContextHelper):
+    def __init__(self, model: type[models.Model], historical_record: Any, *, masked: frozenset[str]) -> None:
+        super().__init__(model, historical_record)
+        self.masked = masked
+
+    def prepare_delta_change_value(self, change: Any, value: Any) -> Any:
+        if change.field in self.masked:
+            return mask_phone(str(value or ""))
+        return super().prepare_delta_change_value(change, value)
+
+
+def _swap(names: Iterable[Any], masked: dict[str, Callable]) -> list[Any]:
+    """Field names with each masked phone replaced by its read-only display, once, nested rows kept as rows."""
+    swapped: list[Any] = []
+    for name in names:
+        if isinstance(name, (list, tuple)):
+            name = tuple(_swap(name, masked))
+        elif isinstance(name, str):
+            name = masked.get(name, name)
+        if name not in swapped:
+            swapped.append(name)
+    return swapped
 
 
 def _keep_current_choices(form, obj: models.Model) -> None:
@@ -159,6 +375,8 @@ def _keep_current_choices(form, obj: models.Model) -> None:
         try:
             model_field = obj._meta.get_field(name)
         except Exception:  # noqa: S112 — form-only fields have no model field
+            continue
+        if not isinstance(model_field, models.Field):
             continue
         if isinstance(field, ModelMultipleChoiceField) and model_field.many_to_many:
             current = Q(pk__in=getattr(obj, name).values("pk"))
@@ -171,16 +389,17 @@ def _keep_current_choices(form, obj: models.Model) -> None:
         field.queryset = field.queryset.model._default_manager.filter(Q(pk__in=field.queryset.values("pk")) | current)
 
 
-class ScopedInlineMixin(ScopedFormFieldsMixin):
+class ScopedInlineMixin(ScopedFormFieldsMixin, _InlineAdmin):
     """Inlines follow their parent: shown with it, editable when the parent and their own scope allow."""
 
     scope_queryset: ScopeFunction | None = None
     staff_may_delete = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        if self.scope_queryset is None:
+        scope = type(self).scope_queryset
+        if scope is None:
             return super().get_queryset(request)
-        return type(self).scope_queryset(request.user, Action.LIST)
+        return scope(request.user, Action.LIST)
 
     def _parent_allows_change(self, request: HttpRequest, obj) -> bool:
         parent_admin = self.admin_site._registry.get(self.parent_model)
@@ -189,9 +408,10 @@ class ScopedInlineMixin(ScopedFormFieldsMixin):
         return parent_admin.has_change_permission(request, obj)
 
     def _own_scope_allows_change(self, request: HttpRequest) -> bool:
-        if self.scope_queryset is None:
+        scope = type(self).scope_queryset
+        if scope is None:
             return True
-        return _could_ever(type(self).scope_queryset(request.user, Action.CHANGE))
+        return _could_ever(scope(request.user, Action.CHANGE))
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return may_use_admin(request.user)

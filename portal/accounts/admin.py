@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.accounts.scoping import users_for
-from portal.admin_scoping import ScopedAdminMixin
-from portal.scoping import is_unrestricted
+from portal.admin_scoping import ScopedAdminMixin, register_choice_scope
+from portal.scoping import Action, is_unrestricted
 
 PLACE_FIELDS = ("role", "region", "department", "person")
 
@@ -75,3 +75,6 @@ class PortalUserAdmin(ScopedAdminMixin, UserAdmin):
             # The form does not offer these fields; this makes sure no crafted POST grants them either.
             obj.is_superuser = False
         super().save_model(request, obj, form, change)
+
+
+register_choice_scope(User, lambda user: users_for(user, Action.VIEW))

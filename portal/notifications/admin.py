@@ -1,9 +1,9 @@
 """Admin of the outbox, the inboxes and the preferences, and of the Celery beat schedule.
 
 Who sees what is in portal/notifications/scoping.py: superusers everything; district admins the messages of
-the accounts they keep plus the phone-only messages (numbers masked); town staff nothing here. Everything is
-read-only: messages are written by the services and sent by workers; the one thing an admin does is send
-failed messages again ("重新发送").
+the accounts they keep plus the phone-only messages about their district (numbers masked); town staff nothing
+here. Everything is read-only: messages are written by the services and sent by workers; the one thing an
+admin does is send failed messages again ("重新发送").
 
 The beat schedule (django_celery_beat) is re-registered here so that district admins, who have no Django
 model permissions (roles decide in this portal, see portal/admin_scoping.py), may view and edit it.
@@ -88,6 +88,10 @@ class OutboxMessageAdmin(ReadOnlyChangeFormMixin, ScopedAdminMixin, admin.ModelA
         "idempotency_key",
         "created_at",
     )
+
+    def shows_phones_whole(self, request: HttpRequest) -> bool:
+        # The outbox prints every number masked, to everyone; so nobody filters, searches or sorts it by one.
+        return False
 
     @admin.display(description=_("收件人"))
     def recipient(self, obj: OutboxMessage) -> str:

@@ -64,6 +64,12 @@ class OutboxMessage(models.Model):
     )
     phone = models.CharField(_("手机号"), max_length=11, blank=True, default="")
     email = models.EmailField(_("邮箱"), blank=True, default="")
+    # The region path (as orgs.Region.path) of what the message is about, given by whoever queues it: a message
+    # to a bare phone number has no account to scope it by, so the admin scopes it by this. Empty: superusers only.
+    # db_index gives a pattern index on PostgreSQL, for "everything under a district".
+    region_path = models.CharField(
+        _("所属区域路径"), max_length=255, blank=True, default="", db_index=True, editable=False
+    )
     subject = models.CharField(_("标题"), max_length=120)
     body = models.TextField(_("正文"))
     html_body = models.TextField(_("HTML 正文"), blank=True, default="")

@@ -60,10 +60,12 @@ def message_enqueue(
     sms: str = "",
     html_body: str = "",
     url: str = "",
+    region_path: str = "",
 ) -> list[OutboxMessage]:
     """Queues a message for every channel the recipient takes for this kind. Call inside the transaction of
     the change it reports; `key` names the event (e.g. "assignment:12:overdue:2026-11-24") so that the same
-    event never produces two messages."""
+    event never produces two messages. `region_path` is the path of the region the message is about (an issue's,
+    an activity host's): the admin shows a message to a bare phone number only to the district it lies in."""
     user, phone = recipient.user, recipient.phone or (recipient.user.phone if recipient.user else "")
     email = user.email if user is not None else ""
     channels = channels_for(kind, _chosen_channels(user, kind))
@@ -88,6 +90,7 @@ def message_enqueue(
                 body=sms if channel == Channel.SMS else body,
                 html_body=html_body if channel == Channel.EMAIL else "",
                 url=url,
+                region_path=region_path,
                 next_attempt_at=now,
             )
         )

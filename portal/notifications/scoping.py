@@ -2,8 +2,9 @@
 
 In the admin, superusers see every outbox row. A district admin sees the rows addressed to the accounts they
 keep (portal/accounts/scoping.users_for) and the rows addressed to a bare phone number (anonymous submitters
-and registrants), which carry no place in the tree; their numbers are shown masked in the admin. Town staff
-and everyone else see none.
+and registrants, with their receipt codes) about something in their district: the region path the caller of
+message_enqueue gave. A bare-number row without one (a login code, a row older than the field) is for
+superusers only. Numbers are shown masked in the admin. Town staff and everyone else see none.
 """
 
 from django.db.models import Q, QuerySet
@@ -11,7 +12,7 @@ from django.db.models import Q, QuerySet
 from portal.accounts.roles import Role
 from portal.accounts.scoping import users_for
 from portal.notifications.models import ChannelPreference, InboxMessage, OutboxMessage
-from portal.scoping import Action, AnyUser, has_role, is_unrestricted
+from portal.scoping import Action, AnyUser, has_role, is_unrestricted, scope_path
 
 
 def inbox_of(user: AnyUser) -> QuerySet[InboxMessage]:
@@ -32,9 +33,11 @@ def outbox_messages_for(user: AnyUser, action: Action) -> QuerySet[OutboxMessage
     if not _district_admin_or_superuser(user):
         return messages.none()
     kept_accounts = users_for(user, Action.VIEW)
-    if kept_accounts.query.is_empty():  # a district admin without a district keeps nothing
+    path = scope_path(user)
+    if path is None or kept_accounts.query.is_empty():  # a district admin without a district keeps nothing
         return messages.none()
-    return messages.filter(Q(user__in=kept_accounts.values("pk")) | Q(user__isnull=True))
+    about_the_district = Q(user__isnull=True, region_path__startswith=path)
+    return messages.filter(Q(user__in=kept_accounts.values("pk")) | about_the_district)
 
 
 def inbox_messages_for(user: AnyUser, action: Action) -> QuerySet[InboxMessage]:

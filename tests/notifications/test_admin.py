@@ -33,13 +33,14 @@ def outbox_row(key: str, *, user=None, phone: str = "", state: str = OutboxState
 
 
 @pytest.fixture
-def rows(member_craftsman, village_staff_wanghu):
+def rows(tree, member_craftsman, village_staff_wanghu):
     return {
         "qingshan": outbox_row("to-qingshan-member", user=member_craftsman, phone="13800001111"),
         "wanghu": outbox_row("to-wanghu-secretary", user=village_staff_wanghu),
         "anonymous": outbox_row(
             "to-anonymous",
             phone="13912345678",
+            region_path=tree.qingshan.path,  # about an issue raised in 青山村
             state=OutboxState.FAILED,
             attempts=5,
             last_error="SmsSendError: " + "网关超时" * 40,
@@ -51,7 +52,7 @@ def listed(response) -> set[str]:
     return {row.idempotency_key for row in response.context["cl"].result_list}
 
 
-def test_a_district_admin_sees_the_rows_of_their_accounts_and_of_bare_phone_numbers(
+def test_a_district_admin_sees_the_rows_of_their_accounts_and_of_bare_phone_numbers_about_their_district(
     client, rows, district_admin_yuhang, member_craftsman
 ):
     member_craftsman.region = member_craftsman.person.region
