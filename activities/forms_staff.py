@@ -49,7 +49,7 @@ class MultipleImageField(MultipleFileField):
         super().__init__(accept="image/*", **kwargs)
 
     def clean_files(self, files: list[UploadedFile]) -> list[Any]:
-        return [_activity_photo(upload) for upload in files]
+        return [_activity_photo(upload) for upload in super().clean_files(files)]
 
 
 class ActivityPlanForm(ServiceErrorsMixin, forms.Form):

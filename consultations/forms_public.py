@@ -17,6 +17,7 @@ from consultations.models import IssueCategory, Rating
 from consultations.receipts import RECEIPT_CODE_LENGTH, normalize_receipt_code
 from orgs.scoping import organizations_public
 from portal.accounts.login_codes import normalize_phone
+from portal.forms.multiple_files import MultipleFileField
 from portal.photos import photo_accept, photo_header_check
 
 SUBMISSION_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -55,25 +56,16 @@ class PhoneFormStyle:
                 attrs["aria-describedby"] = f"{name}-errors"
 
 
-class PhotosInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
+class PhotosField(MultipleFileField):
     """Up to ISSUE_MAX_PHOTOS photos, checked by their headers only: decoding waits for the rest of the form.
 
     A form full of mistakes, or a refused submission, must not cost a worker the seconds that decoding six large
     photos takes; IssueSubmitForm.photos_reencoded() decodes them once everything else has passed.
     """
 
-    widget = PhotosInput
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None) -> list:
-        files = [each for each in (data if isinstance(data, list | tuple) else [data]) if each]
+    def clean_files(self, files: list[UploadedFile]) -> list[UploadedFile]:
+        # FileField's own checks are left out on purpose: an empty file gets the same "not a photo" answer
+        # as any other file that is not one, next to the others, so the villager re-chooses only once.
         limit = settings.ISSUE_MAX_PHOTOS
         if len(files) > limit:
             raise ValidationError(

@@ -22,8 +22,7 @@ def uploads_in(data: object) -> list[Any]:
 class MultipleFileField(forms.FileField):
     """Several files under one name; cleans to a list, empty when none were chosen.
 
-    Each file passes FileField's own checks (it has a name and is not empty); a subclass checks or converts
-    the whole list in clean_files, where it can compare the count with a limit.
+    A subclass checks or converts the whole list in clean_files, where it can also compare the count with a limit.
     """
 
     widget = MultipleFileInput
@@ -34,8 +33,9 @@ class MultipleFileField(forms.FileField):
         super().__init__(**kwargs)
 
     def clean(self, data: object, initial: object = None) -> list[Any]:
-        file_field = super()  # taken here: zero-argument super() fails inside a comprehension before 3.12
-        return self.clean_files([file_field.clean(upload, initial) for upload in uploads_in(data)])
+        return self.clean_files(uploads_in(data))
 
     def clean_files(self, files: list[UploadedFile]) -> list[Any]:
-        return files
+        """Each file through FileField's own checks: it has a name and is not empty."""
+        file_field = super()  # taken here: zero-argument super() fails inside a comprehension before 3.12
+        return [file_field.clean(upload) for upload in files]
