@@ -18,7 +18,7 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import Assignment, AssignmentState, PublicNotice, Transition
+from consultations.models import Assignment, AssignmentState, MeetingState, PublicNotice, Transition
 from consultations.services import TransitionNotAllowed
 from consultations.states import IssueAction, IssueState
 from portal.accounts.models import User
@@ -182,3 +182,25 @@ def test_a_second_assignment_cannot_slip_in_while_one_is_live(
     _one_winner(outcomes, TransitionNotAllowed)
     assert Assignment.objects.filter(issue=issue).count() == 1
     assert Transition.objects.filter(issue=issue, action=A.ASSIGN).count() == 1
+
+
+def test_cancelling_a_meeting_while_a_colleague_records_its_consensus_leaves_one_story(
+    issue_in_state, village_staff_qingshan, town_staff_huanghu
+):
+    issue = issue_in_state("deliberating")
+    item = issue.agenda_items.select_related("meeting").get()
+    outcomes = race(
+        lambda: services.meeting_cancel(meeting=item.meeting, actor=village_staff_qingshan, reason="台风预警"),
+        lambda: services.agenda_record_consensus(
+            item=item, actor=town_staff_huanghu, consensus_text="同意", votes_for=9, votes_against=1, votes_abstain=0
+        ),
+    )
+    _one_winner(outcomes, ValidationError)
+    issue.refresh_from_db()
+    item.meeting.refresh_from_db()
+    steps = list(Transition.objects.filter(issue=issue, action__in=[A.MEETING_CANCEL, A.RECORD_CONSENSUS]))
+    assert len(steps) == 1, "the issue is either sent back or agreed, never both"
+    if steps[0].action == A.MEETING_CANCEL:
+        assert issue.state == S.ACCEPTED and item.meeting.state == MeetingState.CANCELLED
+    else:
+        assert issue.state == S.AGREED and item.meeting.state == MeetingState.SCHEDULED
