@@ -51,6 +51,16 @@ ANY_HOUR_TIMES: dict[str, datetime.time | None] = {
 }
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-at",
+        metavar="HH:MM",
+        default=None,
+        help="run every test not marked any_hour with the clock at this Asia/Shanghai time of today "
+        "(to find tests that depend on the hour)",
+    )
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.definition.get_closest_marker("any_hour") is not None:
         metafunc.parametrize("any_hour_clock", list(ANY_HOUR_TIMES.values()), ids=list(ANY_HOUR_TIMES), indirect=True)
@@ -66,6 +76,9 @@ def any_hour_clock(request: pytest.FixtureRequest) -> Iterator[datetime.datetime
     that depend on one are not marked.
     """
     local_time = getattr(request, "param", None)
+    clock_at = request.config.getoption("--clock-at")
+    if local_time is None and clock_at and not hasattr(request, "param"):
+        local_time = datetime.time.fromisoformat(clock_at)
     if local_time is None:
         yield None
         return

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Membership, MembershipRole, Person, Stratum
 from orgs.models import (
@@ -92,7 +93,7 @@ def qingshan_page(qingshan_tongxinhui, tianmu_alliance):
         "former_president": _enrol(
             org, number=7, role=MembershipRole.PRESIDENT, name="钱前任", left_on=datetime.date(2020, 12, 31)
         ),
-        "future": _enrol(org, number=8, name="吴未来", joined_on=datetime.date.today() + datetime.timedelta(days=30)),
+        "future": _enrol(org, number=8, name="吴未来", joined_on=timezone.localdate() + datetime.timedelta(days=30)),
     }
     return org, people
 
