@@ -37,5 +37,7 @@ class MultipleFileField(forms.FileField):
 
     def clean_files(self, files: list[UploadedFile]) -> list[Any]:
         """Each file through FileField's own checks: it has a name and is not empty."""
-        file_field = super()  # taken here: zero-argument super() fails inside a comprehension before 3.12
-        return [file_field.clean(upload) for upload in files]
+        cleaned = []
+        for upload in files:  # not a comprehension: zero-argument super() fails inside one before Python 3.12
+            cleaned.append(super().clean(upload))
+        return cleaned
