@@ -32,7 +32,9 @@ def current_checkin_token(activity: Activity, now: datetime.datetime | None = No
 def checkin_token_is_valid(activity: Activity, token: str, now: datetime.datetime | None = None) -> bool:
     """The current window's code, or the previous one's: a phone may take a moment to open the link."""
     window = _window(now or timezone.now())
-    return any(hmac.compare_digest(token or "", _token_for(activity, each)) for each in (window, window - 1))
+    # Bytes, not str: compare_digest refuses a str with non-ASCII characters, and a link can carry anything.
+    typed = (token or "").encode()
+    return any(hmac.compare_digest(typed, _token_for(activity, each).encode()) for each in (window, window - 1))
 
 
 def seconds_until_rotation(now: datetime.datetime | None = None) -> int:

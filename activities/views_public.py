@@ -43,6 +43,7 @@ from orgs.scoping import organizations_public
 from portal.accounts.client_ip import client_ip_address
 from portal.accounts.roles import Role
 from portal.phones import mask_phone
+from portal.query_params import slug_param
 from portal.scoping import Action
 
 ACTIVITIES_PER_PAGE = 20
@@ -76,7 +77,7 @@ def _error_text(error: ValidationError) -> str:
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("org", "").strip()
-    organization = organizations_public().filter(slug=slug).first() if slug else None
+    organization = organizations_public().filter(slug=slug).first() if slug_param(slug) else None
     if slug and organization is None:
         activities = Activity.objects.none()
     else:

@@ -27,6 +27,7 @@ from activities.scoping import ACTIVITY_STAFF, activities_for, registrations_for
 from activities.states import ActivityAction, allowed_actions, refusal
 from members.scoping import persons_for, phone_visibility_for
 from orgs.scoping import organizations_for, organizations_public, regions_for
+from portal.query_params import id_param
 from portal.scoping import Action, is_unrestricted
 from portal.staff_access import acting_user, role_required
 
@@ -92,7 +93,7 @@ def month_view(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for(user, Action.LIST).order_by("region__path", "name")
     organization_id = request.GET.get("org")
     if organization_id:
-        organization = get_object_or_404(organizations, pk=organization_id if organization_id.isdigit() else 0)
+        organization = get_object_or_404(organizations, pk=id_param(organization_id) or 0)
     else:
         organization = organizations.first()
         if organization is None:
@@ -448,9 +449,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 def inactive_members(request: HttpRequest) -> HttpResponse:
     user = request.user
     organization_id = request.GET.get("org") or ""
-    organization = get_object_or_404(
-        organizations_for(user, Action.LIST), pk=organization_id if organization_id.isdigit() else 0
-    )
+    organization = get_object_or_404(organizations_for(user, Action.LIST), pk=id_param(organization_id) or 0)
     since = selectors.inactive_since(timezone.localdate())
     persons = selectors.inactive_members(
         persons=persons_for(user, Action.VIEW), organization=organization, since=since

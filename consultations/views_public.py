@@ -48,6 +48,7 @@ from orgs.scoping import organizations_public
 from portal.accounts.client_ip import client_ip_address
 from portal.accounts.roles import Role
 from portal.phones import mask_phone
+from portal.query_params import slug_param
 from portal.scoping import Action
 
 TRACKING_CODES_REMEMBERED = 20
@@ -111,8 +112,8 @@ def _code_from_path(raw: str) -> str:
 
 
 def _preselected_organization(request: HttpRequest):
-    slug = request.GET.get("org", "").strip()
-    if not slug:
+    slug = slug_param(request.GET.get("org"))
+    if slug is None:
         return None
     return organizations_public().filter(slug=slug).first()
 

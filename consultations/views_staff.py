@@ -48,6 +48,7 @@ from consultations.services import TransitionNotAllowed
 from consultations.states import IssueAction, MeetingAction, meeting_actions_allowed
 from orgs.scoping import departments_for, organizations_for
 from portal.accounts.models import User
+from portal.query_params import id_param
 from portal.scoping import Action
 from portal.staff_access import acting_user, role_required
 from portal.workdays import add_working_days
@@ -311,9 +312,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     organizations = organizations_for(user, Action.CHANGE).filter(is_active=True).order_by("name")
     chosen = None
-    wanted = request.POST.get("organization") or request.GET.get("org")
-    if wanted and str(wanted).isdigit():
-        chosen = organizations.filter(pk=int(wanted)).first()
+    wanted = id_param(request.POST.get("organization") or request.GET.get("org"))
+    if wanted is not None:
+        chosen = organizations.filter(pk=wanted).first()
     elif organizations.count() == 1:
         chosen = organizations.first()
     accepted = selectors.accepted_issues_of(user=user, organizations=[chosen.pk] if chosen else organizations)

@@ -52,6 +52,8 @@ READERS: dict[str, Callable[[HttpRequest, str], bool]] = {
 
 @require_GET
 def protected_media(request: HttpRequest, name: str) -> FileResponse:
+    if "\x00" in name:  # no file has one, and the database refuses it in a query
+        raise Http404
     reader = next((check for prefix, check in READERS.items() if name.startswith(prefix)), None)
     if reader is None or not reader(request, name) or not default_storage.exists(name):
         raise Http404
