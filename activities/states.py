@@ -44,8 +44,9 @@ class ActivityAction(models.TextChoices):
 S, A = ActivityStatus, ActivityAction
 
 
-class Activity(Protocol):
-    """What the rules read of an activity (activities.models.Activity; the models import this module)."""
+class ActivityFacts(Protocol):
+    """What the rules read of an activity: activities.models.Activity, which cannot be imported here (the models
+    import this module)."""
 
     status: str
     starts_at: datetime.datetime
@@ -53,19 +54,19 @@ class Activity(Protocol):
 
 
 # A timing rule reads the activity and the moment, and answers why not now ("" when the time is right).
-Timing = Callable[[Activity, datetime.datetime], str | Promise]
+Timing = Callable[[ActivityFacts, datetime.datetime], str | Promise]
 
 
-def _signup_still_open(activity: Activity, now: datetime.datetime) -> str | Promise:
+def _signup_still_open(activity: ActivityFacts, now: datetime.datetime) -> str | Promise:
     return _("报名已经截止。") if now > activity.signup_deadline else ""
 
 
-def _deadline_ahead(activity: Activity, now: datetime.datetime) -> str | Promise:
+def _deadline_ahead(activity: ActivityFacts, now: datetime.datetime) -> str | Promise:
     # Publishing an activity nobody could still sign up for would only show a dead page.
     return _("报名截止时间已经过去,请先修改时间。") if activity.signup_deadline <= now else ""
 
 
-def _has_started(activity: Activity, now: datetime.datetime) -> str | Promise:
+def _has_started(activity: ActivityFacts, now: datetime.datetime) -> str | Promise:
     return _("活动还没有开始,结束后再写小结。") if activity.starts_at > now else ""
 
 
@@ -95,7 +96,7 @@ RULES: dict[ActivityAction, Rule] = {
 UNRULED_ACTIONS = frozenset({A.CREATE, A.PROMOTE})
 
 
-def refusal(activity: Activity, action: ActivityAction, *, now: datetime.datetime) -> str:
+def refusal(activity: ActivityFacts, action: ActivityAction, *, now: datetime.datetime) -> str:
     """Why `action` cannot be taken on `activity` at `now`, in Chinese; "" when it can."""
     rule = RULES[action]
     if activity.status not in rule.allowed_from:
@@ -105,13 +106,13 @@ def refusal(activity: Activity, action: ActivityAction, *, now: datetime.datetim
     return ""
 
 
-def check_allowed(activity: Activity, action: ActivityAction, *, now: datetime.datetime) -> None:
+def check_allowed(activity: ActivityFacts, action: ActivityAction, *, now: datetime.datetime) -> None:
     """Raises ValidationError with the rule's message when `action` is not allowed now; the services call it."""
     reason = refusal(activity, action, now=now)
     if reason:
         raise ValidationError(reason, code=f"not_allowed_{action.value}")
 
 
-def allowed_actions(activity: Activity, *, now: datetime.datetime) -> frozenset[ActivityAction]:
+def allowed_actions(activity: ActivityFacts, *, now: datetime.datetime) -> frozenset[ActivityAction]:
     """The actions the table allows now, for the pages to show only those buttons."""
     return frozenset(action for action in RULES if not refusal(activity, action, now=now))

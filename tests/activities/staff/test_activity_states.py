@@ -176,3 +176,10 @@ def test_the_public_page_offers_sign_up_only_while_the_table_allows_it(client, a
     page = client.get(reverse("activities:detail", args=[cancelled.pk]))
     assert page.context["signup_open"] is False
     assert reverse("activities:signup", args=[cancelled.pk]).encode() not in page.content
+
+
+def test_the_admin_names_each_logged_action_in_chinese(admin_client, activity_in):
+    activity_in(S.CANCELLED)
+    page = admin_client.get(reverse("admin:activities_activitylog_changelist")).content.decode()
+    assert "取消活动" in page and "发布" in page
+    assert '<td class="field-action">cancel</td>' not in page
