@@ -5,8 +5,9 @@ the accounts they keep plus the phone-only messages about their district (number
 here. Everything is read-only: messages are written by the services and sent by workers; the one thing an
 admin does is send failed messages again ("重新发送").
 
-The beat schedule (django_celery_beat) is re-registered here so that district admins, who have no Django
-model permissions (roles decide in this portal, see portal/admin_scoping.py), may view and edit it.
+The beat schedule (django_celery_beat) is re-registered here so that roles decide, as everywhere in this
+admin (see portal/admin_scoping.py), not Django's model permissions: it runs the whole installation, so only a
+superuser changes it (there is no province-level role); district admins may read it.
 """
 
 from __future__ import annotations
@@ -161,19 +162,25 @@ class ChannelPreferenceAdmin(ReadOnlyChangeFormMixin, ScopedAdminMixin, admin.Mo
 # ---- the Celery beat schedule --------------------------------------------------------------------------------
 
 
-def may_edit_schedule(user) -> bool:
-    """The schedule of reminders and sweeps belongs to the district: its admins and superusers keep it."""
+def may_view_schedule(user) -> bool:
+    """District admins read when reminders go out, so that they can answer their staff."""
     return is_unrestricted(user) or (may_use_admin(user) and has_role(user, Role.DISTRICT_ADMIN))
+
+
+def may_edit_schedule(user) -> bool:
+    """One schedule serves every district of the installation: a district admin editing it would change the
+    reminders of all the others, so only a superuser may."""
+    return is_unrestricted(user)
 
 
 class ScheduleKeeperPermissions:
     """Roles decide, as everywhere in this admin; Django's per-model permissions are not used."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return may_edit_schedule(request.user)
+        return may_view_schedule(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return may_edit_schedule(request.user)
+        return may_view_schedule(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return may_edit_schedule(request.user)
@@ -200,7 +207,11 @@ for model in (PeriodicTask, IntervalSchedule, CrontabSchedule):
 
 @admin.register(PeriodicTask)
 class PeriodicTaskAdmin(ScheduleKeeperPermissions, beat_admin.PeriodicTaskAdmin):
-    pass
+    def get_actions(self, request: HttpRequest):
+        # django-celery-beat's actions (enable, disable, toggle, run now) ask for no permission of their own.
+        if not may_edit_schedule(request.user):
+            return {}
+        return super().get_actions(request)
 
 
 @admin.register(IntervalSchedule)

@@ -1,4 +1,4 @@
-"""The default beat schedule, installed as django_celery_beat rows that district admins edit in the admin.
+"""The default beat schedule, installed as django_celery_beat rows that superusers edit in the admin.
 
 `python manage.py schedule_install` (run after migrate) creates the entries that are missing and leaves the
 ones that exist as they are: a time changed or an entry disabled in the admin survives restarts and
