@@ -4,10 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-def path_ids(path: str) -> list[int]:
-    """The ids in a materialized path ("/1/5/12/"), root first: a region and all the places above it."""
-    return [int(part) for part in path.strip("/").split("/") if part]
+from portal.scoping import path_ids
 
 
 class RegionQuerySet(models.QuerySet["Region"]):

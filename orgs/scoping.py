@@ -2,9 +2,9 @@
 
 from django.db.models import Q, QuerySet
 
-from orgs.models import Department, Organization, Region, path_ids
+from orgs.models import Department, Organization, Region
 from portal.accounts.roles import Role
-from portal.scoping import Action, AnyUser, has_role, is_unrestricted, scope_path, under
+from portal.scoping import Action, AnyUser, has_role, is_unrestricted, path_ids, scope_path, under
 
 # Town and village staff keep their own organizations; only the district sets up regions and departments.
 ORG_EDITORS = (Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF)

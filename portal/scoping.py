@@ -36,6 +36,11 @@ def scope_path(user: AnyUser) -> str | None:
     return None
 
 
+def path_ids(path: str) -> list[int]:
+    """The ids in a region's materialized path ("/1/5/12/"), root first: the region and every place above it."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
 def under(path: str, field: str) -> Q:
     """Rows whose region (reached through `field`) lies in the subtree rooted at `path`."""
     return Q(**{f"{field}__path__startswith": path})

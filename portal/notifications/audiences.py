@@ -11,11 +11,7 @@ from collections.abc import Iterable
 
 from portal.accounts.models import User
 from portal.accounts.roles import REGION_SCOPED_ROLES, Role
-
-
-def region_path_ids(path: str) -> list[int]:
-    """The ids of a region and its ancestors, from its materialized path."""
-    return [int(part) for part in path.strip("/").split("/") if part]
+from portal.scoping import path_ids
 
 
 class StaffDirectory:
@@ -28,7 +24,7 @@ class StaffDirectory:
 
     def _above(self, path: str, role: Role) -> list[User]:
         found: list[User] = []
-        for region_id in region_path_ids(path):
+        for region_id in path_ids(path):
             found.extend(self._by_role_and_region.get((role, region_id), ()))
         return found
 
@@ -45,7 +41,7 @@ class StaffDirectory:
 
 def staff_directory(paths: Iterable[str]) -> StaffDirectory:
     """One query: the staff of every region on the way up from each of `paths`."""
-    region_ids = {region_id for path in paths for region_id in region_path_ids(path)}
+    region_ids = {region_id for path in paths for region_id in path_ids(path)}
     if not region_ids:
         return StaffDirectory(())
     users = User.objects.filter(
