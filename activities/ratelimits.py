@@ -7,23 +7,18 @@ from one public address, and each phone can hold only one place per activity any
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+
+from portal.rate_limits import FixedWindow
 
 WINDOW_SECONDS = 3600
-_KEY = "activities:guest-signups:{activity}:{ip}"
+_GUEST_SIGNUPS = FixedWindow(name="activities-guest-signups", seconds=WINDOW_SECONDS)
 
 
 def guest_signup_allowed(*, activity_id: int, ip: str | None) -> bool:
-    return int(cache.get(_KEY.format(activity=activity_id, ip=ip or "unknown"), 0)) < (
-        settings.ACTIVITY_GUEST_SIGNUPS_PER_IP_PER_HOUR
+    return not _GUEST_SIGNUPS.reached(
+        f"{activity_id}:{ip or 'unknown'}", limit=settings.ACTIVITY_GUEST_SIGNUPS_PER_IP_PER_HOUR
     )
 
 
 def guest_signup_record(*, activity_id: int, ip: str | None) -> None:
-    key = _KEY.format(activity=activity_id, ip=ip or "unknown")
-    # add() starts the hour at the first sign-up; incr() never extends it.
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
+    _GUEST_SIGNUPS.record(f"{activity_id}:{ip or 'unknown'}")

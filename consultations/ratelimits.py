@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import Issue
+from portal.rate_limits import FixedWindow
 
 WINDOW = datetime.timedelta(hours=1)
 TRACKING_FAILURES_PER_IP_PER_HOUR = 20
-_TRACKING_KEY = "issues:tracking-failures:{ip}"
+_TRACKING_FAILURES = FixedWindow(name="issues-tracking-failures", seconds=int(WINDOW.total_seconds()))
 
 
 class SubmissionRateLimited(Exception):
@@ -44,14 +44,8 @@ def issue_submission_check(*, phone: str, ip: str | None) -> None:
 
 
 def tracking_is_blocked(ip: str | None) -> bool:
-    return int(cache.get(_TRACKING_KEY.format(ip=ip or "unknown"), 0)) >= TRACKING_FAILURES_PER_IP_PER_HOUR
+    return _TRACKING_FAILURES.reached(ip or "unknown", limit=TRACKING_FAILURES_PER_IP_PER_HOUR)
 
 
 def tracking_failure_record(ip: str | None) -> None:
-    key = _TRACKING_KEY.format(ip=ip or "unknown")
-    # add() starts the hour on the first failure; incr() never extends it.
-    cache.add(key, 0, timeout=int(WINDOW.total_seconds()))
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=int(WINDOW.total_seconds()))
+    _TRACKING_FAILURES.record(ip or "unknown")

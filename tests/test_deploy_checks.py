@@ -61,18 +61,21 @@ def test_production_refuses_a_short_secret_key():
 
 
 def test_production_serves_hashed_static_files_and_keeps_cache_and_broker_in_redis():
+    # The cache is Redis behind a backend that fails open, and sessions stay out of it (probe 1 of issue 8).
     script = (
         "from django.conf import settings as s;"
         "print(s.STORAGES['staticfiles']['BACKEND']);"
         "print(s.CACHES['default']['BACKEND']);"
-        "print(s.CELERY_BROKER_URL == s.REDIS_URL)"
+        "print(s.CELERY_BROKER_URL == s.REDIS_URL);"
+        "print(s.SESSION_ENGINE)"
     )
     result = _manage("shell", "--no-imports", "-c", script, env=_production_env())
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
-        "django.core.cache.backends.redis.RedisCache",
+        "portal.fail_open_cache.FailOpenRedisCache",
         "True",
+        "django.contrib.sessions.backends.db",
     ]
 
 

@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.base import *  # noqa: F403
+from portal.settings.base import REDIS_BROKER_TRANSPORT_OPTIONS
 from portal.settings.env import env_bool, env_int, env_list, env_required, env_str
 
 DEBUG = False
@@ -25,10 +26,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DATABASES = {"default": dj_database_url.parse(env_required("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
 
 REDIS_URL = env_required("REDIS_URL")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHES = {"default": {"BACKEND": "portal.fail_open_cache.FailOpenRedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 
 # Hashed, compressed files from collectstatic, served by whitenoise with far-future cache headers.
 STORAGES = {
