@@ -75,8 +75,8 @@ def _imported_names(node: ast.AST, package: str) -> Iterator[str]:
         if node.level:
             parts = package.split(".")[: len(package.split(".")) - node.level + 1]
             base = ".".join([*parts, base] if base else parts)
-        # `from consultations import services` imports the module consultations.services; `from orgs.models
-        # import Region` imports orgs.models. Both forms are yielded; resolution keeps what exists.
+        # `from consultations import services` imports the module consultations.services, `from orgs.models
+        # import Region` the module orgs.models: resolving base.name to its longest module prefix finds both.
         yield from (f"{base}.{alias.name}" for alias in node.names)
     elif isinstance(node, ast.Call):
         function = node.func

@@ -46,7 +46,10 @@ def local_moment(day: datetime.date, hour: int, minute: int = 0) -> datetime.dat
 @contextmanager
 def demo_clock() -> Iterator[DemoClock]:
     # django.utils.timezone.now is looked up at call time everywhere (services, auto_now_add fields,
-    # localdate()), so replacing the module attribute moves all of them together.
+    # localdate()), so replacing the module attribute moves all of them together. It stays until the rows'
+    # auto_now_add stamps (Issue, Transition, Assignment, Activity, Registration, ActivityLog, OutboxMessage,
+    # InboxMessage…) become default=timezone.now: Django overwrites an auto_now_add field on insert, so a
+    # `now=` given to a service could not reach them.
     clock = DemoClock(timezone.now())
     with mock.patch.object(timezone, "now", clock.now):
         yield clock
