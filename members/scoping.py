@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -28,6 +29,14 @@ def _person_in_scope(path: str) -> Q:
     return under(path, "region") | Q(Exists(in_scoped_org))
 
 
+Rows = TypeVar("Rows", bound=QuerySet)
+
+
+def _own(queryset: Rows, field: str, own_id: int | None) -> Rows:
+    """A member's own rows; a member account not linked to a person has none."""
+    return queryset.filter(**{field: own_id}) if own_id is not None else queryset.none()
+
+
 def persons_for(user: AnyUser, action: Action) -> QuerySet[Person]:
     persons = Person.objects.select_related("region")
     if is_unrestricted(user):
@@ -35,7 +44,7 @@ def persons_for(user: AnyUser, action: Action) -> QuerySet[Person]:
     if has_role(user, Role.MEMBER):
         if action == Action.CHANGE:
             return persons.none()
-        return persons.filter(pk=getattr(user, "person_id", None))
+        return _own(persons, "pk", getattr(user, "person_id", None))
     path = scope_path(user)
     if path is None or not has_role(user, *ROSTER_KEEPERS):
         return persons.none()
@@ -49,7 +58,7 @@ def memberships_for(user: AnyUser, action: Action) -> MembershipQuerySet:
     if has_role(user, Role.MEMBER):
         if action == Action.CHANGE:
             return memberships.none()
-        return memberships.filter(person_id=getattr(user, "person_id", None))
+        return _own(memberships, "person_id", getattr(user, "person_id", None))
     path = scope_path(user)
     if path is None or not has_role(user, *ROSTER_KEEPERS):
         return memberships.none()

@@ -13,7 +13,6 @@ actor may not touch at all raises PermissionDenied (the pages answer 404 before 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from typing import Required, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -510,8 +509,3 @@ def contact_log_update(*, actor: User, log: ContactLog, changes: dict[str, objec
     _audit(locked, actor=actor, reason=_("更正联系记录"))
     locked.save(update_fields=changed)
     return locked
-
-
-def changed_fields(instance: models.Model, values: dict[str, object], names: Sequence[str]) -> dict[str, object]:
-    """The entries of `values` (limited to `names`) that differ from what `instance` holds now."""
-    return {name: values[name] for name in names if name in values and getattr(instance, name) != values[name]}

@@ -38,7 +38,8 @@ class Region(models.Model):
         blank=True,
         related_name="children",
     )
-    # Written only by orgs.services.region_create / region_move; db_index gives a pattern index on PostgreSQL.
+    # Written only by orgs.services (region_create, region_add, region_update); db_index gives a pattern index
+    # on PostgreSQL.
     path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False, default="")
     history = HistoricalRecords()
 

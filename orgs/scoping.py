@@ -47,7 +47,8 @@ def departments_for(user: AnyUser, action: Action) -> QuerySet[Department]:
     if has_role(user, Role.DEPARTMENT_HANDLER):
         if action == Action.CHANGE:
             return departments.none()
-        return departments.filter(pk=getattr(user, "department_id", None))
+        department_id = getattr(user, "department_id", None)
+        return departments.filter(pk=department_id) if department_id is not None else departments.none()
     path = scope_path(user)
     if path is None:
         return departments.none()

@@ -82,12 +82,6 @@ def region_add(*, actor: User, name: str, level: RegionLevel | str, parent: Regi
     return _write_region(name=name.strip(), level=level, parent=parent, actor=actor)
 
 
-@transaction.atomic
-def region_move(*, actor: User, region: Region, new_parent: Region | None) -> Region:
-    """Re-roots a subtree: every descendant's path changes with it, in one transaction."""
-    return region_update(actor=actor, region=region, changes={"parent": new_parent})
-
-
 class RegionChanges(TypedDict, total=False):
     name: str
     level: RegionLevel | str
@@ -96,7 +90,8 @@ class RegionChanges(TypedDict, total=False):
 
 @transaction.atomic
 def region_update(*, actor: User, region: Region, changes: RegionChanges) -> Region:
-    """Rename a place, change its level or move it (with its whole subtree) under another place."""
+    """Rename a place, change its level or move it under another place: every descendant's path moves with it,
+    in the same transaction."""
     if not regions_for(actor, Action.CHANGE).filter(pk=region.pk).exists():
         raise PermissionDenied(_("您不能修改这个区域。"))
     locked = Region.objects.select_for_update().get(pk=region.pk)
