@@ -1,9 +1,11 @@
 """One-time SMS codes with which members log in on their phones.
 
-Two services: `login_code_request` (send a code) and `login_code_verify` (check it, return the member).
+Two services: `login_code_request` (queue a code) and `login_code_verify` (check it, return the member).
 The LoginCode rows are the only state: they hold the hashed codes and are counted for the rate limits,
-so the limits hold across every web worker. A number that belongs to no member is treated exactly like a
-registered one (a row is stored, the same answers are given) except that no SMS leaves.
+so the limits hold across every web worker. The request does the same work for every number: it stores a
+row and queues an urgent outbox message; the worker writes the code and texts it only if the number is a
+member's (`login_code_sending`), so the page answers in the same time whether or not it is registered.
+A new request leaves earlier codes valid: asking for someone else's number cannot cancel their code.
 """
 
 from __future__ import annotations
@@ -11,24 +13,24 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from portal.accounts.login_code_sending import CODE_DIGITS, code_hash, login_code_outbox_key
 from portal.accounts.models import LoginCode, LoginCodeStatus, User
 from portal.accounts.roles import Role
+from portal.notifications.kinds import Kind
+from portal.notifications.models import OutboxPriority
+from portal.notifications.outbox import Recipient, message_enqueue
 from portal.phones import mask_phone
-from portal.sms import send_sms
 
 logger = logging.getLogger("portal.accounts.login_codes")
 
-CODE_DIGITS = 6
-_HMAC_SALT = "portal.accounts.login_codes"
 _MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SEPARATORS = re.compile(r"[\s\-()()]")
 
@@ -53,34 +55,6 @@ def normalize_phone(raw: str) -> str | None:
     return digits if _MAINLAND_MOBILE.match(digits) else None
 
 
-def _code_hash(*, code: str, salt: str, phone: str) -> str:
-    return salted_hmac(_HMAC_SALT, f"{phone}:{salt}:{code}", algorithm="sha256").hexdigest()
-
-
-def _new_code() -> str:
-    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-
-
-def _member_with_phone(phone: str) -> User | None:
-    # Only members sign in by SMS: staff accounts keep their password and its lockout.
-    return User.objects.filter(phone=phone, role=Role.MEMBER, is_active=True).first()
-
-
-def _login_code_text(code: str) -> str:
-    minutes = max(1, settings.LOGIN_CODE_TTL_SECONDS // 60)
-    return _("您的登录验证码是 %(code)s,%(minutes)d 分钟内有效。请勿告诉他人。") % {
-        "code": code,
-        "minutes": minutes,
-    }
-
-
-def _send_login_code(*, phone: str, code: str) -> None:
-    # The text goes to a mainland phone in the site's language, whatever language the page was in.
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _login_code_text(code)
-    send_sms(phone=phone, text=text)
-
-
 @dataclass(frozen=True)
 class LoginCodeSent:
     """What the member is told after a request: the same for registered and unknown numbers."""
@@ -90,7 +64,8 @@ class LoginCodeSent:
 
 
 def login_code_request(*, phone: str, ip: str | None) -> LoginCodeSent:
-    """Creates a code for `phone` and, if a member has that number, texts it once the transaction commits.
+    """Stores a request for `phone` and queues its SMS on the outbox, urgent; the worker decides whether a code
+    goes out (only to a member's number). Earlier codes stay valid until used or expired.
 
     Raises LoginCodeRefused when the number is malformed or a rate limit is reached.
     """
@@ -119,26 +94,22 @@ def login_code_request(*, phone: str, ip: str | None) -> LoginCodeSent:
         ):
             refusal = _("当前网络获取验证码过于频繁,请稍后再试。")
         else:
-            member = _member_with_phone(normalized)
-            LoginCode.objects.filter(phone=normalized, status=LoginCodeStatus.ACTIVE).update(
-                status=LoginCodeStatus.SUPERSEDED, closed_at=now
-            )
-            code = _new_code()
-            salt = secrets.token_hex(16)
-            LoginCode.objects.create(
+            login_code = LoginCode.objects.create(
                 phone=normalized,
-                user=member,
                 requested_from_ip=ip or None,
-                code_hash=_code_hash(code=code, salt=salt, phone=normalized),
-                salt=salt,
                 created_at=now,
                 expires_at=now + datetime.timedelta(seconds=settings.LOGIN_CODE_TTL_SECONDS),
             )
-            if member is not None:
-                # robust: a provider failure is logged, it does not turn the member's page into an error.
-                transaction.on_commit(lambda: _send_login_code(phone=normalized, code=code), robust=True)
-            else:
-                logger.info("login code for unregistered %s from %s", mask_phone(normalized), ip)
+            message_enqueue(
+                kind=Kind.LOGIN_CODE,
+                key=login_code_outbox_key(login_code),
+                recipient=Recipient(phone=normalized),
+                subject=_("登录验证码"),
+                body=_("登录验证码在发送时生成,不在此保存。"),
+                sms=_("登录验证码在发送时生成,不在此保存。"),
+                priority=OutboxPriority.URGENT,
+            )
+            logger.info("login code requested for %s from %s", mask_phone(normalized), ip)
     if refusal is not None:
         raise LoginCodeRefused(refusal)
     return LoginCodeSent(masked_phone=mask_phone(normalized), resend_after_seconds=settings.LOGIN_CODE_RESEND_SECONDS)
@@ -160,37 +131,52 @@ def login_code_verify(*, phone: str, code: str, ip: str | None) -> User:
     refusal: str | None = None
     member: User | None = None
     with transaction.atomic():
-        login_code = (
+        # Every code of this number still open: a second request does not cancel the first.
+        open_codes = list(
             LoginCode.objects.select_for_update()
             .filter(phone=normalized, status=LoginCodeStatus.ACTIVE)
             .order_by("-created_at")
-            .first()
         )
-        if login_code is None:
+        valid = [each for each in open_codes if each.expires_at > now]
+        matching = next(
+            (
+                each
+                for each in valid
+                if constant_time_compare(each.code_hash, code_hash(code=typed, salt=each.salt, phone=normalized))
+                and _still_a_member(each)
+            ),
+            None,
+        )
+        if not open_codes:
             refusal = _("验证码无效,请重新获取。")
-        elif login_code.expires_at <= now:
+        elif not valid:
             refusal = _("验证码已过期,请重新获取。")
-        elif not constant_time_compare(
-            login_code.code_hash, _code_hash(code=typed, salt=login_code.salt, phone=normalized)
-        ) or not _still_a_member(login_code):
-            login_code.failed_attempts += 1
-            left = settings.LOGIN_CODE_MAX_ATTEMPTS - login_code.failed_attempts
-            if left <= 0:
-                login_code.status = LoginCodeStatus.EXHAUSTED
-                login_code.closed_at = now
-                refusal = _("验证码错误次数过多,已失效,请重新获取。")
-            else:
-                refusal = _("验证码不正确,还可以再试 %(left)d 次。") % {"left": left}
-            login_code.save(update_fields=["failed_attempts", "status", "closed_at"])
+        elif matching is None:
+            refusal = _wrong_try(valid, now=now)
         else:
-            login_code.status = LoginCodeStatus.USED
-            login_code.closed_at = now
-            login_code.save(update_fields=["status", "closed_at"])
-            member = login_code.user
+            matching.status = LoginCodeStatus.USED
+            matching.closed_at = now
+            matching.save(update_fields=["status", "closed_at"])
+            member = matching.user
     if refusal is not None or member is None:
         raise LoginCodeRefused(refusal or _("验证码无效,请重新获取。"))
     logger.info("member %s logged in by SMS code from %s", member.pk, ip)
     return member
+
+
+def _wrong_try(valid: list[LoginCode], *, now: datetime.datetime) -> str:
+    """Counts a wrong code against every valid code of the number: two open codes give no extra guesses."""
+    tries_left = 0
+    for login_code in valid:
+        login_code.failed_attempts += 1
+        if login_code.failed_attempts >= settings.LOGIN_CODE_MAX_ATTEMPTS:
+            login_code.status = LoginCodeStatus.EXHAUSTED
+            login_code.closed_at = now
+        login_code.save(update_fields=["failed_attempts", "status", "closed_at"])
+        tries_left = max(tries_left, settings.LOGIN_CODE_MAX_ATTEMPTS - login_code.failed_attempts)
+    if tries_left <= 0:
+        return _("验证码错误次数过多,已失效,请重新获取。")
+    return _("验证码不正确,还可以再试 %(left)d 次。") % {"left": tries_left}
 
 
 def _still_a_member(login_code: LoginCode) -> bool:

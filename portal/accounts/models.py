@@ -75,7 +75,8 @@ class LoginCode(models.Model):
     """One request for a one-time SMS code. The rows are also the rate-limit counters, shared by all workers.
 
     A request for a number that belongs to no member is stored too (with no user, and nothing sent), so
-    that limits, cool-downs and answers are the same whether or not the number is registered.
+    that limits, cool-downs and answers are the same whether or not the number is registered. The code (its
+    hash) and the user are written by the worker that sends the SMS, so a row without them was never sent.
     """
 
     phone = models.CharField(_("手机号"), max_length=11)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from portal.notifications.kinds import Channel
+from portal.accounts.login_code_sending import login_code_sms_compose
+from portal.notifications.kinds import Channel, Kind
 from portal.sms import send_sms
 
 if TYPE_CHECKING:
@@ -52,8 +54,26 @@ def deliver_email(message: OutboxMessage) -> str:
     return ""
 
 
+class MessageWithheld(Exception):
+    """Raised when the text of a message, written at the moment of sending, says it must not go out."""
+
+
+# Kinds whose SMS text is written at the moment of sending, not stored in the row: a login code never rests
+# in the outbox in clear, and only the number of a member receives one (decided off the request, so that the
+# login page does the same work for every number). The composer returns None to withhold the message.
+COMPOSED_AT_SENDING: dict[str, Callable[[OutboxMessage], str | None]] = {
+    Kind.LOGIN_CODE: login_code_sms_compose,
+}
+
+
 def deliver_sms(message: OutboxMessage) -> str:
-    return send_sms(phone=message.phone, text=message.body)
+    compose = COMPOSED_AT_SENDING.get(message.kind)
+    if compose is None:
+        return send_sms(phone=message.phone, text=message.body)
+    text = compose(message)
+    if text is None:
+        raise MessageWithheld(f"{message.get_kind_display()}: not sent to this number")
+    return send_sms(phone=message.phone, text=text)
 
 
 DELIVERERS = {Channel.INBOX: deliver_inbox, Channel.EMAIL: deliver_email, Channel.SMS: deliver_sms}

@@ -41,6 +41,16 @@ class OutboxState(models.TextChoices):
     SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+    # Decided when sending: e.g. a login code asked for a number that belongs to no member goes nowhere.
+    WITHHELD = "withheld", _("无需发送")
+
+
+class OutboxPriority(models.IntegerChoices):
+    """Workers claim higher priorities first; urgent rows are also sent without the broker when it is down."""
+
+    NORMAL = 0, _("普通")
+    # A member stands at the login page waiting for the code.
+    URGENT = 10, _("紧急")
 
 
 class OutboxMessage(models.Model):
@@ -75,6 +85,9 @@ class OutboxMessage(models.Model):
     html_body = models.TextField(_("HTML 正文"), blank=True, default="")
     url = models.CharField(_("链接"), max_length=300, blank=True, default="")
     state = models.CharField(_("状态"), max_length=8, choices=OutboxState.choices, default=OutboxState.PENDING)
+    priority = models.PositiveSmallIntegerField(
+        _("优先级"), choices=OutboxPriority.choices, default=OutboxPriority.NORMAL
+    )
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次尝试"))
     claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
@@ -89,6 +102,7 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("待发消息")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The claim reads the due rows through this index and sorts those few by priority.
             models.Index(fields=["next_attempt_at"], condition=Q(state="pending"), name="outbox_due"),
             models.Index(fields=["claimed_at"], condition=Q(state="sending"), name="outbox_leased"),
             models.Index(fields=["state", "created_at"], name="outbox_state_time"),

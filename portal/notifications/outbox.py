@@ -1,34 +1,50 @@
 """The outbox: every message is a row first, written with the change that caused it, and sent by workers.
 
-- `message_enqueue` writes one row per channel; its idempotency key makes a repeated sweep a no-op.
-- `outbox_claim` hands due rows to one worker at a time with SELECT … FOR UPDATE SKIP LOCKED and a claim
-  token, so two workers never send the same row.
-- `outbox_deliver` sends a claimed row and records the outcome; failures retry with backoff and end
-  `failed` after the last attempt, visible in the admin with a retry action.
-- `outbox_release_stale` gives rows back when the worker that claimed them died mid-send.
+- `message_enqueue` writes one row per channel; its idempotency key makes a repeated sweep a no-op. Once
+  the transaction commits it kicks a worker through the broker; the kick never holds the request (one
+  connection attempt with a short timeout, no retries): when the broker is down the rows wait and the beat
+  sweep sends them, except urgent rows (login codes), which this process then sends itself, off the request.
+- The sending side (claim, deliver, release) is in `portal.notifications.sending`, run by the tasks.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-import uuid
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db import connections, transaction
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.notifications.channels import deliver
 from portal.notifications.kinds import Channel, channels_for
-from portal.notifications.models import ChannelPreference, OutboxMessage, OutboxState
+from portal.notifications.models import ChannelPreference, OutboxMessage, OutboxPriority, OutboxState
+from portal.notifications.sending import (
+    WORKER_LOST_ERROR,
+    outbox_claim,
+    outbox_deliver,
+    outbox_dispatch_once,
+    outbox_release_stale,
+)
+from portal.notifications.tasks import outbox_dispatch
 
 logger = logging.getLogger(__name__)
 
-WORKER_LOST_ERROR = "WorkerLost: the worker sending this message stopped; released after its lease"
+# The sending side is re-exported: callers think of "the outbox" as one thing.
+__all__ = [
+    "WORKER_LOST_ERROR",
+    "Recipient",
+    "message_enqueue",
+    "oldest_pending_age_seconds",
+    "outbox_claim",
+    "outbox_deliver",
+    "outbox_dispatch_once",
+    "outbox_release_stale",
+    "outbox_report",
+    "outbox_retry",
+]
 
 
 @dataclass(frozen=True)
@@ -61,11 +77,13 @@ def message_enqueue(
     html_body: str = "",
     url: str = "",
     region_path: str = "",
+    priority: int = OutboxPriority.NORMAL,
 ) -> list[OutboxMessage]:
     """Queues a message for every channel the recipient takes for this kind. Call inside the transaction of
     the change it reports; `key` names the event (e.g. "assignment:12:overdue:2026-11-24") so that the same
     event never produces two messages. `region_path` is the path of the region the message is about (an issue's,
-    an activity host's): the admin shows a message to a bare phone number only to the district it lies in."""
+    an activity host's): the admin shows a message to a bare phone number only to the district it lies in.
+    Urgent rows (`priority`) are claimed first and sent even while the broker is down."""
     user, phone = recipient.user, recipient.phone or (recipient.user.phone if recipient.user else "")
     email = user.email if user is not None else ""
     channels = channels_for(kind, _chosen_channels(user, kind))
@@ -91,118 +109,62 @@ def message_enqueue(
                 html_body=html_body if channel == Channel.EMAIL else "",
                 url=url,
                 region_path=region_path,
+                priority=priority,
                 next_attempt_at=now,
             )
         )
     created = OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     if rows:
-        _kick_dispatch_after_commit()
+        _kick_after_commit(urgent=priority > OutboxPriority.NORMAL)
     return created
 
 
-def _kick_dispatch_after_commit() -> None:
-    """One kick per transaction, however many messages it queued: a sweep of fifty reminders is one task.
-
-    A kick already waiting counts only if it belongs to this transaction: registered at the current savepoint
-    or an enclosing one (a kick left behind by a released savepoint of an outer, never-committed block —
-    as in tests — must not swallow this one)."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        active = set(connection.savepoint_ids)
-        for sids, func, _robust in connection.run_on_commit:
-            if func is _kick_dispatch and set(sids) <= active:
-                return
-    # robust: a broker that is down must not turn a committed change into an error page.
-    transaction.on_commit(_kick_dispatch, robust=True)
+def _kick_after_commit(*, urgent: bool) -> None:
+    # A kick per enqueue, after the commit: a sweep that queues fifty reminders kicks fifty times, which costs
+    # fifty tiny messages and no double send, since claims skip the rows another worker holds.
+    # robust: whatever the kick meets must not turn a committed change into an error page.
+    transaction.on_commit(_kick_dispatch_urgent if urgent else _kick_dispatch, robust=True)
 
 
-def _kick_dispatch() -> None:
-    """Asks a worker to send now; if the broker is down the beat sweep sends the rows later.
-
-    No publish retries: the rows are safe in the database, and the sweep is the retry, so a request whose
-    broker is down pays one refused connection, not a second of retries.
-    """
-    from portal.notifications.tasks import outbox_dispatch
-
-    outbox_dispatch.apply_async(retry=False)
-
-
-def outbox_claim(*, limit: int = 50, now: datetime.datetime | None = None) -> tuple[str, list[int]]:
-    """Claims up to `limit` due rows for this worker; returns the claim token and the claimed ids."""
-    moment = now or timezone.now()
-    token = uuid.uuid4().hex
-    with transaction.atomic():
-        ids = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(state=OutboxState.PENDING, next_attempt_at__lte=moment)
-            .order_by("next_attempt_at", "id")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            OutboxMessage.objects.filter(pk__in=ids, state=OutboxState.PENDING).update(
-                state=OutboxState.SENDING, claimed_at=moment, claim_token=token
-            )
-    return token, ids
+def _publish_dispatch() -> None:
+    """Asks a worker to send now: one connection attempt, no retries, short socket timeouts (settings)."""
+    app = outbox_dispatch.app
+    if app.conf.task_always_eager:
+        outbox_dispatch.apply_async()
+        return
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=0)
+        outbox_dispatch.apply_async(producer=app.amqp.Producer(connection, auto_declare=False), retry=False)
 
 
-def _backoff(attempts: int) -> datetime.timedelta:
-    base = settings.OUTBOX_RETRY_BASE_SECONDS
-    return datetime.timedelta(seconds=min(base * 2 ** (attempts - 1), settings.OUTBOX_RETRY_MAX_SECONDS))
-
-
-def outbox_deliver(*, message_id: int, token: str) -> OutboxState:
-    """Sends one claimed row and records the outcome, unless another worker has taken it over."""
-    message = OutboxMessage.objects.filter(pk=message_id, state=OutboxState.SENDING, claim_token=token).first()
-    if message is None:
-        return OutboxState.SENDING
+def _kick_dispatch() -> bool:
+    """Kicks a worker; when the broker cannot be reached the rows wait for the beat sweep. True if kicked."""
     try:
-        provider_id = deliver(message)
-    except Exception as error:  # any failure of a channel is recorded and retried
-        attempts = message.attempts + 1
-        final = attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        OutboxMessage.objects.filter(pk=message.pk, claim_token=token).update(
-            state=OutboxState.FAILED if final else OutboxState.PENDING,
-            attempts=attempts,
-            last_error=f"{type(error).__name__}: {error}"[:1000],
-            next_attempt_at=timezone.now() + _backoff(attempts),
-            claim_token="",
-        )
-        logger.warning("Outbox message %s failed (attempt %s): %s", message.pk, attempts, error)
-        return OutboxState.FAILED if final else OutboxState.PENDING
-    OutboxMessage.objects.filter(pk=message.pk, claim_token=token).update(
-        state=OutboxState.SENT,
-        attempts=message.attempts + 1,
-        sent_at=timezone.now(),
-        provider_id=str(provider_id or "")[:100],
-        claim_token="",
-    )
-    return OutboxState.SENT
+        _publish_dispatch()
+    except Exception as error:  # the broker is down or unreachable; nothing is lost, the rows are in the table
+        logger.warning("outbox kick not published, messages wait for the sweep: %s: %s", type(error).__name__, error)
+        return False
+    return True
 
 
-def outbox_dispatch_once(*, limit: int = 50) -> int:
-    """One round of sending: claim, deliver, report how many went out."""
-    token, ids = outbox_claim(limit=limit)
-    return sum(1 for message_id in ids if outbox_deliver(message_id=message_id, token=token) == OutboxState.SENT)
+def _kick_dispatch_urgent() -> None:
+    """Kicks a worker, or with the broker down sends the urgent rows from here, in a thread: the member at the
+    login page gets the code now, and the request that queued it does not wait for the provider."""
+    if not _kick_dispatch():
+        threading.Thread(target=send_urgent_without_broker, name="outbox-urgent", daemon=True).start()
 
 
-def outbox_release_stale(*, now: datetime.datetime | None = None) -> int:
-    """Rows claimed longer ago than the lease belong to a worker that died: they go back to pending.
-
-    The lost send counts as an attempt, so a message that kills its worker every time (a poison message)
-    ends `failed` in the admin after OUTBOX_MAX_ATTEMPTS instead of taking workers down forever.
-    """
-    moment = now or timezone.now()
-    lease = datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    # Every expression of one UPDATE reads the row as it was, so `attempts` here is the count before this one.
-    last_attempt = settings.OUTBOX_MAX_ATTEMPTS - 1
-    gives_up = When(attempts__gte=last_attempt, then=Value(OutboxState.FAILED))
-    return OutboxMessage.objects.filter(state=OutboxState.SENDING, claimed_at__lt=moment - lease).update(
-        state=Case(gives_up, default=Value(OutboxState.PENDING)),
-        attempts=F("attempts") + 1,
-        last_error=WORKER_LOST_ERROR,
-        claim_token="",
-        next_attempt_at=moment,
-    )
+def send_urgent_without_broker() -> int:
+    """Sends the urgent rows that are due, without the broker. Claims skip rows a worker holds, so this can
+    run beside workers and beside itself."""
+    try:
+        return outbox_dispatch_once(limit=50, min_priority=OutboxPriority.URGENT)
+    except Exception:
+        logger.exception("urgent outbox messages could not be sent without the broker")
+        return 0
+    finally:
+        # This runs in its own thread, with its own database connection: give it back.
+        connections.close_all()
 
 
 def outbox_retry(*, messages: Iterable[OutboxMessage]) -> int:
@@ -212,7 +174,7 @@ def outbox_retry(*, messages: Iterable[OutboxMessage]) -> int:
         state=OutboxState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
     if retried:
-        _kick_dispatch_after_commit()
+        _kick_after_commit(urgent=False)
     return retried
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from portal.notifications.outbox import outbox_dispatch_once, outbox_release_stale
+from portal.notifications.sending import outbox_dispatch_once, outbox_release_stale
 
 
 @shared_task(ignore_result=True)

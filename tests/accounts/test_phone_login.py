@@ -4,7 +4,9 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.accounts.login_codes import LoginCodeRefused, login_code_request, login_code_verify
@@ -121,6 +123,29 @@ def test_unknown_number_gets_the_same_answer_and_no_sms(client, member_craftsman
     assert [message.phone for message in sms_outbox] == [PHONE]
 
 
+def _request_as_the_page_does(client: Client, phone: str, capture_on_commit) -> tuple[list, list]:
+    """The SQL the page runs for `phone` (its values blanked out) and what it leaves to run after the commit."""
+    with CaptureQueriesContext(connection) as queries, capture_on_commit(execute=False) as callbacks:
+        assert client.post(STEP_1, {"phone": phone}, REMOTE_ADDR="10.0.0.1").status_code == 302
+    # Values differ (numbers, times, session keys); the statements must not.
+    blanked = [re.sub(r"'[^']*'|\d+", "?", query["sql"]) for query in queries.captured_queries]
+    return blanked, [getattr(callback, "__qualname__", repr(callback)) for callback in callbacks]
+
+
+def test_the_page_does_the_same_work_for_a_member_and_for_an_unknown_number(
+    member_craftsman, sms_outbox, django_capture_on_commit_callbacks
+):
+    for_member = _request_as_the_page_does(Client(), PHONE, django_capture_on_commit_callbacks)
+    for_unknown = _request_as_the_page_does(Client(), UNKNOWN_PHONE, django_capture_on_commit_callbacks)
+    (member_sql, member_after), (unknown_sql, unknown_after) = for_member, for_unknown
+    assert len(member_sql) == len(unknown_sql)
+    for member_query, unknown_query in zip(member_sql, unknown_sql, strict=True):
+        assert member_query == unknown_query
+    assert member_after == unknown_after
+    assert member_after, "the SMS is left to a worker, after the commit"
+    assert sms_outbox == [], "no provider is called while the page answers"
+
+
 def test_unknown_number_cannot_log_in_whatever_code_is_typed(client, db, sms_outbox, send):
     send(client, UNKNOWN_PHONE)
     response = _enter_code(client, "123456")
@@ -179,18 +204,49 @@ def test_a_wrong_code_keeps_what_was_typed_next_to_the_field(client, member_craf
     assert 'data-testid="code-error"' in page
 
 
-def test_a_new_code_replaces_the_previous_one(client, member_craftsman, sms_outbox, send, settings, monkeypatch):
+def test_a_new_code_leaves_the_previous_one_valid(client, member_craftsman, sms_outbox, send, settings, monkeypatch):
+    # Behaviour changed (probe 12): asking again used to cancel the first code; both now stay valid.
     codes = iter(["111111", "222222"])
-    monkeypatch.setattr("portal.accounts.login_codes._new_code", lambda: next(codes))
+    monkeypatch.setattr("portal.accounts.login_code_sending._new_code", lambda: next(codes))
     send(client, PHONE)
     _wait(phone=PHONE, seconds=settings.LOGIN_CODE_RESEND_SECONDS + 1)
     send(client, PHONE)
     first, second = (_code_in(message.text) for message in sms_outbox)
     assert (first, second) == ("111111", "222222")
 
-    assert "验证码不正确" in _enter_code(client, first).content.decode()
-    _enter_code(client, second)
+    _enter_code(client, first)
     assert _logged_in_user(client) == member_craftsman
+
+
+def test_someone_asking_for_a_members_number_does_not_cancel_the_code_the_member_holds(
+    client, member_craftsman, sms_outbox, send, settings
+):
+    send(client, PHONE)
+    members_code = _code_in(sms_outbox[0].text)
+    stranger = Client()
+    for _ in range(settings.LOGIN_CODE_PER_PHONE_PER_HOUR - 1):
+        _wait(phone=PHONE, seconds=settings.LOGIN_CODE_RESEND_SECONDS + 1)
+        assert send(stranger, PHONE, ip="10.6.6.6").status_code == 302
+
+    _enter_code(client, members_code)
+    assert _logged_in_user(client) == member_craftsman
+
+
+def test_a_wrong_code_counts_against_every_open_code_of_the_number(
+    client, member_craftsman, sms_outbox, send, settings
+):
+    send(client, PHONE)
+    _wait(phone=PHONE, seconds=settings.LOGIN_CODE_RESEND_SECONDS + 1)
+    send(client, PHONE)
+    codes = {_code_in(message.text) for message in sms_outbox}
+    wrong = next(f"{n:06d}" for n in range(1000000) if f"{n:06d}" not in codes)
+    for _ in range(settings.LOGIN_CODE_MAX_ATTEMPTS - 1):
+        assert "验证码不正确" in _enter_code(client, wrong).content.decode()
+    assert "错误次数过多" in _enter_code(client, wrong).content.decode()
+
+    for code in codes:
+        _enter_code(client, code)
+        assert _logged_in_user(client) is None, "two open codes do not double the guesses"
 
 
 def test_a_second_request_within_the_cool_down_is_refused(client, member_craftsman, sms_outbox, send):

@@ -193,10 +193,11 @@ def unreachable_broker(sms_outbox):
 def test_a_step_succeeds_when_the_broker_is_down(issue_factory, village_staff_qingshan, unreachable_broker, caplog):
     issue = issue_factory()
     caplog.clear()
-    with caplog.at_level(logging.ERROR, logger="django.db.backends.base"):
+    # The outbox logs the refused kick itself, as a warning: the rows wait for the sweep, nothing is lost.
+    with caplog.at_level(logging.WARNING, logger="portal.notifications.outbox"):
         services.issue_accept(issue=issue, actor=village_staff_qingshan)
     issue.refresh_from_db()
     assert issue.state == "accepted"
     assert issue.transitions.filter(action=A.ACCEPT).count() == 1
     assert unreachable_broker == [], "the message could not be queued"
-    assert any("on_commit" in record.getMessage() for record in caplog.records), "the failure is logged"
+    assert any("kick not published" in record.getMessage() for record in caplog.records), "the failure is logged"
