@@ -2,7 +2,8 @@
 
 Anonymous submissions are counted from the Issue rows themselves (indexed on phone+time and address+time),
 so every web worker sees the same count and nothing extra is stored. Failed tracking attempts are counted
-in the cache: they guess the last four digits of a phone, and 20 guesses an hour make 10,000 hopeless.
+in the cache: they guess the last four digits of a phone, and 20 guesses an hour per address, and 10 an hour
+per receipt code from any address, make 10,000 hopeless.
 """
 
 from __future__ import annotations
@@ -49,3 +50,18 @@ def tracking_is_blocked(ip: str | None) -> bool:
 
 def tracking_failure_record(ip: str | None) -> None:
     _TRACKING_FAILURES.record(ip or "unknown")
+
+
+# Wrong digits for one receipt code, whatever the address: the per-address limit alone lets someone with many
+# addresses try all 10,000 endings of a code within the hour; ten an hour make that take six weeks.
+TRACKING_FAILURES_PER_CODE_PER_HOUR = 10
+_TRACKING_FAILURES_BY_CODE = FixedWindow(name="issues-tracking-failures-by-code", seconds=int(WINDOW.total_seconds()))
+
+
+def tracking_code_is_blocked(code: str) -> bool:
+    return _TRACKING_FAILURES_BY_CODE.reached(code, limit=TRACKING_FAILURES_PER_CODE_PER_HOUR)
+
+
+def tracking_code_failure_record(code: str) -> None:
+    """Counted for codes that exist and codes that do not alike, so that the limit says nothing about either."""
+    _TRACKING_FAILURES_BY_CODE.record(code)

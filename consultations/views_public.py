@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,6 +29,8 @@ from consultations.models import Issue, PublicNotice
 from consultations.ratelimits import (
     SubmissionRateLimited,
     issue_submission_check,
+    tracking_code_failure_record,
+    tracking_code_is_blocked,
     tracking_failure_record,
     tracking_is_blocked,
 )
@@ -62,8 +64,13 @@ SUBMISSION_WAIT_SECONDS = 15
 MY_ISSUES_PER_PAGE = 20
 
 # The same words whether the code does not exist or the digits are wrong: the page reveals nothing.
-NEUTRAL_TRACKING_ERROR = N_("回执码或手机号后四位不正确,请核对后再试。")
-TRACKING_BLOCKED_ERROR = N_("尝试次数过多,请一小时后再试。如有疑问,请联系村里的同心荟。")
+# Marked with gettext_noop by that name: makemessages knows no alias such as N_.
+NEUTRAL_TRACKING_ERROR = gettext_noop("回执码或手机号后四位不正确,请核对后再试。")
+TRACKING_BLOCKED_ERROR = gettext_noop("尝试次数过多,请一小时后再试。如有疑问,请联系村里的同心荟。")
+# For one receipt code, whoever tried: the same words whether or not the code exists.
+TRACKING_CODE_BLOCKED_ERROR = gettext_noop(
+    "这个回执码的后四位输错次数过多,已暂停查询一小时,请稍后再试。急需了解进度的,请联系村里的同心荟。"
+)
 
 
 # ---- who may see what ---------------------------------------------------------------------------------------
@@ -262,12 +269,29 @@ def issue_receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _check_digits(request: HttpRequest, code: str, digits: str) -> Issue | None:
-    """The issue if the last four digits match its phone; counts failures per address either way."""
+    """The issue if the last four digits match its phone; counts failures per address and per code either way."""
     issue = issue_by_receipt_code(code)
     if issue is not None and constant_time_compare(issue.submitter_phone[-4:], digits):
         return issue
     tracking_failure_record(client_ip_address(request))
+    tracking_code_failure_record(code)
     return None
+
+
+def _proven_issue(request: HttpRequest, form: TrackingForm, code: str) -> Issue | None:
+    """The issue once the digits are right; otherwise None, with the reason added to the form.
+
+    A code that had too many wrong digits opens nothing for an hour, not even with the right ones: otherwise the
+    limit would only slow the guessing down, not stop it.
+    """
+    if tracking_code_is_blocked(code):
+        tracking_failure_record(client_ip_address(request))  # still a guess, as far as the address goes
+        form.add_error(None, _(TRACKING_CODE_BLOCKED_ERROR))
+        return None
+    issue = _check_digits(request, code, form.cleaned_data["phone_last4"])
+    if issue is None:
+        form.add_error(None, _(NEUTRAL_TRACKING_ERROR))
+    return issue
 
 
 @never_cache
@@ -280,12 +304,10 @@ def track(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             form.add_error(None, _(TRACKING_BLOCKED_ERROR))
         elif form.is_valid():
-            code = form.cleaned_data["code"]
-            issue = _check_digits(request, code, form.cleaned_data["phone_last4"])
+            issue = _proven_issue(request, form, form.cleaned_data["code"])
             if issue is not None:
                 _remember_proof(request, issue.receipt_code)
                 return redirect("issues:track_detail", code=issue.receipt_code)
-            form.add_error(None, _(NEUTRAL_TRACKING_ERROR))
     member = _signed_in_member(request)
     return render(request, "consultations/public/track.html", {"form": form, "member": member})
 
@@ -305,11 +327,10 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
             form.is_valid()
             form.add_error(None, _(TRACKING_BLOCKED_ERROR))
         elif form.is_valid():
-            proven = _check_digits(request, code, form.cleaned_data["phone_last4"])
+            proven = _proven_issue(request, form, code)
             if proven is not None:
                 _remember_proof(request, proven.receipt_code)
                 return redirect("issues:track_detail", code=proven.receipt_code)
-            form.add_error(None, _(NEUTRAL_TRACKING_ERROR))
     return render(
         request,
         "consultations/public/track_digits.html",
