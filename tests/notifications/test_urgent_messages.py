@@ -37,11 +37,10 @@ def unreachable_broker(sms_outbox):
     """Celery publishes to an address nobody listens on, and does not run tasks in the test's process."""
     from portal.celery import app
 
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.task_always_eager = False
+    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
     yield sms_outbox
-    app.conf.broker_url, app.conf.task_always_eager = saved
+    app.conf.update(saved)
 
 
 @pytest.mark.django_db

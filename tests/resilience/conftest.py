@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -49,7 +50,7 @@ class PatientVisitor:
         self.ip = ip
         self.seen: list[tuple[str, str, int, float]] = []
 
-    def _timed(self, method: str, path: str, call: Callable[[], object]):
+    def _timed(self, method: str, path: str, call: Callable[[], Any]) -> Any:
         started = time.monotonic()
         response = call()
         took = time.monotonic() - started
@@ -58,10 +59,10 @@ class PatientVisitor:
         assert took < PATIENCE_SECONDS, f"{method} {path} took {took:.1f} s"
         return response
 
-    def get(self, path: str, **extra):
+    def get(self, path: str, **extra: Any) -> Any:
         return self._timed("GET", path, lambda: self.client.get(path, REMOTE_ADDR=self.ip, **extra))
 
-    def post(self, path: str, data: dict | None = None, **extra):
+    def post(self, path: str, data: dict[str, str] | None = None, **extra: Any) -> Any:
         return self._timed("POST", path, lambda: self.client.post(path, data or {}, REMOTE_ADDR=self.ip, **extra))
 
 

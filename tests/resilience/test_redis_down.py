@@ -23,6 +23,12 @@ VILLAGER_PHONE = "13712345678"
 MEMBER_PHONE = "13800001111"
 
 
+def _found(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match, f"{pattern} not in {text[:200]!r}"
+    return match.group(1)
+
+
 def _issue_form(organization_slug: str, token: str) -> dict[str, str]:
     return {
         "organization": organization_slug,
@@ -46,7 +52,7 @@ def test_an_anonymous_villager_raises_tracks_and_signs_up_while_redis_is_down_an
         assert villager.get(page).status_code == 200, page
 
     form = villager.get("/issues/new/?org=qingshan").content.decode()
-    token = re.search(r'name="submission_token" value="([^"]+)"', form).group(1)
+    token = _found(r'name="submission_token" value="([^"]+)"', form)
     receipt = villager.post("/issues/new/?org=qingshan", _issue_form("qingshan", token))
     assert receipt.status_code == 302
     issue = Issue.objects.get(submitter_phone=VILLAGER_PHONE)
@@ -108,7 +114,7 @@ def test_a_member_gets_the_login_code_while_the_broker_is_down_and_signs_in(memb
     from portal.sms import backends as sms_backends
 
     texts = wait_until(lambda: [message.text for message in sms_backends.outbox], timeout=10)
-    code = re.search(r"\d{6}", texts[0]).group()
+    code = _found(r"(\d{6})", texts[0])
     assert member.post("/accounts/phone/code/", {"code": code}).status_code == 302
     for page in ("/", "/issues/mine/", "/activities/mine/", "/inbox/", "/inbox/preferences/"):
         assert member.get(page).status_code == 200, page
