@@ -17,7 +17,7 @@ from activities.selectors import Month, hosted_or_co_hosted_by, in_month
 from orgs.models import Organization
 from portal.forms.multiple_files import MultipleFileField
 from portal.forms.service_errors import ServiceErrorsMixin
-from portal.photos import photo_check, photo_reencode
+from portal.photos import photo_accept
 
 MAX_PHOTOS = 9
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -215,5 +215,4 @@ class ActivityStaffFilter(django_filters.FilterSet):
 
 def _activity_photo(upload):
     """A cover or an event photo: the same checks and EXIF stripping as villagers' photos, with the activity limit."""
-    photo_check(upload, max_bytes=settings.ACTIVITY_PHOTO_MAX_BYTES)
-    return photo_reencode(upload)
+    return photo_accept(upload, max_bytes=settings.ACTIVITY_PHOTO_MAX_BYTES)
