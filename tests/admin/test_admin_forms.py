@@ -175,6 +175,7 @@ def _inlines_untouched(client, url: str) -> dict[str, str]:
     return data
 
 
+@pytest.mark.any_hour
 def test_the_admin_refuses_a_membership_that_begins_tomorrow(
     client, town_staff_huanghu, craftsman_in_qingshan, wangweishan_tongxinhui
 ):
@@ -248,6 +249,7 @@ def test_a_new_role_in_the_admin_ends_the_row_and_opens_another_as_on_the_pages(
     assert (old.role, old.left_on) == (MembershipRole.MEMBER, datetime.date(2023, 6, 1))
 
 
+@pytest.mark.any_hour
 def test_leaving_in_the_admin_needs_a_past_date_and_a_reason(client, town_staff_huanghu, craftsman_in_qingshan):
     membership = craftsman_in_qingshan.memberships.get()
     client.force_login(town_staff_huanghu)

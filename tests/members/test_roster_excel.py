@@ -333,6 +333,7 @@ def _refusals(client, rows) -> dict[int, dict[str, list[str]]]:
     return {row.number: row.field_specific_errors for row in result.invalid_rows}
 
 
+@pytest.mark.any_hour
 def test_a_sheet_with_a_joining_or_leaving_date_in_the_future_saves_nothing(
     client, craftsman_in_qingshan, town_staff_huanghu
 ):

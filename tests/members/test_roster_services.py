@@ -88,6 +88,29 @@ def test_a_phone_held_outside_ones_scope_gets_the_answer_that_tells_nothing(
 # ---- memberships ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.any_hour
+def test_joining_today_is_accepted_and_tomorrow_refused_whatever_the_hour_in_beijing(
+    town_staff_huanghu, craftsman_in_qingshan, wangweishan_tongxinhui
+):
+    """Today is Beijing's today: at 00:30 it is still yesterday in UTC, at 23:30 already tomorrow there."""
+    with pytest.raises(ValidationError):
+        services.membership_add(
+            person=craftsman_in_qingshan,
+            organization=wangweishan_tongxinhui,
+            role=MembershipRole.MEMBER,
+            joined_on=tomorrow(),
+            actor=town_staff_huanghu,
+        )
+    joined = services.membership_add(
+        person=craftsman_in_qingshan,
+        organization=wangweishan_tongxinhui,
+        role=MembershipRole.MEMBER,
+        joined_on=timezone.localdate(),
+        actor=town_staff_huanghu,
+    )
+    assert joined.joined_on == timezone.localdate()
+
+
 def test_joining_tomorrow_is_refused(town_staff_huanghu, craftsman_in_qingshan, wangweishan_tongxinhui):
     with pytest.raises(ValidationError) as refused:
         services.membership_add(
@@ -146,6 +169,7 @@ def test_a_past_span_cannot_overlap_another_past_span(village_staff_qingshan, cr
     assert "与 2015-01-01 至 2016-01-01 的会籍重叠" in refused.value.message_dict["joined_on"][0]
 
 
+@pytest.mark.any_hour
 def test_a_leaving_date_in_the_future_is_refused(village_staff_qingshan, craftsman_in_qingshan):
     with pytest.raises(ValidationError) as refused:
         services.membership_end(
@@ -158,6 +182,7 @@ def test_a_leaving_date_in_the_future_is_refused(village_staff_qingshan, craftsm
     assert craftsman_in_qingshan.memberships.get().left_on is None
 
 
+@pytest.mark.any_hour
 def test_a_role_change_dated_tomorrow_is_refused(village_staff_qingshan, craftsman_in_qingshan):
     with pytest.raises(ValidationError) as refused:
         services.membership_change_role(
