@@ -34,7 +34,7 @@ def _name_field() -> forms.CharField:
     )
 
 
-class NameAndPhoneCleaning:
+class NameAndPhoneCleaning(forms.BaseForm):
     def clean_phone(self) -> str:
         phone = normalize_phone(self.cleaned_data["phone"])
         if phone is None:

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from activities.models import Activity, ActivityStatus, Registration
 from orgs.scoping import organizations_for
 from portal.accounts.roles import Role
-from portal.scoping import Action, AnyUser, has_role, is_unrestricted, scope_path
+from portal.scoping import Action, AnyUser, has_role, held_by, is_unrestricted, scope_path
 
 ACTIVITY_STAFF = (Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF)
 
@@ -39,6 +39,6 @@ def registrations_for(user: AnyUser, action: Action) -> QuerySet[Registration]:
     if has_role(user, Role.MEMBER):
         if action == Action.CHANGE:
             # A member cancels their own sign-ups.
-            return registrations.filter(person_id=getattr(user, "person_id", None))
-        return registrations.filter(person_id=getattr(user, "person_id", None))
+            return held_by(registrations, user, lookup="person_id", attribute="person_id")
+        return held_by(registrations, user, lookup="person_id", attribute="person_id")
     return registrations.filter(activity__in=activities_for(user, action))

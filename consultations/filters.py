@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import django_filters
 from django import forms
@@ -69,8 +70,8 @@ class IssueQueueFilter(django_filters.FilterSet):
         model = Issue
         fields: list[str] = []
 
-    def __init__(self, data: object = None, *args: object, user: AnyUser, **kwargs: object) -> None:
-        super().__init__(data, *args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: object = None, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
         self.filters["organization"].queryset = organizations_for(user, Action.LIST).order_by("name")
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -35,7 +37,7 @@ class AnswerForm(ServiceErrorsMixin, forms.Form):
     )
     attachments = MultipleFileField(label=_("附件"), accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Interpolated per form, so that the help follows the language of the request.
         self.fields["attachments"].help_text = gettext(

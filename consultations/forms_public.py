@@ -30,7 +30,7 @@ def new_submission_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class PhoneFormStyle:
+class PhoneFormStyle(forms.BaseForm):
     """Bootstrap classes on every widget, and the invalid mark on the fields that failed, for plain {{ field }}."""
 
     def _style_widgets(self) -> None:

@@ -6,6 +6,7 @@ One small form per action on an issue, each with its own prefix so that several 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -17,15 +18,24 @@ from consultations.models import Issue, IssueCategory, IssueChannel, Meeting
 from consultations.receipts import normalize_receipt_code
 from members.models import Person, mobile_validator
 from orgs.models import Department, Organization
+from portal.forms.field_types import model_choice_field
 from portal.forms.service_errors import ServiceErrorsMixin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 REQUIRED = "required"
 
 
 def _text(
-    label: str, *, required_message: str | None = None, rows: int = 3, max_length: int = 2000, **kwargs: object
+    label: StrOrPromise,
+    *,
+    required_message: StrOrPromise | None = None,
+    rows: int = 3,
+    max_length: int = 2000,
+    **kwargs: Any,
 ) -> forms.CharField:
-    messages = {"max_length": _("最多 %(limit_value)d 个字,现在是 %(show_value)d 个字。")}
+    messages: dict[str, StrOrPromise] = {"max_length": _("最多 %(limit_value)d 个字,现在是 %(show_value)d 个字。")}
     if required_message:
         messages[REQUIRED] = required_message
     return forms.CharField(
@@ -34,11 +44,11 @@ def _text(
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages=messages,
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
-def _count(label: str, *, initial: int = 0, max_value: int = 10000) -> forms.IntegerField:
+def _count(label: StrOrPromise, *, initial: int = 0, max_value: int = 10000) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
@@ -90,9 +100,9 @@ class IssueEnterForm(StaffForm):
     category = forms.ChoiceField(label=_("类别"), choices=IssueCategory.choices)
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
 
-    def __init__(self, *args: object, organizations: QuerySet[Organization], **kwargs: object) -> None:
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        model_choice_field(self, "organization").queryset = organizations
 
     def clean_submitter_phone(self) -> str:
         phone = re.sub(r"[\s\-]", "", self.cleaned_data["submitter_phone"])
@@ -118,6 +128,16 @@ class RejectForm(StaffForm):
     )
 
 
+class IssueChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Issue) -> str:
+        return f"{obj.receipt_code} {obj.title}"
+
+
+class MeetingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Meeting) -> str:
+        return f"{obj.title}({timezone.localtime(obj.scheduled_at):%Y-%m-%d %H:%M})"
+
+
 class MergeForm(StaffForm):
     into_code = forms.CharField(
         label=_("按回执码"),
@@ -125,7 +145,7 @@ class MergeForm(StaffForm):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    into = forms.ModelChoiceField(
+    into = IssueChoice(
         label=_("或从本组织在办议题中选择"),
         queryset=Issue.objects.none(),
         required=False,
@@ -133,14 +153,14 @@ class MergeForm(StaffForm):
     )
     comment = _text(_("合并说明(选填)"), rows=2, max_length=500)
 
-    def __init__(self, *args: object, targets: QuerySet[Issue], **kwargs: object) -> None:
+    def __init__(self, *args: Any, targets: QuerySet[Issue], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.targets = targets
-        self.fields["into"].queryset = targets
-        self.fields["into"].label_from_instance = lambda issue: f"{issue.receipt_code} {issue.title}"
+        model_choice_field(self, "into").queryset = targets
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         code = normalize_receipt_code(data.get("into_code") or "")
         if code:
             target = self.targets.filter(receipt_code=code).first()
@@ -156,19 +176,16 @@ class MergeForm(StaffForm):
 
 
 class AgendaForm(StaffForm):
-    meeting = forms.ModelChoiceField(
+    meeting = MeetingChoice(
         label=_("议事会"),
         queryset=Meeting.objects.none(),
         empty_label=_("—— 请选择 ——"),
         error_messages={REQUIRED: _("请选择议事会。")},
     )
 
-    def __init__(self, *args: object, meetings: QuerySet[Meeting], **kwargs: object) -> None:
+    def __init__(self, *args: Any, meetings: QuerySet[Meeting], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda meeting: (
-            f"{meeting.title}({timezone.localtime(meeting.scheduled_at):%Y-%m-%d %H:%M})"
-        )
+        model_choice_field(self, "meeting").queryset = meetings
 
 
 class ResolveForm(StaffForm):
@@ -195,10 +212,10 @@ class AssignForm(StaffForm):
     )
     instructions = _text(_("交办说明(选填)"), rows=2, max_length=1000)
 
-    def __init__(self, *args: object, departments: QuerySet[Department], **kwargs: object) -> None:
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"working_days": settings.ASSIGNMENT_DEFAULT_WORKING_DAYS})
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+        model_choice_field(self, "department").queryset = departments
 
 
 class PublishForm(StaffForm):
@@ -282,14 +299,15 @@ class MeetingForm(StaffForm):
     issues = IssueChoices(label=_("议程(待协商议题)"), queryset=Issue.objects.none(), required=False)
 
     def __init__(
-        self, *args: object, organizations: QuerySet[Organization], accepted: QuerySet[Issue], **kwargs: object
+        self, *args: Any, organizations: QuerySet[Organization], accepted: QuerySet[Issue], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-        self.fields["issues"].queryset = accepted
+        model_choice_field(self, "organization").queryset = organizations
+        model_choice_field(self, "issues").queryset = accepted
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         organization = data.get("organization")
         strangers = [
             issue for issue in data.get("issues") or () if organization and issue.organization_id != organization.pk
@@ -308,9 +326,9 @@ class AddIssuesForm(StaffForm):
         label=_("增加议题"), queryset=Issue.objects.none(), error_messages={REQUIRED: _("请至少选择一个议题。")}
     )
 
-    def __init__(self, *args: object, accepted: QuerySet[Issue], **kwargs: object) -> None:
+    def __init__(self, *args: Any, accepted: QuerySet[Issue], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issues"].queryset = accepted
+        model_choice_field(self, "issues").queryset = accepted
 
 
 class ConsensusForm(StaffForm):
@@ -353,6 +371,6 @@ class AttendanceForm(StaffForm):
     ufwd_reps_count = _count(_("统战部门代表人数"), max_value=500)
     minutes = _text(_("会议纪要"), rows=6, max_length=10000)
 
-    def __init__(self, *args: object, roster: QuerySet[Person], **kwargs: object) -> None:
+    def __init__(self, *args: Any, roster: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = roster
+        model_choice_field(self, "attendees").queryset = roster

@@ -7,7 +7,7 @@ from consultations.models import Assignment, AssignmentState, Issue, Meeting, Pu
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.phones import mask_phone, sees_every_phone_whole
-from portal.scoping import Action, AnyUser, has_role, is_unrestricted, scope_path
+from portal.scoping import Action, AnyUser, has_role, held_by, is_unrestricted, scope_path
 
 # Staff who run the loop for the organizations of their place.
 LOOP_STAFF = (Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF)
@@ -22,7 +22,9 @@ def issues_for(user: AnyUser, action: Action) -> QuerySet[Issue]:
         if action == Action.CHANGE:
             return issues.none()
         # A handler sees what was ever handed to the department, never what was not.
-        handed = Assignment.objects.filter(issue=OuterRef("pk"), department_id=getattr(user, "department_id", None))
+        handed = held_by(
+            Assignment.objects.filter(issue=OuterRef("pk")), user, lookup="department_id", attribute="department_id"
+        )
         return issues.filter(Exists(handed))
     if has_role(user, Role.MEMBER):
         if action == Action.CHANGE:
@@ -39,7 +41,7 @@ def assignments_for(user: AnyUser, action: Action) -> QuerySet[Assignment]:
     if is_unrestricted(user):
         return assignments
     if has_role(user, Role.DEPARTMENT_HANDLER):
-        mine = assignments.filter(department_id=getattr(user, "department_id", None))
+        mine = held_by(assignments, user, lookup="department_id", attribute="department_id")
         if action == Action.CHANGE:
             return mine.filter(state__in=LIVE_ASSIGNMENT_STATES)
         return mine

@@ -7,6 +7,7 @@ phone, and the timeline of a notice names only the staff and departments who act
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
@@ -25,6 +26,7 @@ from orgs.models import Organization, Region, RegionLevel
 from orgs.scoping import organizations_public
 from orgs.selectors import regions_for_public_filter
 from portal.accounts.roles import Role
+from portal.forms.field_types import choice_field
 
 NOTICES_PER_PAGE = 20
 # Organizations offered in the filter once a place is chosen; a district rarely has more.
@@ -37,10 +39,10 @@ class NoticeFilterForm(forms.Form):
     region = forms.TypedChoiceField(label=gettext_lazy("区域"), required=False, coerce=int, empty_value=None)
     org = forms.SlugField(label=gettext_lazy("组织"), required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.regions = {region.pk: region for region in regions_for_public_filter()}
-        self.fields["region"].choices = [("", _("全部区域")), *_grouped_region_choices(self.regions.values())]
+        choice_field(self, "region").choices = [("", _("全部区域")), *_grouped_region_choices(self.regions.values())]
         self.fields["region"].widget.attrs["class"] = "form-select"
         self.organization: Organization | None = None
 

@@ -5,14 +5,16 @@ both call those functions, so a page and its admin twin can never disagree.
 """
 
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from portal.accounts.models import User
 from portal.accounts.roles import REGION_SCOPED_ROLES, Role
 
 AnyUser = User | AnonymousUser
+Rows = TypeVar("Rows", bound=QuerySet[Any])
 
 
 class Action(StrEnum):
@@ -31,7 +33,7 @@ def scope_path(user: AnyUser) -> str | None:
     if not (user.is_authenticated and user.is_active):
         return None
     assert isinstance(user, User)
-    if user.role in REGION_SCOPED_ROLES and user.region_id is not None:
+    if user.role in REGION_SCOPED_ROLES and user.region is not None:
         return user.region.path
     return None
 
@@ -48,3 +50,12 @@ def under(path: str, field: str) -> Q:
 
 def has_role(user: AnyUser, *roles: Role) -> bool:
     return bool(user.is_authenticated and user.is_active and getattr(user, "role", None) in roles)
+
+
+def held_by(rows: Rows, user: AnyUser, *, lookup: str, attribute: str) -> Rows:
+    """The rows whose `lookup` is what the account holds in `attribute` (its department, its person…).
+
+    An account that holds none sees none: filtering by None would ask for the rows linked to nothing.
+    """
+    held = getattr(user, attribute, None)
+    return rows.none() if held is None else rows.filter(**{lookup: held})
