@@ -5,6 +5,7 @@ and the messages it causes wait in the outbox until Redis is back. Login codes g
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.test import Client
@@ -17,6 +18,7 @@ from portal.notifications.models import OutboxMessage, OutboxState
 from portal.notifications.tasks import outbox_dispatch
 from tests.notifications.conftest import wait_until
 from tests.notifications.slow_sms import sends
+from tests.resilience.conftest import PATIENCE_SECONDS
 
 PASSWORD = "correct-horse-42"
 VILLAGER_PHONE = "13712345678"
@@ -132,3 +134,15 @@ def test_a_session_made_before_the_outage_survives_it(member_craftsman, real_red
         real_redis.start()
     assert page.status_code == 200
     assert 'data-testid="identity"' in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_tells_the_operator_quickly_that_the_cache_and_the_broker_are_down(redis_down):
+    started = time.monotonic()
+    response = Client().get("/healthz")
+    assert time.monotonic() - started < PATIENCE_SECONDS
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["database"]["ok"] is True
+    assert checks["cache"]["ok"] is False
+    assert checks["broker"]["ok"] is False
