@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image, ImageFile
 
 from consultations.models import Issue, IssuePhoto
@@ -40,6 +41,13 @@ def png_claiming(width: int, height: int, name: str = "截图.png") -> SimpleUpl
     buffer = io.BytesIO()
     Image.new("1", (width, height)).save(buffer, format="PNG", optimize=True)
     return SimpleUploadedFile(name, buffer.getvalue(), "image/png")
+
+
+@pytest.fixture(autouse=True)
+def _in_chinese():
+    """The messages are checked in the portal's language, whatever a test before this one activated."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture
