@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from members.models import ContactAssignment, Person
+from portal.admin_scoping import ScopedAdminMixin, default_phone_fields
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import OutboxMessage
 from portal.phones import mask_phone
@@ -271,3 +273,10 @@ def test_nobody_filters_the_outbox_by_number_as_it_shows_every_number_masked(cli
     changelist = reverse("admin:notifications_outboxmessage_changelist")
     assert client.get(changelist).status_code == 200
     assert client.get(changelist, {"phone__startswith": "139"}).status_code == 400
+
+
+def test_every_admin_of_a_model_with_a_phone_field_is_one_that_masks_it():
+    """A new admin that forgot ScopedAdminMixin would show its phones whole and answer lookups on them."""
+    for model, model_admin in admin.site._registry.items():
+        if default_phone_fields(model):
+            assert isinstance(model_admin, ScopedAdminMixin), model
