@@ -18,6 +18,7 @@ This module is part of the base: it imports no domain app. The domain admins reg
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
@@ -93,6 +94,7 @@ def _looks_like_a_phone(field: Any) -> bool:
     return isinstance(field, models.CharField) and (field.name == "phone" or field.name.endswith("_phone"))
 
 
+@cache
 def default_phone_fields(model: type[models.Model]) -> frozenset[str]:
     """Personal phone fields of a model without an admin of its own: its CharFields named phone or *_phone."""
     return frozenset(field.name for field in model._meta.get_fields() if _looks_like_a_phone(field))

@@ -8,7 +8,9 @@ The personas: 王敏, town staff of 黄湖镇, sees phones masked; 陈主任, di
 from __future__ import annotations
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -72,6 +74,25 @@ def test_district_admins_see_the_same_pages_with_phones_whole(client, pages, dis
     html = client.get(pages[page]).content.decode()
     for phone in phones:
         assert phone in html
+
+
+def _exported_phones(client) -> list[str]:
+    response = client.post(
+        reverse("admin:members_membership_export"),
+        {"format": 0, "resource": 0, "rosterresource_name": "on", "rosterresource_phone": "on"},
+    )
+    assert response.status_code == 200
+    header, *rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    return [row[header.index("手机号")] for row in rows]
+
+
+def test_the_roster_export_masks_phones_for_town_staff_and_not_for_district_admins(
+    client, craftsman_with_new_phone, town_staff_huanghu, district_admin_yuhang
+):
+    client.force_login(town_staff_huanghu)
+    assert _exported_phones(client) == [mask_phone(NEW_PHONE)]
+    client.force_login(district_admin_yuhang)
+    assert _exported_phones(client) == [NEW_PHONE]
 
 
 def test_the_masked_phone_is_not_a_field_of_the_form_either(client, craftsman_with_new_phone, town_staff_huanghu):
