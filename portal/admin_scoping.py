@@ -241,7 +241,8 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
 
     def _masked_phone_fields(self, request: HttpRequest, obj: models.Model | None) -> dict[str, Callable]:
         """The phone fields of obj this user may only see masked, each with the read-only field showing it so.
-        None on an add form: whoever registers a person types the number they were given."""
+        Nothing on an add form (whoever registers a person types the number they were given), nor for an empty
+        phone (a person registered without one may be given one)."""
         if obj is None:
             return {}
         return {
