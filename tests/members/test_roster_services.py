@@ -318,3 +318,14 @@ def test_a_contact_log_about_someone_out_of_scope_is_refused(village_staff_qings
             actor=village_staff_qingshan,
         )
     assert not ContactLog.objects.exists()
+
+
+def test_changing_a_phone_to_one_held_outside_ones_scope_gets_the_same_answer(
+    village_staff_qingshan, craftsman_in_qingshan, designer_in_wanghu
+):
+    with pytest.raises(ValidationError) as refused:
+        services.person_update(
+            person=craftsman_in_qingshan, actor=village_staff_qingshan, changes={"phone": "13900002222"}
+        )
+    assert refused.value.message_dict["phone"] == [services.phone_not_usable_message()]
+    assert Person.objects.get(pk=craftsman_in_qingshan.pk).phone == "13800001111"
