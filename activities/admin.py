@@ -6,6 +6,8 @@ and the log right. So here activities and sign-ups are read-only for staff, and 
 everyone, superusers included: it is the append-only record of what happened.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,8 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, ActivityLog, ActivityPhoto, Registration
 from activities.scoping import activities_for, registrations_for
 from activities.selectors import with_registration_counts
+from activities.selectors_public import ConfirmedCount
 from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
 from portal.scoping import Action, AnyUser, is_unrestricted
+
+if TYPE_CHECKING:  # the mixin is checked as what it is mixed into
+    from django.contrib.admin.options import BaseModelAdmin as _AdminBase
+    from django_stubs_ext import WithAnnotations
+else:
+    _AdminBase = object
 
 
 def activity_photos_for(user: AnyUser, action: Action) -> QuerySet[ActivityPhoto]:
@@ -29,16 +38,16 @@ def activity_logs_for(user: AnyUser, action: Action) -> QuerySet[ActivityLog]:
     return logs.filter(activity__in=activities_for(user, action))
 
 
-class ReadOnlyForStaffMixin:
+class ReadOnlyForStaffMixin(_AdminBase):
     """Staff may look; only the superusers who run the installation may correct a row by hand."""
 
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return is_unrestricted(request.user) and super().has_add_permission(request, *args)
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_unrestricted(request.user) and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_unrestricted(request.user) and super().has_delete_permission(request, obj)
 
 
@@ -74,7 +83,7 @@ class ActivityAdmin(ReadOnlyForStaffMixin, ScopedAdminMixin, admin.ModelAdmin):
         return with_registration_counts(super().get_queryset(request))
 
     @admin.display(description=_("已报名"), ordering="confirmed_count")
-    def confirmed(self, activity: Activity) -> int:
+    def confirmed(self, activity: "WithAnnotations[Activity, ConfirmedCount]") -> int:
         return activity.confirmed_count
 
 

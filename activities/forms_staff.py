@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -15,9 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, ActivityCategory, ActivityForm, ActivityStatus, Audience
 from activities.selectors import Month, hosted_or_co_hosted_by, in_month
 from orgs.models import Organization
+from portal.forms.field_types import model_choice_field
 from portal.forms.multiple_files import MultipleFileField
 from portal.forms.service_errors import ServiceErrorsMixin
 from portal.photos import photo_accept
+
+if TYPE_CHECKING:
+    from django.core.files.base import ContentFile, File
+    from django_stubs_ext import StrOrPromise
 
 MAX_PHOTOS = 9
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -32,13 +37,13 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
 
 
-def datetime_field(label: str, **kwargs: object) -> forms.DateTimeField:
+def datetime_field(label: StrOrPromise, **kwargs: Any) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         error_messages={"invalid": _("请输入正确的日期和时间,例如 2024-03-01 14:00。"), "required": _("请填写时间。")},
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
@@ -98,29 +103,30 @@ class ActivityPlanForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         hosts: QuerySet[Organization],
         partners: QuerySet[Organization],
         activity: Activity | None = None,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.activity = activity
-        self.fields["host"].queryset = hosts
-        self.fields["co_hosts"].queryset = partners
+        model_choice_field(self, "host").queryset = hosts
+        model_choice_field(self, "co_hosts").queryset = partners
         if activity is not None:
             # The host of an existing activity stays: its sign-ups and log belong to that organization.
             self.fields["host"].disabled = True
-            self.fields["host"].queryset = Organization.objects.filter(pk=activity.host_id)
+            model_choice_field(self, "host").queryset = Organization.objects.filter(pk=activity.host_id)
 
-    def clean_cover(self):  # type: ignore[no-untyped-def]
+    def clean_cover(self) -> ContentFile | None:
         upload = self.cleaned_data.get("cover")
         if not upload:
             return None
         return _activity_photo(upload)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         host = data.get("host")
         co_hosts = [org for org in data.get("co_hosts") or [] if host is None or org.pk != host.pk]
         data["co_hosts"] = co_hosts
@@ -165,8 +171,8 @@ class CompleteForm(ServiceErrorsMixin, forms.Form):
         % {"count": MAX_PHOTOS, "mb": settings.ACTIVITY_PHOTO_MAX_BYTES // (1024 * 1024)},
     )
 
-    def __init__(self, *args: object, photos_already: int = 0, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, photos_already: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.photos_already = photos_already
 
     def clean_photos(self) -> list:
@@ -199,20 +205,20 @@ class ActivityStaffFilter(django_filters.FilterSet):
         model = Activity
         fields: list[str] = []
 
-    def __init__(self, data: object = None, *args: object, organizations: QuerySet[Organization], **kwargs: object):
-        super().__init__(data, *args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: object = None, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
         self.filters["organization"].queryset = organizations
 
     def filter_organization(self, queryset: QuerySet[Activity], name: str, value: Organization) -> QuerySet[Activity]:
         return queryset.filter(hosted_or_co_hosted_by(value))
 
     def filter_month(self, queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
-        month = Month.parse(value, default=None)  # type: ignore[arg-type]
+        month = Month.parse(value, default=None)
         if month is None:
             return queryset
         return queryset.filter(in_month(month))
 
 
-def _activity_photo(upload):
+def _activity_photo(upload: File) -> ContentFile:
     """A cover or an event photo: the same checks and EXIF stripping as villagers' photos, with the activity limit."""
     return photo_accept(upload, max_bytes=settings.ACTIVITY_PHOTO_MAX_BYTES)

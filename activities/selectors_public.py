@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -13,6 +14,20 @@ from activities.scoping import activities_public
 from members.models import Person
 from orgs.models import Organization
 from orgs.scoping import organizations_public
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from django_stubs_ext import WithAnnotations
+
+
+class ConfirmedCount(TypedDict):
+    confirmed_count: int
+
+
+if TYPE_CHECKING:
+    # An activity of the public pages: it carries how many sign-ups are confirmed.
+    PublicActivity: TypeAlias = WithAnnotations[Activity, ConfirmedCount]
 
 LIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 ATTENDED_SHOWN = 50
@@ -33,7 +48,9 @@ def _active_co_hosts() -> Prefetch:
     return Prefetch("co_hosts", queryset=organizations_public().select_related(None).order_by("name"))
 
 
-def upcoming_public_activities(*, now: datetime.datetime, organization: Organization | None) -> QuerySet[Activity]:
+def upcoming_public_activities(
+    *, now: datetime.datetime, organization: Organization | None
+) -> QuerySet[PublicActivity]:
     """Published activities not yet over, soonest first; with an organization, those it hosts or co-hosts."""
     activities = activities_public().filter(status=ActivityStatus.PUBLISHED, ends_at__gte=now)
     if organization is not None:
@@ -46,7 +63,7 @@ def upcoming_public_activities(*, now: datetime.datetime, organization: Organiza
     )
 
 
-def public_activity(pk: int) -> QuerySet[Activity]:
+def public_activity(pk: int) -> QuerySet[PublicActivity]:
     """The activity of a public page, with its confirmed count and active co-hosts (use with get_object_or_404)."""
     return (
         activities_public()

@@ -5,6 +5,8 @@ Views parse, pick the object through activities.scoping / selectors, call the se
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,6 +33,7 @@ from activities.public_tokens import (
 from activities.ratelimits import guest_signup_allowed, guest_signup_record
 from activities.scoping import activities_public, registrations_for
 from activities.selectors_public import (
+    ConfirmedCount,
     live_registration,
     member_attended_registrations,
     member_upcoming_registrations,
@@ -41,10 +44,16 @@ from activities.states import ActivityAction, allowed_actions
 from members.models import Person
 from orgs.scoping import organizations_public
 from portal.accounts.client_ip import client_ip_address
+from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.phones import mask_phone
 from portal.query_params import slug_param
 from portal.scoping import Action
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from activities.selectors_public import PublicActivity
 
 ACTIVITIES_PER_PAGE = 20
 # Anonymous sign-ups made from this browser: {activity id: registration link token}, to show them again.
@@ -60,7 +69,14 @@ def _member_person(request: HttpRequest) -> Person | None:
 
 
 def _member_phone(request: HttpRequest, person: Person) -> str:
-    return person.phone or request.user.phone or ""
+    user = request.user
+    return person.phone or (user.phone if user.is_authenticated else "") or ""
+
+
+def _signed_in(request: HttpRequest) -> User | None:
+    """The account a service records as acting, or None for a guest."""
+    user = request.user
+    return user if user.is_authenticated else None
 
 
 def _phone_login_url(next_url: str) -> str:
@@ -84,7 +100,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         activities = upcoming_public_activities(now=timezone.now(), organization=organization)
     page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    for activity in page.object_list:
+    for activity in cast("list[WithAnnotations[Activity, PlacesLeft]]", page.object_list):
         activity.places_left = _places_left(activity)
     return render(
         request,
@@ -93,7 +109,13 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _places_left(activity: Activity) -> int:
+class PlacesLeft(ConfirmedCount):
+    """What the list hangs on each activity of the page for its template."""
+
+    places_left: int
+
+
+def _places_left(activity: PublicActivity) -> int:
     return max(activity.capacity - activity.confirmed_count, 0)
 
 
@@ -108,7 +130,7 @@ def _remember_guest_registration(request: HttpRequest, registration: Registratio
 
 
 def _detail_page(
-    request: HttpRequest, activity: Activity, *, guest_form: GuestSignupForm | None = None, status: int = 200
+    request: HttpRequest, activity: PublicActivity, *, guest_form: GuestSignupForm | None = None, status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
     person = _member_person(request)
@@ -166,7 +188,7 @@ def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
                 name=person.name,
                 phone=_member_phone(request, person),
                 person=person,
-                actor=request.user,
+                actor=_signed_in(request),
             )
         except ValidationError as error:
             messages.error(request, _error_text(error))
@@ -219,7 +241,7 @@ def activity_cancel_signup(request: HttpRequest, pk: int) -> HttpResponse:
     if registration is None:
         raise Http404
     try:
-        services.registration_cancel(registration=registration, actor=request.user)
+        services.registration_cancel(registration=registration, actor=_signed_in(request))
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -282,8 +304,7 @@ def activity_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- check-in -------------------------------------------------------------------------------------------------
 
 
-def _checkin_page(request: HttpRequest, activity: Activity, **context: object) -> HttpResponse:
-    status = context.pop("status", 200)
+def _checkin_page(request: HttpRequest, activity: Activity, *, status: int = 200, **context: object) -> HttpResponse:
     return render(request, "activities/public/checkin.html", {"activity": activity, **context}, status=status)
 
 
@@ -304,13 +325,18 @@ def activity_checkin(request: HttpRequest, pk: int) -> HttpResponse:
         proof = scan_proof(activity)
     here = f"{reverse('activities:checkin', args=[activity.pk])}?{urlencode({'p': proof})}"
     form = GuestCheckinForm(request.POST or None) if person is None else None
-    context = {"proof": proof, "form": form, "member_person": person, "phone_login_url": _phone_login_url(here)}
+    context: dict[str, Any] = {
+        "proof": proof,
+        "form": form,
+        "member_person": person,
+        "phone_login_url": _phone_login_url(here),
+    }
     if request.method == "GET":
         return _checkin_page(request, activity, **context)
 
     if person is not None:
         name, phone = person.name, _member_phone(request, person)
-    elif form.is_valid():
+    elif form is not None and form.is_valid():
         name, phone = form.cleaned_data["name"], form.cleaned_data["phone"]
     else:
         return _checkin_page(request, activity, status=400, **context)

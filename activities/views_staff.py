@@ -6,6 +6,8 @@ so that guessing an id outside one's scope answers 404. Writes go through activi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from activities import selectors, services
 from activities.checkin_codes import current_checkin_token, seconds_until_rotation
 from activities.forms_staff import MAX_PHOTOS, ActivityPlanForm, ActivityStaffFilter, CancelForm, CompleteForm
-from activities.models import Activity, ActivityStatus, CheckinMethod, RegistrationStatus
+from activities.models import Activity, ActivityStatus, CheckinMethod, Registration, RegistrationStatus
 from activities.scoping import ACTIVITY_STAFF, activities_for, registrations_for
 from activities.states import ActivityAction, allowed_actions, refusal
 from members.scoping import persons_for, phone_visibility_for
@@ -30,6 +32,9 @@ from orgs.scoping import organizations_for, organizations_public, regions_for
 from portal.query_params import id_param
 from portal.scoping import Action, is_unrestricted
 from portal.staff_access import acting_user, role_required
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 LIST_PAGE_SIZE = 30
 FIGURES_PAGE_SIZE = 50
@@ -92,12 +97,13 @@ def month_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     organizations = organizations_for(user, Action.LIST).order_by("region__path", "name")
     organization_id = request.GET.get("org")
-    if organization_id:
-        organization = get_object_or_404(organizations, pk=id_param(organization_id) or 0)
-    else:
-        organization = organizations.first()
-        if organization is None:
-            raise PermissionDenied(_("您的负责范围内还没有组织。"))
+    organization = (
+        get_object_or_404(organizations, pk=id_param(organization_id) or 0)
+        if organization_id
+        else organizations.first()
+    )
+    if organization is None:
+        raise PermissionDenied(_("您的负责范围内还没有组织。"))
     today = timezone.localdate()
     month = selectors.Month.parse(request.GET.get("month"), default=selectors.Month.containing(today))
     activities = list(
@@ -243,6 +249,12 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Detail: status, actions, sign-ups, log
 
 
+class PhoneShownWhole(TypedDict):
+    """Hung on each sign-up a page lists, for its template: whether this viewer sees the phone whole."""
+
+    phone_shown_whole: bool
+
+
 def _detail_page(
     request: HttpRequest,
     activity: Activity,
@@ -257,7 +269,7 @@ def _detail_page(
     people = [registration.person for group in registrations.values() for registration in group if registration.person]
     phones = phone_visibility_for(user, people)
     for group in registrations.values():
-        for registration in group:
+        for registration in cast("list[WithAnnotations[Registration, PhoneShownWhole]]", group):
             registration.phone_shown_whole = phones.sees_all or (
                 registration.person is not None and phones.shows_whole(registration.person)
             )
@@ -410,7 +422,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     registrations = selectors.registrations_of(activity)
     confirmed = registrations[RegistrationStatus.CONFIRMED]
     phones = phone_visibility_for(request.user, [r.person for r in confirmed if r.person])
-    for registration in confirmed:
+    for registration in cast("list[WithAnnotations[Registration, PhoneShownWhole]]", confirmed):
         registration.phone_shown_whole = phones.sees_all or (
             registration.person is not None and phones.shows_whole(registration.person)
         )

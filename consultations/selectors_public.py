@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,9 @@ from consultations.scoping import issues_for
 from consultations.states import IssueState
 from portal.accounts.models import User
 from portal.scoping import Action
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 S = IssueState
 
@@ -61,13 +66,13 @@ def issues_submitted_by(user: User) -> QuerySet[Issue]:
     return issues_for(user, Action.VIEW).filter(submitter_user=user).order_by("-created_at", "-id")
 
 
-def loop_progress(state: str) -> list[dict[str, str]]:
+def loop_progress(state: str) -> list[dict[str, StrOrPromise]]:
     """The five steps with "done", "current" or "todo"; empty for issues that left the loop (rejected, merged)."""
     current = STEP_OF_STATE.get(IssueState(state))
     if current is None:
         return []
     finished = state == S.CLOSED
-    steps = []
+    steps: list[dict[str, StrOrPromise]] = []
     for index, (key, label) in enumerate(LOOP_STEPS):
         if index < current or (finished and index == current):
             status = "done"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,9 @@ from portal.scoping import Action
 from portal.staff_access import acting_user, role_required
 from portal.workdays import WorkdayCalendar
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
 ASSIGNMENTS_PER_PAGE = 20
 # "即将到期": due within this many working days.
 DUE_SOON_WORKING_DAYS = 3
@@ -39,7 +43,7 @@ DUE_SOON_WORKING_DAYS = 3
 @dataclass(frozen=True)
 class Tab:
     key: str
-    label: str
+    label: StrOrPromise
     states: tuple[str, ...]
     ordering: tuple[str, ...]
 
@@ -70,6 +74,12 @@ class DeadlineStatus:
     overdue_working_days: int
     due_soon: bool
     working_days_left: int
+
+
+class WithDeadlineStatus(TypedDict):
+    """What the queue hangs on each assignment of the page for its template."""
+
+    deadline_status: DeadlineStatus
 
 
 def deadline_status(assignment: Assignment, calendar: WorkdayCalendar, today: datetime.date) -> DeadlineStatus:
@@ -110,7 +120,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, ASSIGNMENTS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     calendar = WorkdayCalendar([today, *(assignment.deadline for assignment in page.object_list)])
-    for assignment in page.object_list:
+    for assignment in cast("list[WithAnnotations[Assignment, WithDeadlineStatus]]", page.object_list):
         assignment.deadline_status = deadline_status(assignment, calendar, today)
     context = {
         "tabs": [(each, counts[each.key]) for each in TABS],

@@ -8,7 +8,7 @@ already moved on (a colleague acted first) raises TransitionNotAllowed; its Chin
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,6 +52,10 @@ from portal.query_params import id_param
 from portal.scoping import Action
 from portal.staff_access import acting_user, role_required
 from portal.workdays import add_working_days
+
+if TYPE_CHECKING:
+    from django.forms.utils import ErrorList
+    from django_stubs_ext import WithAnnotations
 
 A = IssueAction
 QUEUE_PAGE_SIZE = 30
@@ -190,7 +194,7 @@ def _issue_page(
         )
         for action in file.actions
     ]
-    if bound is not None and bound_action not in file.actions:
+    if bound is not None and bound_action is not None and bound_action not in file.actions:
         # The service refused an action the page no longer offers: keep the form so its message shows.
         action_forms.append((bound_action, bound))
     live_assignment = next(
@@ -360,12 +364,21 @@ def _meeting_in_scope(request: HttpRequest, pk: int) -> Meeting:
     return get_object_or_404(meetings_for(request.user, Action.VIEW), pk=pk)
 
 
+class AgendaItemForms(TypedDict):
+    """What the meeting page hangs on each agenda item for its template."""
+
+    refused_errors: ErrorList | list[str]
+    consensus_form: StaffForm
+    no_consensus_form: StaffForm
+    open_form: str
+
+
 def _meeting_page(
     request: HttpRequest, meeting: Meeting, *, bound: dict[str, StaffForm] | None = None, status: int = 200
 ) -> HttpResponse:
     user = acting_user(request)
     bound = bound or {}
-    agenda = selectors.meeting_agenda(meeting=meeting)
+    agenda = cast("list[WithAnnotations[AgendaItem, AgendaItemForms]]", selectors.meeting_agenda(meeting=meeting))
     for item in agenda:
         refused = bound.get(f"c{item.pk}") or bound.get(f"n{item.pk}")
         # An outcome a colleague recorded a moment ago: the item shows it, with why this one was refused.
