@@ -107,9 +107,9 @@ def _check_schedule(*, starts_at, ends_at, signup_deadline, now: datetime.dateti
         raise ValidationError(errors)
 
 
-def _move(activity: Activity, action: ActivityAction) -> None:
+def _move(activity: Activity, action: ActivityAction, *, now: datetime.datetime | None = None) -> None:
     """Checks `action` against the table on a locked activity and sets the status it leads to."""
-    check_allowed(activity, action, now=timezone.now())
+    check_allowed(activity, action, now=now or timezone.now())
     leads_to = RULES[action].leads_to
     if leads_to is not None:
         activity.status = leads_to
@@ -139,10 +139,11 @@ def activity_create(
     description: str = "",
     co_hosts: Sequence[Organization] = (),
     cover: File | None = None,
+    now: datetime.datetime | None = None,
 ) -> Activity:
     if not organizations_for(actor, Action.CHANGE).filter(pk=host.pk).exists():
         raise PermissionDenied(_("您不能为这个组织安排活动。"))
-    _check_schedule(starts_at=starts_at, ends_at=ends_at, signup_deadline=signup_deadline, now=timezone.now())
+    _check_schedule(starts_at=starts_at, ends_at=ends_at, signup_deadline=signup_deadline, now=now or timezone.now())
     activity = Activity.objects.create(
         host=host,
         title=title.strip(),
@@ -218,9 +219,9 @@ def activity_set_co_hosts(*, activity: Activity, actor: User, co_hosts: Sequence
 
 
 @transaction.atomic
-def activity_publish(*, activity: Activity, actor: User) -> Activity:
+def activity_publish(*, activity: Activity, actor: User, now: datetime.datetime | None = None) -> Activity:
     locked = _lock_for_staff(activity, actor)
-    _move(locked, A.PUBLISH)
+    _move(locked, A.PUBLISH, now=now)
     locked.save(update_fields=["status"])
     _log(locked, A.PUBLISH, actor=actor)
     return locked
@@ -245,11 +246,17 @@ def activity_cancel(*, activity: Activity, actor: User, reason: str) -> Activity
 
 @transaction.atomic
 def activity_complete(
-    *, activity: Activity, actor: User, summary: str, walk_in_count: int = 0, photos: Sequence[File] = ()
+    *,
+    activity: Activity,
+    actor: User,
+    summary: str,
+    walk_in_count: int = 0,
+    photos: Sequence[File] = (),
+    now: datetime.datetime | None = None,
 ) -> Activity:
     """After the event: the summary, photos and head count; the activity shows on the public page."""
     locked = _lock_for_staff(activity, actor)
-    _move(locked, A.COMPLETE)
+    _move(locked, A.COMPLETE, now=now)
     locked.summary = (summary or "").strip()
     locked.walk_in_count = walk_in_count
     locked.save(update_fields=["summary", "walk_in_count", "status"])
@@ -280,11 +287,17 @@ def _members_only_message(person: Person | None) -> str:
 
 @transaction.atomic
 def registration_create(
-    *, activity: Activity, name: str, phone: str, person: Person | None = None, actor: User | None = None
+    *,
+    activity: Activity,
+    name: str,
+    phone: str,
+    person: Person | None = None,
+    actor: User | None = None,
+    now: datetime.datetime | None = None,
 ) -> Registration:
     """Signs up: confirmed while there is room, otherwise on the waiting list."""
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    check_allowed(locked, A.REGISTER, now=timezone.now())
+    check_allowed(locked, A.REGISTER, now=now or timezone.now())
     if not _may_sign_up(locked, person):
         raise ValidationError(_members_only_message(person))
     status = (
@@ -344,8 +357,8 @@ def registration_cancel(*, registration: Registration, actor: User | None = None
 # ---- check-in -------------------------------------------------------------------------------------------------
 
 
-def _check_in(registration: Registration, method: CheckinMethod) -> Registration:
-    registration.checked_in_at = timezone.now()
+def _check_in(registration: Registration, method: CheckinMethod, *, now: datetime.datetime) -> Registration:
+    registration.checked_in_at = now
     registration.checkin_method = method
     registration.save(update_fields=["checked_in_at", "checkin_method"])
     return registration
@@ -353,11 +366,17 @@ def _check_in(registration: Registration, method: CheckinMethod) -> Registration
 
 @transaction.atomic
 def checkin_by_code(
-    *, activity: Activity, token: str, name: str, phone: str, person: Person | None = None
+    *,
+    activity: Activity,
+    token: str,
+    name: str,
+    phone: str,
+    person: Person | None = None,
+    now: datetime.datetime | None = None,
 ) -> Registration:
     """Scanned at the event. Someone not signed up may still check in while there is room."""
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    now = timezone.now()
+    now = now or timezone.now()
     if not checkin_token_is_valid(locked, token, now):
         raise ValidationError(_("签到码已过期,请重新扫描现场二维码。"))
     check_allowed(locked, A.CHECK_IN, now=now)
@@ -385,16 +404,17 @@ def checkin_by_code(
             registration.status = RegistrationStatus.CONFIRMED
             registration.promoted_at = now
             registration.save(update_fields=["status", "promoted_at"])
-    _check_in(registration, CheckinMethod.QR)
+    _check_in(registration, CheckinMethod.QR, now=now)
     _log(locked, A.CHECK_IN, actor=None, registration=registration, comment=CheckinMethod.QR)
     return registration
 
 
 @transaction.atomic
-def checkin_manual(*, registration: Registration, actor: User) -> Registration:
+def checkin_manual(*, registration: Registration, actor: User, now: datetime.datetime | None = None) -> Registration:
     """Staff tick off someone without a phone; a waiting person is taken in if there is room."""
     locked_activity = _lock_for_staff(registration.activity, actor)
-    check_allowed(locked_activity, A.CHECK_IN, now=timezone.now())
+    now = now or timezone.now()
+    check_allowed(locked_activity, A.CHECK_IN, now=now)
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
     if locked.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("这个报名已经取消了。"))
@@ -404,8 +424,8 @@ def checkin_manual(*, registration: Registration, actor: User) -> Registration:
         if _confirmed_count(locked_activity) >= locked_activity.capacity:
             raise ValidationError(_("名额已满,候补人员不能签到。"))
         locked.status = RegistrationStatus.CONFIRMED
-        locked.promoted_at = timezone.now()
+        locked.promoted_at = now
         locked.save(update_fields=["status", "promoted_at"])
-    _check_in(locked, CheckinMethod.MANUAL)
+    _check_in(locked, CheckinMethod.MANUAL, now=now)
     _log(locked_activity, A.CHECK_IN, actor=actor, registration=locked, comment=CheckinMethod.MANUAL)
     return locked

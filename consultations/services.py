@@ -82,6 +82,7 @@ def _apply(
     is_public: bool = True,
     extra_fields: Sequence[str] = (),
     actor_label: str = "",
+    now: datetime.datetime | None = None,
 ) -> Transition:
     """Checks the transition on a locked issue, saves it and writes its audit row."""
     from_states, to_state = TRANSITIONS[action]
@@ -91,7 +92,7 @@ def _apply(
     fields = list(extra_fields)
     if to_state is not None and to_state != from_state:
         issue.state = to_state
-        issue.state_changed_at = timezone.now()
+        issue.state_changed_at = now or timezone.now()
         fields += ["state", "state_changed_at"]
     if fields:
         issue.save(update_fields=fields)
@@ -167,6 +168,7 @@ def issue_submit(
     channel: IssueChannel | str = IssueChannel.ONLINE,
     submitter_ip: str | None = None,
     receipt_codes: Callable[[], str] = new_receipt_code,
+    now: datetime.datetime | None = None,
 ) -> Issue:
     """A villager's issue, online or entered by staff on their behalf (paper slip, phone call).
     `receipt_codes` draws a code to try; the demo passes a seeded one so that its tracking links stay the same."""
@@ -177,7 +179,7 @@ def issue_submit(
             raise PermissionDenied(_("您不能为这个组织代录议题。"))
         if channel == IssueChannel.ONLINE:
             raise ValidationError(_("代录的议题请选择来源(纸质意见条、电话等)。"))
-    now = timezone.now()
+    now = now or timezone.now()
     issue = Issue(
         organization=organization,
         region_id=organization.region_id,
@@ -237,24 +239,26 @@ def _save_with_unique_receipt_code(issue: Issue, *, receipt_codes: Callable[[], 
 
 
 @transaction.atomic
-def issue_accept(*, issue: Issue, actor: User, comment: str = "") -> Issue:
+def issue_accept(*, issue: Issue, actor: User, comment: str = "", now: datetime.datetime | None = None) -> Issue:
     locked = _lock_for_staff(issue, actor)
-    _apply(locked, A.ACCEPT, actor=actor, comment=comment.strip())
+    _apply(locked, A.ACCEPT, actor=actor, comment=comment.strip(), now=now)
     return locked
 
 
 @transaction.atomic
-def issue_reject(*, issue: Issue, actor: User, reason: str) -> Issue:
+def issue_reject(*, issue: Issue, actor: User, reason: str, now: datetime.datetime | None = None) -> Issue:
     """Not accepted; the reason is shown to the submitter on the tracking page and sent to them."""
     reason = _require_text(reason, _("请填写不予受理的理由,反映人会看到它。"))
     locked = _lock_for_staff(issue, actor)
     locked.rejection_reason = reason
-    _apply(locked, A.REJECT, actor=actor, comment=reason, extra_fields=["rejection_reason"])
+    _apply(locked, A.REJECT, actor=actor, comment=reason, extra_fields=["rejection_reason"], now=now)
     return locked
 
 
 @transaction.atomic
-def issue_merge(*, issue: Issue, into: Issue, actor: User, comment: str = "") -> Issue:
+def issue_merge(
+    *, issue: Issue, into: Issue, actor: User, comment: str = "", now: datetime.datetime | None = None
+) -> Issue:
     """The same matter raised twice: the duplicate follows the other issue; both submitters are told."""
     if issue.pk == into.pk:
         raise ValidationError(_("不能把议题合并到它自己。"))
@@ -266,8 +270,8 @@ def issue_merge(*, issue: Issue, into: Issue, actor: User, comment: str = "") ->
     if target.state in FINAL_STATES:
         raise ValidationError(_("目标议题已结束(%(state)s),不能再合并进去。") % {"state": target.get_state_display()})
     locked.merged_into = target
-    note = comment.strip() or _("与议题 %(code)s 反映的是同一事项,合并办理。") % {"code": target.receipt_code}
-    _apply(locked, A.MERGE, actor=actor, comment=note, extra_fields=["merged_into"])
+    note = comment.strip() or _("与另一议题反映的是同一事项,合并办理。")
+    _apply(locked, A.MERGE, actor=actor, comment=note, extra_fields=["merged_into"], now=now)
     # The target keeps its state; its submitter is told that another villager raised the same matter.
     told_target = Transition.objects.create(
         issue=target,
@@ -321,7 +325,9 @@ def _lock_meeting(meeting: Meeting, actor: User, action: MeetingAction) -> Meeti
 
 
 @transaction.atomic
-def meeting_add_issue(*, meeting: Meeting, issue: Issue, actor: User) -> AgendaItem:
+def meeting_add_issue(
+    *, meeting: Meeting, issue: Issue, actor: User, now: datetime.datetime | None = None
+) -> AgendaItem:
     locked_meeting = _lock_meeting(meeting, actor, MeetingAction.ADD_ISSUES)
     locked = _lock_for_staff(issue, actor)
     if locked.organization_id != locked_meeting.organization_id:
@@ -332,6 +338,7 @@ def meeting_add_issue(*, meeting: Meeting, issue: Issue, actor: User) -> AgendaI
         actor=actor,
         comment=_("列入%(meeting)s(%(when)s)")
         % {"meeting": locked_meeting.title, "when": timezone.localdate(locked_meeting.scheduled_at).isoformat()},
+        now=now,
     )
     position = locked_meeting.agenda.count() + 1
     return AgendaItem.objects.create(meeting=locked_meeting, issue=locked, position=position)
@@ -347,10 +354,11 @@ def meeting_record_attendance(
     department_reps_count: int,
     ufwd_reps_count: int,
     minutes: str,
+    now: datetime.datetime | None = None,
 ) -> Meeting:
     """Marks the meeting held, with who came: roster members by name, the others by count."""
     locked = _lock_meeting(meeting, actor, MeetingAction.RECORD_ATTENDANCE)
-    if locked.scheduled_at > timezone.now():
+    if locked.scheduled_at > (now or timezone.now()):
         raise ValidationError(_("议事会还没有召开,召开后再登记出席情况。"))
     locked.villagers_count = villagers_count
     locked.department_reps_count = department_reps_count
@@ -410,6 +418,7 @@ def agenda_record_consensus(
     votes_for: int,
     votes_against: int,
     votes_abstain: int,
+    now: datetime.datetime | None = None,
 ) -> AgendaItem:
     consensus_text = _require_text(consensus_text, _("请填写共识内容。"))
     if votes_for <= votes_against:
@@ -420,7 +429,7 @@ def agenda_record_consensus(
     locked_item.votes_for = votes_for
     locked_item.votes_against = votes_against
     locked_item.votes_abstain = votes_abstain
-    locked_item.recorded_at = timezone.now()
+    locked_item.recorded_at = now or timezone.now()
     locked_item.save(
         update_fields=["outcome", "consensus_text", "votes_for", "votes_against", "votes_abstain", "recorded_at"]
     )
@@ -431,21 +440,28 @@ def agenda_record_consensus(
         "abstain": votes_abstain,
     }
     _apply(
-        issue, A.RECORD_CONSENSUS, actor=actor, comment=f"{consensus_text}({tally})", extra_fields=["consensus_text"]
+        issue,
+        A.RECORD_CONSENSUS,
+        actor=actor,
+        comment=f"{consensus_text}({tally})",
+        extra_fields=["consensus_text"],
+        now=now,
     )
     return locked_item
 
 
 @transaction.atomic
-def agenda_record_no_consensus(*, item: AgendaItem, actor: User, note: str, close: bool = False) -> AgendaItem:
+def agenda_record_no_consensus(
+    *, item: AgendaItem, actor: User, note: str, close: bool = False, now: datetime.datetime | None = None
+) -> AgendaItem:
     """No consensus: back to the queue for the next meeting, or the deliberation ends here."""
     note = _require_text(note, _("请说明未达成共识的情况。"))
     locked_item, issue = _lock_agenda_item(item, actor)
     locked_item.outcome = AgendaOutcome.NO_CONSENSUS
     locked_item.note = note
-    locked_item.recorded_at = timezone.now()
+    locked_item.recorded_at = now or timezone.now()
     locked_item.save(update_fields=["outcome", "note", "recorded_at"])
-    _apply(issue, A.NO_CONSENSUS_CLOSE if close else A.NO_CONSENSUS_REQUEUE, actor=actor, comment=note)
+    _apply(issue, A.NO_CONSENSUS_CLOSE if close else A.NO_CONSENSUS_REQUEUE, actor=actor, comment=note, now=now)
     return locked_item
 
 
@@ -453,11 +469,13 @@ def agenda_record_no_consensus(*, item: AgendaItem, actor: User, note: str, clos
 
 
 @transaction.atomic
-def issue_resolve_in_village(*, issue: Issue, actor: User, resolution: str) -> Issue:
+def issue_resolve_in_village(
+    *, issue: Issue, actor: User, resolution: str, now: datetime.datetime | None = None
+) -> Issue:
     resolution = _require_text(resolution, _("请填写村内解决的情况。"))
     locked = _lock_for_staff(issue, actor)
     locked.resolution_text = resolution
-    _apply(locked, A.RESOLVE_IN_VILLAGE, actor=actor, comment=resolution, extra_fields=["resolution_text"])
+    _apply(locked, A.RESOLVE_IN_VILLAGE, actor=actor, comment=resolution, extra_fields=["resolution_text"], now=now)
     return locked
 
 
@@ -469,6 +487,7 @@ def issue_assign(
     department: Department,
     working_days: int | None = None,
     instructions: str = "",
+    now: datetime.datetime | None = None,
 ) -> Assignment:
     """Hands an agreed issue to a department; the deadline counts Chinese working days from today."""
     days = working_days or settings.ASSIGNMENT_DEFAULT_WORKING_DAYS
@@ -477,13 +496,14 @@ def issue_assign(
     if not departments_for(actor, Action.VIEW).filter(pk=department.pk, is_active=True).exists():
         raise PermissionDenied(_("不能交办给这个部门。"))
     locked = _lock_for_staff(issue, actor)
-    deadline = add_working_days(timezone.localdate(), days)
+    deadline = add_working_days(timezone.localdate(now), days)
     _apply(
         locked,
         A.ASSIGN,
         actor=actor,
         comment=_("交%(department)s办理,期限 %(deadline)s(%(days)d 个工作日)")
         % {"department": department.name, "deadline": deadline.isoformat(), "days": days},
+        now=now,
     )
     assignment = Assignment.objects.create(
         issue=locked,
@@ -517,26 +537,32 @@ def _lock_assignment(assignment: Assignment, actor: User, action: IssueAction) -
 
 
 @transaction.atomic
-def assignment_acknowledge(*, assignment: Assignment, actor: User) -> Assignment:
+def assignment_acknowledge(*, assignment: Assignment, actor: User, now: datetime.datetime | None = None) -> Assignment:
     locked, issue = _lock_assignment(assignment, actor, A.ACKNOWLEDGE)
     if locked.state != AssignmentState.OPEN:
         raise TransitionNotAllowed(issue, A.ACKNOWLEDGE)
     locked.state = AssignmentState.ACKNOWLEDGED
-    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_at = now or timezone.now()
     locked.handled_by = actor
     locked.save(update_fields=["state", "acknowledged_at", "handled_by"])
-    _apply(issue, A.ACKNOWLEDGE, actor=actor, comment=_("%(department)s已签收") % {"department": locked.department})
+    comment = _("%(department)s已签收") % {"department": locked.department}
+    _apply(issue, A.ACKNOWLEDGE, actor=actor, comment=comment, now=now)
     return locked
 
 
 @transaction.atomic
 def assignment_answer(
-    *, assignment: Assignment, actor: User, answer: str, attachments: Sequence[tuple[File, str, str]] = ()
+    *,
+    assignment: Assignment,
+    actor: User,
+    answer: str,
+    attachments: Sequence[tuple[File, str, str]] = (),
+    now: datetime.datetime | None = None,
 ) -> Assignment:
     """The department's answer closes its part: the issue is handled. Attachments are (file, name, type)."""
     answer = _require_text(answer, _("请填写答复内容。"))
     locked, issue = _lock_assignment(assignment, actor, A.ANSWER)
-    now = timezone.now()
+    now = now or timezone.now()
     locked.state = AssignmentState.ANSWERED
     locked.answer_text = answer
     locked.answered_at = now
@@ -548,7 +574,7 @@ def assignment_answer(
             assignment=locked, file=file, original_name=name[:150], content_type=content_type, size=file.size
         )
     issue.resolution_text = answer
-    _apply(issue, A.ANSWER, actor=actor, comment=answer, extra_fields=["resolution_text"])
+    _apply(issue, A.ANSWER, actor=actor, comment=answer, extra_fields=["resolution_text"], now=now)
     return locked
 
 
@@ -570,16 +596,25 @@ def assignment_return(*, assignment: Assignment, actor: User, reason: str) -> As
 
 
 @transaction.atomic
-def issue_publish(*, issue: Issue, actor: User, title: str, body: str, period_days: int | None = None) -> PublicNotice:
+def issue_publish(
+    *,
+    issue: Issue,
+    actor: User,
+    title: str,
+    body: str,
+    period_days: int | None = None,
+    now: datetime.datetime | None = None,
+) -> PublicNotice:
     days = period_days or settings.NOTICE_DEFAULT_DAYS
     if not 1 <= days <= 30:
         raise ValidationError(_("公示期应在 1 到 30 天之间。"))
     title = _require_text(title, _("请填写公示标题。"))
     body = _require_text(body, _("请填写公示内容。"))
     locked = _lock_for_staff(issue, actor)
-    now = timezone.now()
+    now = now or timezone.now()
     locked.resolved_at = now
-    _apply(locked, A.PUBLISH, actor=actor, comment=_("公示 %(days)d 天") % {"days": days}, extra_fields=["resolved_at"])
+    comment = _("公示 %(days)d 天") % {"days": days}
+    _apply(locked, A.PUBLISH, actor=actor, comment=comment, extra_fields=["resolved_at"], now=now)
     return PublicNotice.objects.create(
         issue=locked,
         organization_id=locked.organization_id,
@@ -593,9 +628,9 @@ def issue_publish(*, issue: Issue, actor: User, title: str, body: str, period_da
     )
 
 
-def issue_close_after_notice(*, issue: Issue) -> Issue:
+def issue_close_after_notice(*, issue: Issue, now: datetime.datetime | None = None) -> Issue:
     """The notice period is over: the issue is archived and the submitter asked to rate the result."""
-    return _close_after_notice(issue, moment=timezone.now())
+    return _close_after_notice(issue, moment=now or timezone.now())
 
 
 @transaction.atomic
@@ -604,7 +639,7 @@ def _close_after_notice(issue: Issue, *, moment: datetime.datetime) -> Issue:
     notice = locked.notices.order_by("-published_at").first()
     if notice is None or notice.ends_at > moment:
         raise TransitionNotAllowed(locked, A.CLOSE_AFTER_NOTICE)
-    _apply(locked, A.CLOSE_AFTER_NOTICE, actor=None, actor_label=_("系统"), comment=_("公示期满,自动归档"))
+    _apply(locked, A.CLOSE_AFTER_NOTICE, actor=None, actor_label=_("系统"), comment=_("公示期满,自动归档"), now=moment)
     _ask_for_rating(locked, notice)
     return locked
 
@@ -648,7 +683,9 @@ def notices_close_expired(*, now: datetime.datetime | None = None, limit: int = 
 
 
 @transaction.atomic
-def feedback_submit(*, issue: Issue, rating: Rating | str, comment: str = "") -> Feedback:
+def feedback_submit(
+    *, issue: Issue, rating: Rating | str, comment: str = "", now: datetime.datetime | None = None
+) -> Feedback:
     """The submitter rates the published result, once per notice. The view checks it is the submitter."""
     locked = _lock(issue)
     notice = locked.notices.order_by("-published_at").first()
@@ -664,6 +701,7 @@ def feedback_submit(*, issue: Issue, rating: Rating | str, comment: str = "") ->
         actor_label=locked.submitter_name,
         comment=f"{Rating(rating).label} {comment.strip()}".strip(),
         is_public=False,
+        now=now,
     )
     return feedback
 

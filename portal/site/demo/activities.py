@@ -295,17 +295,18 @@ class _ActivityWriter:
             audience=spec.audience,
             description=spec.description,
             co_hosts=[self.organizations[slug] for slug in spec.co_hosts],
+            now=self.clock.now(),
         )
         if spec.when == DRAFT:
             return activity
         self.clock.set(local_moment(created, 11))
-        services.activity_publish(activity=activity, actor=staff)
+        services.activity_publish(activity=activity, actor=staff, now=self.clock.now())
         registrations = self._sign_up(activity, spec, created, min(day, today))
         if spec.when == PAST:
             self._check_in(activity, registrations, staff)
             self.clock.set(ends_at + datetime.timedelta(hours=1))
             services.activity_complete(
-                activity=activity, actor=staff, summary=spec.summary, walk_in_count=spec.walk_ins
+                activity=activity, actor=staff, summary=spec.summary, walk_in_count=spec.walk_ins, now=self.clock.now()
             )
         return activity
 
@@ -327,7 +328,11 @@ class _ActivityWriter:
         registrations = []
         for (name, phone, person), offset in zip(people, offsets, strict=True):
             self.clock.set(local_moment(opened, 12) + datetime.timedelta(minutes=offset))
-            registrations.append(services.registration_create(activity=activity, name=name, phone=phone, person=person))
+            registrations.append(
+                services.registration_create(
+                    activity=activity, name=name, phone=phone, person=person, now=self.clock.now()
+                )
+            )
         return registrations
 
     def _check_in(self, activity: Activity, registrations: list, staff: User) -> None:
@@ -337,7 +342,7 @@ class _ActivityWriter:
                 continue
             moment = self.clock.set(activity.starts_at + datetime.timedelta(minutes=self.rng.randrange(-40, 25)))
             if position == 1 and activity.host.slug == "qingshan":
-                services.checkin_manual(registration=registration, actor=staff)
+                services.checkin_manual(registration=registration, actor=staff, now=self.clock.now())
                 continue
             services.checkin_by_code(
                 activity=activity,
@@ -345,6 +350,7 @@ class _ActivityWriter:
                 name=registration.name,
                 phone=registration.phone,
                 person=registration.person,
+                now=self.clock.now(),
             )
 
 

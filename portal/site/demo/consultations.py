@@ -670,13 +670,16 @@ class _LoopWriter:
             entered_by=entered_by,
             channel=spec.channel,
             receipt_codes=self.receipt_codes,
+            now=self.clock.now(),
         )
         self.issues[spec.title] = issue
         return issue
 
     def accept(self, issue: Issue, day: datetime.date) -> Issue:
         self.at(_workday_on_or_after(day), 9, 30 + self.rng.randrange(25))
-        return services.issue_accept(issue=issue, actor=self.staff, comment="已受理,将列入近期议事会议程。")
+        return services.issue_accept(
+            issue=issue, actor=self.staff, comment="已受理,将列入近期议事会议程。", now=self.clock.now()
+        )
 
     def meeting(self, index: int) -> Meeting:
         if index not in self.meetings:
@@ -695,14 +698,14 @@ class _LoopWriter:
     def put_on_agenda(self, issue: Issue, index: int) -> AgendaItem:
         meeting = self.meeting(index)
         self.at(min(self.days[index] - 5 * DAY, self.clock.today - DAY), 10, self.rng.randrange(50))
-        return services.meeting_add_issue(meeting=meeting, issue=issue, actor=self.staff)
+        return services.meeting_add_issue(meeting=meeting, issue=issue, actor=self.staff, now=self.clock.now())
 
     def deliberate(
         self, item: AgendaItem, spec: IssueSpec, *, day: datetime.date, final: bool, voters: int, minute: int
     ) -> None:
         self.at(day, 14, 20 + minute)
         if not final:
-            services.agenda_record_no_consensus(item=item, actor=self.staff, note=spec.note)
+            services.agenda_record_no_consensus(item=item, actor=self.staff, note=spec.note, now=self.clock.now())
             return
         against, abstain = self.rng.randrange(3), self.rng.randrange(4)
         services.agenda_record_consensus(
@@ -712,6 +715,7 @@ class _LoopWriter:
             votes_for=max(voters - against - abstain, against + 1),
             votes_against=against,
             votes_abstain=abstain,
+            now=self.clock.now(),
         )
 
     def record_attendance(self, index: int, attendees: list[Person], villagers_count: int) -> None:
@@ -737,6 +741,7 @@ class _LoopWriter:
             )
             + "\n".join(lines)
             + "\n达成共识的议题按分工提交职能部门或由村里落实,办理结果在公示栏和网上公示。",
+            now=self.clock.now(),
         )
 
     def carry_out(self, issue: Issue, spec: IssueSpec, consensus_day: datetime.date) -> None:
@@ -753,23 +758,26 @@ class _LoopWriter:
                 department=department,
                 working_days=spec.working_days,
                 instructions=spec.consensus,
+                now=self.clock.now(),
             )
             self.at(_workday_on_or_after(consensus_day + 2 * DAY), 10, self.rng.randrange(60))
-            services.assignment_acknowledge(assignment=assignment, actor=handler)
+            services.assignment_acknowledge(assignment=assignment, actor=handler, now=self.clock.now())
             if spec.ending == S.ASSIGNED:
                 return
             answer_day = consensus_day + self.rng.randrange(8, 15) * DAY
             if spec.ending == S.HANDLED:
                 answer_day = today - 4 * DAY
             self.at(_workday_on_or_before(answer_day), 15, self.rng.randrange(60))
-            services.assignment_answer(assignment=assignment, actor=handler, answer=spec.result)
+            services.assignment_answer(assignment=assignment, actor=handler, answer=spec.result, now=self.clock.now())
             handled_day = answer_day
         else:
             handled_day = consensus_day + self.rng.randrange(3, 10) * DAY
             if spec.ending == S.PUBLICIZED:
                 handled_day = min(handled_day, today - 3 * DAY)
             self.at(handled_day, 11)
-            services.issue_resolve_in_village(issue=issue, actor=self.staff, resolution=spec.result)
+            services.issue_resolve_in_village(
+                issue=issue, actor=self.staff, resolution=spec.result, now=self.clock.now()
+            )
         if spec.ending == S.HANDLED:
             return
         publish_day = today - 2 * DAY if spec.ending == S.PUBLICIZED else handled_day + DAY
@@ -779,18 +787,19 @@ class _LoopWriter:
             actor=self.staff,
             title=f"议题办理结果公示:{spec.title}",
             body=f"协商共识:{spec.consensus}\n\n办理结果:{spec.result}",
+            now=self.clock.now(),
         )
         if spec.ending == S.PUBLICIZED:
             return
         closing = issue.notices.get().ends_at + datetime.timedelta(hours=2)
         self.clock.set(closing)
-        services.issue_close_after_notice(issue=issue)
+        services.issue_close_after_notice(issue=issue, now=self.clock.now())
         rating = spec.rating or self.rng.choice(
             (Rating.SATISFIED, Rating.SATISFIED, Rating.SATISFIED, Rating.BASICALLY_SATISFIED, "")
         )
         if rating:
             self.clock.set(closing + datetime.timedelta(hours=self.rng.randrange(3, 30)))
-            services.feedback_submit(issue=issue, rating=rating, comment=spec.rating_comment)
+            services.feedback_submit(issue=issue, rating=rating, comment=spec.rating_comment, now=self.clock.now())
 
     # -- stories --
 
@@ -834,11 +843,11 @@ class _LoopWriter:
             self.accept(issue, day + DAY)
         elif spec.ending == S.REJECTED:
             self.at(_workday_on_or_after(day + DAY), 10)
-            services.issue_reject(issue=issue, actor=self.staff, reason=spec.note)
+            services.issue_reject(issue=issue, actor=self.staff, reason=spec.note, now=self.clock.now())
         elif spec.ending == S.MERGED:
             # Merged the morning after, once its twin is on the agenda of the next meeting.
             self.at(day + DAY, 10, 15)
-            services.issue_merge(issue=issue, into=self.issues[spec.merge_into], actor=self.staff)
+            services.issue_merge(issue=issue, into=self.issues[spec.merge_into], actor=self.staff, now=self.clock.now())
 
 
 def load_consultations(clock: DemoClock, member: User | None) -> int:

@@ -376,10 +376,11 @@ def _load_living_portal(persons: dict[PersonRef, Person], result: SeedResult) ->
     models = (Issue, Meeting, Activity, Registration)
     before = {model: model.objects.count() for model in models}
     last_message = OutboxMessage.objects.aggregate(last=Max("pk"))["last"] or 0
-    with demo_clock() as clock:
-        load_consultations(clock, member)
-        load_activities(clock, member)
-        _settle_demo_messages(clock, last_message)
+    clock = demo_clock()
+    load_consultations(clock, member)
+    load_activities(clock, member)
+    clock.redate_inserts()
+    _settle_demo_messages(clock, last_message)
     for model in models:
         result.count(model, model.objects.count() - before[model])
 
@@ -392,6 +393,7 @@ def _settle_demo_messages(clock: DemoClock, last_message: int) -> None:
     for message in queued.filter(channel=Channel.INBOX, state=OutboxState.PENDING).order_by("pk"):
         clock.set(message.created_at)
         deliver_inbox(message)
+    clock.redate_inserts()
     queued.update(state=OutboxState.SENT, sent_at=F("created_at"), attempts=1)
     week_ago = clock.real_now - datetime.timedelta(days=7)
     InboxMessage.objects.filter(source__pk__gt=last_message, created_at__lt=week_ago).update(read_at=F("created_at"))

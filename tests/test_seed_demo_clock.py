@@ -1,0 +1,56 @@
+"""The demo writes a year and a half of history through the services without moving the process's clock: each
+service is told when its step happened (`now=`), and timezone.now() stays the real time for everything else."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from activities import services as activity_services
+from consultations import services as consultation_services
+from consultations.models import Issue, Transition
+from consultations.states import IssueAction
+
+pytestmark = pytest.mark.django_db
+
+
+def _record_clock_at_each_call(monkeypatch, module, name: str, calls: list) -> None:
+    service = getattr(module, name)
+
+    def recording(*args, **kwargs):
+        calls.append((timezone.now(), kwargs.get("now")))
+        return service(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, recording)
+
+
+def test_the_secretary_accepts_last_years_issues_on_their_day_while_the_real_clock_runs_on(monkeypatch):
+    accepted: list[tuple[datetime.datetime, datetime.datetime | None]] = []
+    checked_in: list[tuple[datetime.datetime, datetime.datetime | None]] = []
+    _record_clock_at_each_call(monkeypatch, consultation_services, "issue_accept", accepted)
+    _record_clock_at_each_call(monkeypatch, activity_services, "checkin_by_code", checked_in)
+    started = timezone.now()
+
+    call_command("seed_demo", stdout=StringIO())
+
+    finished = timezone.now()
+    for real, told in accepted + checked_in:
+        assert started <= real <= finished, "timezone.now() was moved while the demo loaded"
+        assert told is not None and told < started
+    assert min(told for _real, told in accepted) < started - datetime.timedelta(days=365)
+    assert min(told for _real, told in checked_in) < started - datetime.timedelta(days=150)
+
+
+def test_what_django_stamps_on_insert_carries_the_day_of_the_step_too():
+    call_command("seed_demo", stdout=StringIO())
+
+    oldest_issue = Issue.objects.order_by("created_at").first()
+    submitted = Transition.objects.get(issue=oldest_issue, action=IssueAction.SUBMIT)
+    assert oldest_issue.created_at < timezone.now() - datetime.timedelta(days=365)
+    # The submission and its audit row happened at one moment, which the service was told.
+    assert oldest_issue.created_at == submitted.created_at
+    assert not Issue.objects.filter(created_at__gt=timezone.now()).exists()
