@@ -8,7 +8,14 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_forms import ContactAssignmentAdminForm, ContactLogAdminForm, MembershipAdminForm, PersonAdminForm
+from members.admin_forms import (
+    ContactAssignmentAdminForm,
+    ContactLogAdminForm,
+    CrossAppointmentAdminForm,
+    MembershipAdminForm,
+    PersonAdminForm,
+    PublicOfficeAdminForm,
+)
 from members.admin_writes import ServiceAdminMixin
 from members.models import ContactAssignment, ContactLog, CrossAppointment, Membership, Person, PublicOffice
 from members.resources import RosterResource
@@ -38,6 +45,16 @@ class ReadOnlyInlineMixin:
         return False
 
 
+class PersonKeptMixin:
+    """A record about one person stays about them: a record about someone else is another record."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        if obj is not None and "person" not in readonly:
+            readonly.append("person")
+        return readonly
+
+
 class MembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = Membership
     scope_queryset = staticmethod(memberships_for)
@@ -47,16 +64,18 @@ class MembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInli
     show_change_link = True
 
 
-class PublicOfficeInline(ScopedInlineMixin, admin.TabularInline):
+class PublicOfficeInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = PublicOffice
     scope_queryset = staticmethod(public_offices_for)
     extra = 0
+    show_change_link = True
 
 
-class CrossAppointmentInline(ScopedInlineMixin, admin.TabularInline):
+class CrossAppointmentInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = CrossAppointment
     scope_queryset = staticmethod(cross_appointments_for)
     extra = 0
+    show_change_link = True
 
 
 class ContactAssignmentInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
@@ -134,7 +153,8 @@ class MembershipAdmin(ServiceAdminMixin, ScopedAdminMixin, ImportExportMixin, Si
 
 
 @admin.register(PublicOffice)
-class PublicOfficeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class PublicOfficeAdmin(PersonKeptMixin, ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = PublicOfficeAdminForm
     scope_queryset = staticmethod(public_offices_for)
     list_display = ("person", "kind", "level", "term", "started_on", "ended_on")
     list_select_related = ("person",)
@@ -144,7 +164,8 @@ class PublicOfficeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CrossAppointment)
-class CrossAppointmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CrossAppointmentAdmin(PersonKeptMixin, ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = CrossAppointmentAdminForm
     scope_queryset = staticmethod(cross_appointments_for)
     list_display = ("person", "title", "body", "region", "started_on", "ended_on")
     list_select_related = ("person", "region")
@@ -153,7 +174,7 @@ class CrossAppointmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ContactAssignment)
-class ContactAssignmentAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ContactAssignmentAdmin(PersonKeptMixin, ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = ContactAssignmentAdminForm
     scope_queryset = staticmethod(contact_assignments_for)
     list_display = ("person", "official", "official_title", "started_on", "ended_on")
@@ -163,15 +184,9 @@ class ContactAssignmentAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryA
     autocomplete_fields = ("person",)
     fields = ("person", "official", "official_title", "started_on", "ended_on")
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None:
-            readonly.append("person")  # another person is another assignment
-        return readonly
-
 
 @admin.register(ContactLog)
-class ContactLogAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ContactLogAdmin(PersonKeptMixin, ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = ContactLogAdminForm
     scope_queryset = staticmethod(contact_logs_for)
     staff_may_delete = False
@@ -188,8 +203,6 @@ class ContactLogAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
         # A log is signed by whoever writes it; only superusers may re-attribute one afterwards.
         if obj is None or not is_unrestricted(request.user):
             readonly.append("author")
-        if obj is not None:
-            readonly.append("person")  # a log about someone else is another log
         return readonly
 
 

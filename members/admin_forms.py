@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import services
 from members.admin_writes import ServiceModelForm
-from members.models import ContactAssignment, ContactLog, Membership, Person
+from members.models import ContactAssignment, ContactLog, CrossAppointment, Membership, Person, PublicOffice
 from portal.accounts.models import User
 
 
@@ -116,3 +116,50 @@ class ContactAssignmentAdminForm(ServiceModelForm):
                 ended_on=data.get("ended_on"),
             )
         return services.contact_assignment_update(actor=actor, assignment=self.instance, changes=self.changed_values())
+
+
+class PersonRecordAdminForm(ServiceModelForm):
+    """A seat (人大代表/政协委员) or a concurrent post: added to a person, then corrected; never moved to another."""
+
+    fields_of_service: frozenset[str]
+
+    def add(self, *, actor: User, person: Person, values: dict[str, Any]) -> models.Model:
+        raise NotImplementedError
+
+    def update(self, *, actor: User, changes: dict[str, Any]) -> models.Model:
+        raise NotImplementedError
+
+    def save_through_service(self, *, actor: User, data: dict[str, Any]) -> models.Model:
+        if self.instance.pk is None:
+            values = {name: value for name, value in data.items() if name in self.fields_of_service}
+            return self.add(actor=actor, person=data["person"], values=values)
+        changes = {name: value for name, value in self.changed_values().items() if name in self.fields_of_service}
+        return self.update(actor=actor, changes=changes)
+
+
+class PublicOfficeAdminForm(PersonRecordAdminForm):
+    fields_of_service = services.PUBLIC_OFFICE_FIELDS
+
+    class Meta:
+        model = PublicOffice
+        fields = "__all__"
+
+    def add(self, *, actor: User, person: Person, values: dict[str, Any]) -> models.Model:
+        return services.public_office_add(actor=actor, person=person, values=values)
+
+    def update(self, *, actor: User, changes: dict[str, Any]) -> models.Model:
+        return services.public_office_update(actor=actor, office=self.instance, changes=changes)
+
+
+class CrossAppointmentAdminForm(PersonRecordAdminForm):
+    fields_of_service = services.CROSS_APPOINTMENT_FIELDS
+
+    class Meta:
+        model = CrossAppointment
+        fields = "__all__"
+
+    def add(self, *, actor: User, person: Person, values: dict[str, Any]) -> models.Model:
+        return services.cross_appointment_add(actor=actor, person=person, values=values)
+
+    def update(self, *, actor: User, changes: dict[str, Any]) -> models.Model:
+        return services.cross_appointment_update(actor=actor, appointment=self.instance, changes=changes)

@@ -1,4 +1,5 @@
-"""Every write to the roster: people, memberships, 列名联系 and contact logs. Nothing else saves them.
+"""Every write to the roster: people, memberships, seats and posts, 列名联系 and contact logs. Nothing else
+saves them.
 
 The staff pages, the Django admin and the Excel import all call these functions with the acting user. Each
 one runs in a transaction with the row locked, checks that the actor may touch what it names (the scoping
@@ -24,9 +25,11 @@ from members.models import (
     ContactAssignment,
     ContactKind,
     ContactLog,
+    CrossAppointment,
     Membership,
     MembershipRole,
     Person,
+    PublicOffice,
     Stratum,
 )
 from members.scoping import (
@@ -62,6 +65,8 @@ class PersonProfile(TypedDict, total=False):
 PROFILE_FIELDS = frozenset(PersonProfile.__annotations__)
 CONTACT_LOG_FIELDS = frozenset({"kind", "occurred_on", "contacted_by", "notes", "author"})
 CONTACT_ASSIGNMENT_FIELDS = frozenset({"official", "official_title", "started_on", "ended_on"})
+PUBLIC_OFFICE_FIELDS = frozenset({"kind", "level", "term", "started_on", "ended_on"})
+CROSS_APPOINTMENT_FIELDS = frozenset({"title", "body", "region", "started_on", "ended_on"})
 
 
 def phone_not_usable_message() -> str:
@@ -509,3 +514,73 @@ def contact_log_update(*, actor: User, log: ContactLog, changes: dict[str, objec
     _audit(locked, actor=actor, reason=_("更正联系记录"))
     locked.save(update_fields=changed)
     return locked
+
+
+# ---- seats and concurrent posts (人大代表/政协委员, 兼任) ----------------------------------------------------
+#
+# A term may end after today (a five-year seat): only its order is checked, not the calendar.
+
+PersonRecord = PublicOffice | CrossAppointment
+
+
+def _save_person_record(record: PersonRecord, *, actor: User, reason: str, update_fields: list[str] | None) -> None:
+    _ensure_not_before(
+        record.ended_on, record.started_on, field="ended_on", message=_("终止日期不能早于起始日期(%(day)s)。")
+    )
+    if isinstance(record, CrossAppointment) and record.region_id is not None:
+        _ensure_region_in_scope(actor, record.region)
+    record.full_clean(validate_unique=False, validate_constraints=False)
+    _audit(record, actor=actor, reason=reason)
+    record.save(update_fields=update_fields)
+
+
+def _record_add(
+    model: type[PersonRecord], *, actor: User, person: Person, values: dict[str, object], reason: str
+) -> PersonRecord:
+    record = model(person=_lock_person_for(actor, person), **values)
+    _save_person_record(record, actor=actor, reason=reason, update_fields=None)
+    return record
+
+
+def _record_update(record: PersonRecord, *, actor: User, changes: dict[str, object]) -> PersonRecord:
+    _lock_person_for(actor, record.person)
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    changed = [field for field, value in changes.items() if getattr(locked, field) != value]
+    if not changed:
+        return locked
+    for field in changed:
+        setattr(locked, field, changes[field])
+    _save_person_record(locked, actor=actor, reason=_("修改任职信息"), update_fields=changed)
+    return locked
+
+
+@transaction.atomic
+def public_office_add(*, actor: User, person: Person, values: dict[str, object]) -> PublicOffice:
+    """A seat as 人大代表 or 政协委员 of a person in the actor's scope."""
+    _unknown_fields(values, PUBLIC_OFFICE_FIELDS)
+    return _record_add(  # type: ignore[return-value]
+        PublicOffice, actor=actor, person=person, values=values, reason=_("登记人大代表/政协委员任职")
+    )
+
+
+@transaction.atomic
+def public_office_update(*, actor: User, office: PublicOffice, changes: dict[str, object]) -> PublicOffice:
+    _unknown_fields(changes, PUBLIC_OFFICE_FIELDS)
+    return _record_update(office, actor=actor, changes=changes)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def cross_appointment_add(*, actor: User, person: Person, values: dict[str, object]) -> CrossAppointment:
+    """A concurrent post such as 村两委委员; the body's place, when given, lies in the actor's scope."""
+    _unknown_fields(values, CROSS_APPOINTMENT_FIELDS)
+    return _record_add(  # type: ignore[return-value]
+        CrossAppointment, actor=actor, person=person, values=values, reason=_("登记兼任职务")
+    )
+
+
+@transaction.atomic
+def cross_appointment_update(
+    *, actor: User, appointment: CrossAppointment, changes: dict[str, object]
+) -> CrossAppointment:
+    _unknown_fields(changes, CROSS_APPOINTMENT_FIELDS)
+    return _record_update(appointment, actor=actor, changes=changes)  # type: ignore[return-value]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import ContactKind, ContactLog, CrossAppointment, Membership, MembershipRole, Person, Stratum
-from orgs.models import Organization, Region
+from orgs.models import Organization, Region, Space
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 
@@ -290,22 +290,60 @@ def test_a_person_added_in_the_admin_is_in_the_history_under_who_added_them(clie
     assert Person.objects.get(name="林新").history.get().history_user == town_staff_huanghu
 
 
-def test_a_person_whose_inline_row_is_wrong_is_not_saved_either(client, tree, town_staff_huanghu):
-    """The service writes while the form is checked; a bad inline after it must leave nothing behind."""
+def test_an_organization_whose_inline_row_is_wrong_is_not_saved_either(client, tree, town_staff_huanghu):
+    """The service writes while the form is checked; a bad inline row after it must leave nothing behind."""
     client.force_login(town_staff_huanghu)
-    url = reverse("admin:members_person_add")
-    data = {**_person_data(tree), **_inlines_untouched(client, url)}
+    url = reverse("admin:orgs_organization_add")
+    data = {
+        "name": "王位山新阶层基地",
+        "slug": "wangweishan-base",
+        "kind": "practice_base",
+        "level": "village",
+        "region": tree.wangweishan.pk,
+        "is_active": "on",
+        **_inlines_untouched(client, url),
+    }
     prefix = next(
         inline.formset.prefix
         for inline in client.get(url).context["inline_admin_formsets"]
-        if inline.formset.model is CrossAppointment
+        if inline.formset.model is Space
     )
-    data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-title": "村委委员", f"{prefix}-0-body": ""})
+    # A space with an address but no name.
+    data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-name": "", f"{prefix}-0-address": "王位山村文化礼堂"})
     response = client.post(url, data)
     assert response.status_code == 200
-    assert not Person.objects.filter(name="林新").exists()
+    assert not Organization.objects.filter(slug="wangweishan-base").exists()
 
 
+def test_seats_and_posts_of_a_person_are_shown_beside_them_and_written_on_their_own_pages(
+    client, town_staff_huanghu, craftsman_in_qingshan
+):
+    client.force_login(town_staff_huanghu)
+    response = client.post(
+        reverse("admin:members_crossappointment_add"),
+        {
+            "person": craftsman_in_qingshan.pk,
+            "title": "村委委员",
+            "body": "青山村村委会",
+            "started_on": "2024-01-01",
+            "ended_on": "2023-01-01",
+        },
+    )
+    assert _form_errors(response) == {"ended_on": ["终止日期不能早于起始日期(2024-01-01)。"]}
+    response = client.post(
+        reverse("admin:members_crossappointment_add"),
+        {"person": craftsman_in_qingshan.pk, "title": "村委委员", "body": "青山村村委会", "started_on": "2024-01-01"},
+    )
+    assert response.status_code == 302, _form_errors(response)
+    post = CrossAppointment.objects.get()
+    assert post.history.get().history_user == town_staff_huanghu
+    page = client.get(reverse("admin:members_person_change", args=[craftsman_in_qingshan.pk]))
+    inlines = {inline.formset.model: inline for inline in page.context["inline_admin_formsets"]}
+    assert not inlines[CrossAppointment].has_change_permission
+    assert not inlines[Membership].has_add_permission
+
+
+@pytest.mark.any_hour
 def test_a_contact_log_added_in_the_admin_is_signed_by_its_author_and_not_dated_tomorrow(
     client, district_admin_yuhang, craftsman_in_qingshan
 ):
@@ -320,6 +358,7 @@ def test_a_contact_log_added_in_the_admin_is_signed_by_its_author_and_not_dated_
     assert (log.author, log.history.get().history_user) == (district_admin_yuhang, district_admin_yuhang)
 
 
+@pytest.mark.any_hour
 def test_an_organization_founded_tomorrow_is_refused_in_the_admin(client, tree, town_staff_huanghu):
     client.force_login(town_staff_huanghu)
     url = reverse("admin:orgs_organization_add")
