@@ -280,7 +280,9 @@ def issue_merge(
         to_state=target.state,
         actor=actor,
         actor_label=str(actor),
-        comment=_("议题 %(code)s 已合并到本议题一并办理。") % {"code": locked.receipt_code},
+        # Neither trail names the other issue's receipt code: each is shown to its own submitter, and a code
+        # opens its holder's page.
+        comment=_("另一位村民反映的同一事项已合并到本议题一并办理。"),
     )
     _queue_submitter_message(told_target)
     return locked

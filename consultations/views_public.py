@@ -352,6 +352,10 @@ def _render_detail(request: HttpRequest, issue: Issue, feedback_form: FeedbackFo
     feedback = notice_feedback(notice)
     is_submitter = _is_submitter(request, issue)
     can_rate = is_submitter and notice is not None and feedback is None and IssueState(issue.state) in RESOLVED_STATES
+    # The issue it was merged into belongs to another villager: its receipt code opens their page, so the
+    # submitter follows it by its state and, once published, its public notice.
+    merged_into = issue.merged_into if issue.state == IssueState.MERGED else None
+    merged_notice = issue_latest_notice(merged_into) if merged_into else None
     return render(
         request,
         "consultations/public/track_detail.html",
@@ -363,6 +367,9 @@ def _render_detail(request: HttpRequest, issue: Issue, feedback_form: FeedbackFo
             "progress": loop_progress(issue.state),
             "notice": notice,
             "notice_url": _notice_url(notice),
+            "merged_into": merged_into,
+            "merged_notice": merged_notice,
+            "merged_notice_url": _notice_url(merged_notice),
             "feedback": feedback if is_submitter else None,
             "feedback_form": (feedback_form or FeedbackForm()) if can_rate else None,
             "is_submitter": is_submitter,

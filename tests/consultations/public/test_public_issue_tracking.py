@@ -11,6 +11,7 @@ from django.utils import timezone
 from consultations import services
 from consultations.models import Feedback, Issue, Rating
 from consultations.ratelimits import TRACKING_FAILURES_PER_IP_PER_HOUR
+from consultations.receipts import format_receipt_code
 from consultations.states import IssueState
 
 pytestmark = pytest.mark.django_db
@@ -134,8 +135,20 @@ def test_rejection_reason_and_merge_target_are_shown(client, issue_in_state):
     merged_html = client.get(_detail(merged.receipt_code)).content.decode()
 
     assert "属于个人纠纷,不在议事范围内。" in rejected_html
-    assert merged.merged_into.receipt_code in merged_html
     assert "已合并办理" in merged_html
+    assert merged.merged_into.get_state_display() in merged_html
+
+
+def test_a_merged_issue_never_shows_the_other_villagers_receipt_code(client, issue_in_state):
+    """The code of the issue it was merged into would open another villager's page."""
+    merged = issue_in_state("merged")
+    _track(client, merged.receipt_code, LAST4)
+
+    merged_html = client.get(_detail(merged.receipt_code)).content.decode()
+
+    assert "已合并办理" in merged_html
+    assert merged.merged_into.receipt_code not in merged_html
+    assert format_receipt_code(merged.merged_into.receipt_code) not in merged_html
 
 
 def test_internal_notes_stay_off_the_public_timeline(client, issue_factory):
