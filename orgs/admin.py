@@ -1,5 +1,7 @@
 """Admin for the region tree, organizations and departments, scoped through orgs.scoping."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
@@ -12,6 +14,18 @@ from orgs.models import Department, Organization, Recognition, Region, Space
 from orgs.scoping import departments_for, organizations_for, regions_for
 from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, register_choice_scope
 from portal.scoping import Action, AnyUser, is_unrestricted
+from portal.staff_access import acting_user
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class CurrentMemberCount(TypedDict):
+    current_member_count: int
+
+
+class HandlerCount(TypedDict):
+    handler_count: int
 
 
 def recognitions_for(user: AnyUser, action: Action) -> QuerySet[Recognition]:
@@ -38,7 +52,7 @@ class RegionAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         # The root of one's own scope stays where the superusers put it.
-        if obj is not None and not is_unrestricted(request.user) and obj.pk == request.user.region_id:
+        if obj is not None and not is_unrestricted(request.user) and obj.pk == acting_user(request).region_id:
             readonly.append("parent")
         return readonly
 
@@ -104,7 +118,7 @@ class OrganizationAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
         )
 
     @admin.display(description=_("现有会员"), ordering="current_member_count")
-    def current_member_count(self, organization: Organization) -> int:
+    def current_member_count(self, organization: "WithAnnotations[Organization, CurrentMemberCount]") -> int:
         return organization.current_member_count
 
 
@@ -135,7 +149,7 @@ class DepartmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return super().get_queryset(request).annotate(handler_count=Count("handlers", distinct=True))
 
     @admin.display(description=_("经办人数"), ordering="handler_count")
-    def handler_count(self, department: Department) -> int:
+    def handler_count(self, department: "WithAnnotations[Department, HandlerCount]") -> int:
         return department.handler_count
 
 

@@ -1,16 +1,19 @@
 """The filter of the public organization list."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import OrganizationKind, Region
 from orgs.selectors import regions_for_public_filter
+from portal.forms.field_types import model_choice_field
 
 
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         # Towns carry their district so that two 城关镇 in different districts stay apart.
-        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+        return f"{obj.parent.name} · {obj.name}" if obj.parent is not None else obj.name
 
 
 class OrganizationListFilterForm(forms.Form):
@@ -28,6 +31,6 @@ class OrganizationListFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_for_public_filter()
+        model_choice_field(self, "region").queryset = regions_for_public_filter()

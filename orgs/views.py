@@ -1,11 +1,23 @@
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from orgs.forms import OrganizationListFilterForm
+from orgs.models import Organization
 from orgs.selectors import organization_member_counts, organizations_public_list
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 ORGANIZATIONS_PER_PAGE = 20
+
+
+class MemberCount(TypedDict):
+    """Hung on each organization of the page for its template."""
+
+    member_count: int
 
 
 def organization_public_list(request: HttpRequest) -> HttpResponse:
@@ -19,7 +31,7 @@ def organization_public_list(request: HttpRequest) -> HttpResponse:
     # Counted for the page only: a count over every membership of the province would not stay fast.
     page.object_list = list(page.object_list)
     member_counts = organization_member_counts([organization.pk for organization in page.object_list])
-    for organization in page.object_list:
+    for organization in cast("list[WithAnnotations[Organization, MemberCount]]", page.object_list):
         organization.member_count = member_counts.get(organization.pk, 0)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)

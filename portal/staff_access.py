@@ -42,6 +42,6 @@ def role_required(*roles: Role, refusal: str | Promise, superusers: bool = True)
 
 
 def acting_user(request: HttpRequest) -> User:
-    """The signed-in account a service records as the actor; only valid behind role_required."""
+    """The signed-in account a service records as the actor; only valid behind role_required or login_required."""
     assert isinstance(request.user, User)
     return request.user

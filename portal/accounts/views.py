@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -47,15 +49,18 @@ class StaffLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = StaffLoginForm
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # Someone already signed in goes to their own starting page, never to `next`: a page their role may
         # not open would send them back here, round and round.
-        if request.user.is_authenticated and request.method == "GET":
-            return HttpResponseRedirect(landing_url(request.user))
+        user = request.user
+        if user.is_authenticated and request.method == "GET":
+            return HttpResponseRedirect(landing_url(user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_default_redirect_url(self) -> str:
-        return landing_url(self.request.user)
+        user = self.request.user
+        assert isinstance(user, User)  # asked once the form has signed the user in
+        return landing_url(user)
 
 
 @sensitive_post_parameters("phone")

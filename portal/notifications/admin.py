@@ -12,10 +12,12 @@ superuser changes it (there is no province-level role); district admins may read
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import django_celery_beat.admin as beat_admin  # registers its models first, so that they can be replaced here
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
@@ -28,17 +30,28 @@ from portal.notifications.scoping import channel_preferences_for, inbox_messages
 from portal.phones import mask_phone
 from portal.scoping import has_role, is_unrestricted
 
+if TYPE_CHECKING:  # the mixin is checked as what it is mixed into
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
+
 LAST_ERROR_SHORT = 60
 
 
-class ReadOnlyChangeFormMixin:
+class ReadOnlyChangeFormMixin(_ModelAdmin):
     """The change page shows a record; nothing on it can be saved. Put before ScopedAdminMixin, so that
     adding stays impossible whatever the scope allows."""
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.fields
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "show_save": False,
@@ -47,7 +60,7 @@ class ReadOnlyChangeFormMixin:
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
 

@@ -18,7 +18,7 @@ class StaffDirectory:
     """The active district, town and village staff above a set of regions."""
 
     def __init__(self, users: Iterable[User]) -> None:
-        self._by_role_and_region: dict[tuple[str, int], list[User]] = defaultdict(list)
+        self._by_role_and_region: dict[tuple[str, int | None], list[User]] = defaultdict(list)
         for user in users:
             self._by_role_and_region[(user.role, user.region_id)].append(user)
 
@@ -57,6 +57,7 @@ def handlers_by_department(department_ids: Iterable[int]) -> dict[int, list[User
     if not ids:
         return by_department
     for user in User.objects.filter(is_active=True, role=Role.DEPARTMENT_HANDLER, department_id__in=ids).order_by("pk"):
+        assert user.department_id is not None  # the filter asked for one
         by_department[user.department_id].append(user)
     return by_department
 

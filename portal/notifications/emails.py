@@ -58,7 +58,7 @@ def email_parts(kind: str, context: Mapping[str, object]) -> tuple[str, str, str
     values["url"] = absolute_url(str(values.get("url") or ""))
     folder = "notifications/email"
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{folder}/{kind}_subject.txt", values)
+        subject: str = render_to_string(f"{folder}/{kind}_subject.txt", values)
         text = render_to_string(f"{folder}/{kind}_body.txt", values)
         html = render_to_string(f"{folder}/{kind}_body.html", values)
     # A subject is one line: template line breaks and indentation collapse to single spaces.

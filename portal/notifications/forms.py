@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.selectors import CHANNEL_ORDER, KindChoice
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def field_name(kind: str, channel: str) -> str:
@@ -14,7 +19,7 @@ def field_name(kind: str, channel: str) -> str:
 
 
 class ChannelPreferencesForm(forms.Form):
-    def __init__(self, *args, choices: list[KindChoice], **kwargs) -> None:
+    def __init__(self, *args: Any, choices: list[KindChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind_choices = choices
         for choice in choices:
@@ -29,7 +34,7 @@ class ChannelPreferencesForm(forms.Form):
                     help_text=_("必须保留") if required else "",
                 )
 
-    def rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def rows(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
         """For the template: each kind's label with its channel checkboxes, in the order of the columns."""
         return [
             (Kind(choice.kind).label, [self[field_name(choice.kind, channel)] for channel in CHANNEL_ORDER])

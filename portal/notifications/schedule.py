@@ -13,9 +13,13 @@ moved to consultations/tasks.py and activities/tasks.py, so installed rows keep 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SCHEDULE_TIME_ZONE = "Asia/Shanghai"
 
@@ -39,7 +43,7 @@ class ScheduledTask:
     name: str
     task: str
     when: Crontab | Every
-    description: str
+    description: StrOrPromise
 
 
 DEFAULT_SCHEDULE: tuple[ScheduledTask, ...] = (

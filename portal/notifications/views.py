@@ -17,6 +17,7 @@ from portal.notifications import selectors, services
 from portal.notifications.forms import ChannelPreferencesForm
 from portal.notifications.scoping import inbox_of
 from portal.notifications.selectors import CHANNEL_ORDER
+from portal.staff_access import acting_user
 
 INBOX_PAGE_SIZE = 20
 
@@ -24,11 +25,12 @@ INBOX_PAGE_SIZE = 20
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox_messages(request.user), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    user = acting_user(request)
+    page = Paginator(selectors.inbox_messages(user), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "unread": selectors.inbox_unread_count(request.user)},
+        {"page": page, "unread": selectors.inbox_unread_count(user)},
     )
 
 
@@ -43,7 +45,7 @@ def _back_to_inbox(request: HttpRequest) -> HttpResponse:
 def read(request: HttpRequest, pk: int) -> HttpResponse:
     """Marks a message read; with `follow`, opens what it is about (clicking the message does both)."""
     message = get_object_or_404(inbox_of(request.user), pk=pk)
-    message = services.inbox_message_mark_read(message=message, user=request.user)
+    message = services.inbox_message_mark_read(message=message, user=acting_user(request))
     if (
         request.POST.get("follow")
         and message.url
@@ -58,7 +60,7 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
-    count = services.inbox_mark_all_read(user=request.user)
+    count = services.inbox_mark_all_read(user=acting_user(request))
     if count:
         messages.success(request, _("已将 %(count)d 条消息标为已读。") % {"count": count})
     return _back_to_inbox(request)
@@ -67,11 +69,12 @@ def read_all(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    choices = selectors.preference_choices(request.user)
+    user = acting_user(request)
+    choices = selectors.preference_choices(user)
     form = ChannelPreferencesForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
-            services.channel_preferences_save(user=request.user, choices=form.chosen_channels())
+            services.channel_preferences_save(user=user, choices=form.chosen_channels())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -83,7 +86,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "channels": CHANNEL_ORDER,
-            "user_has_email": bool(request.user.email),
-            "user_has_phone": bool(request.user.phone),
+            "user_has_email": bool(user.email),
+            "user_has_phone": bool(user.phone),
         },
     )

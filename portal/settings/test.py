@@ -1,6 +1,7 @@
 """Tests run on a real PostgreSQL and Redis; the harness in tests/harness starts both and sets the URLs."""
 
 import os
+from pathlib import Path
 
 import dj_database_url
 
@@ -21,7 +22,7 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = os.environ.get("PORTAL_TEST_MEDIA", "/tmp/portal-test-media")  # noqa: S108
+MEDIA_ROOT = Path(os.environ.get("PORTAL_TEST_MEDIA", "/tmp/portal-test-media"))  # noqa: S108
 
 # Browser tests serve assets straight from the apps, without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
