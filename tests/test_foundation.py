@@ -27,11 +27,11 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, db, settings
     from portal.celery import app
 
     original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app.conf["broker_url"] = "redis://127.0.0.1:1/0"
     try:
         response = client.get("/healthz")
     finally:
-        app.conf.broker_url = original
+        app.conf["broker_url"] = original
     body = json.loads(response.content)
     assert response.status_code == 503
     assert body["checks"]["broker"]["ok"] is False

@@ -128,7 +128,8 @@ def test_every_role_has_a_demo_login(seeded):
     member = User.objects.get(role=Role.MEMBER)
     assert member.person is not None and member.phone == member.person.phone
     assert member.person.memberships.filter(organization__slug="qingshan", left_on__isnull=True).exists()
-    assert User.objects.get(username="huanghu_handler").department.name == "黄湖镇农业农村办"
+    handler_department = User.objects.get(username="huanghu_handler").department
+    assert handler_department is not None and handler_department.name == "黄湖镇农业农村办"
     assert User.objects.get(username="yuhang_admin").check_password(DEMO_PASSWORD)
 
 

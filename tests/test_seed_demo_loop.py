@@ -84,6 +84,7 @@ def test_every_issue_has_an_unbroken_audit_trail_from_its_submission_to_its_stat
         assert trail[-1].created_at <= timezone.now()
 
 
+@pytest.mark.any_hour
 def test_the_issues_around_today_tell_the_story_staff_and_handlers_work_on(qingshan):
     today = timezone.localdate()
     issues = Issue.objects.filter(organization=qingshan)
@@ -109,6 +110,7 @@ def test_the_demo_member_finds_their_own_issues_including_a_rated_result(seeded)
     assert all(issue.submitter_phone == member.phone for issue in mine)
 
 
+@pytest.mark.any_hour
 def test_qingshan_held_a_monthly_meeting_in_each_of_the_last_six_months_and_has_the_next_one_planned(qingshan):
     now = timezone.now()
     held = Meeting.objects.filter(organization=qingshan, state=MeetingState.HELD, scheduled_at__lte=now)
@@ -127,6 +129,7 @@ def test_qingshan_held_a_monthly_meeting_in_each_of_the_last_six_months_and_has_
     assert set(upcoming.agenda.values_list("issue__state", flat=True)) == {IssueState.DELIBERATING}
 
 
+@pytest.mark.any_hour
 def test_qingshan_held_an_activity_in_each_of_the_last_six_months(qingshan):
     today = timezone.localdate()
     completed = Activity.objects.filter(host=qingshan, status=ActivityStatus.COMPLETED)

@@ -170,6 +170,7 @@ def test_a_code_works_once(client, member_craftsman, sms_outbox, send):
         login_code_verify(phone=PHONE, code=code, ip="10.0.0.1")
 
 
+@pytest.mark.any_hour
 def test_an_expired_code_is_refused(client, member_craftsman, sms_outbox, send, settings):
     send(client, PHONE)
     _wait(phone=PHONE, seconds=settings.LOGIN_CODE_TTL_SECONDS + 1)
@@ -259,6 +260,7 @@ def test_a_second_request_within_the_cool_down_is_refused(client, member_craftsm
     assert len(sms_outbox) == 1
 
 
+@pytest.mark.any_hour
 def test_requests_per_number_are_limited_per_hour(client, member_craftsman, sms_outbox, send, settings):
     for _ in range(settings.LOGIN_CODE_PER_PHONE_PER_HOUR):
         assert send(client, PHONE).status_code == 302
@@ -280,6 +282,7 @@ def test_unknown_numbers_hit_the_same_limit_as_registered_ones(client, db, sms_o
     assert "该号码获取验证码过于频繁" in send(client, UNKNOWN_PHONE).content.decode()
 
 
+@pytest.mark.any_hour
 def test_requests_per_network_are_limited_per_hour(client, member_craftsman, sms_outbox, send, settings):
     settings.LOGIN_CODE_PER_IP_PER_HOUR = 3
     for n in range(3):

@@ -21,8 +21,9 @@ def test_member_logs_in_on_a_phone_with_the_sms_code(
         page.wait_for_url("**/accounts/phone/code/")
         assert "如果该号码已登记,验证码已发送" in page.content()
 
-        code = re.search(r"\d{6}", sms_backends.outbox[0].text).group()
-        page.get_by_label("短信验证码").fill(code)
+        code = re.search(r"\d{6}", sms_backends.outbox[0].text)
+        assert code is not None, sms_backends.outbox[0].text
+        page.get_by_label("短信验证码").fill(code.group())
         page.get_by_role("button", name="登录", exact=True).click()
         page.wait_for_url(f"{live_server.url}/")
         page.get_by_label("展开菜单").click()  # on a phone the header folds behind its menu button

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -50,7 +51,7 @@ def activity_factory(qingshan_tongxinhui, village_staff_qingshan):
     numbers = itertools.count(1)
 
     def make(
-        *, starts_in: datetime.timedelta = datetime.timedelta(days=3), publish: bool = True, **fields: object
+        *, starts_in: datetime.timedelta = datetime.timedelta(days=3), publish: bool = True, **fields: Any
     ) -> Activity:
         number = next(numbers)
         starts_at = timezone.now() + starts_in

@@ -81,7 +81,9 @@ def _phone_signup(base_url: str, path: str, phone: str, barrier: threading.Barri
     """One phone: open the activity page (cookie + CSRF token), wait for the others, tap 报名."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     with opener.open(base_url + path, timeout=30) as response:
-        token = CSRF_FIELD.search(response.read().decode()).group(1)
+        field = CSRF_FIELD.search(response.read().decode())
+        assert field is not None
+        token = field.group(1)
     body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "name": f"游客{phone[-2:]}", "phone": phone})
     # The live server's own http:// address, nothing a user typed.
     request = urllib.request.Request(base_url + path + "signup/", data=body.encode(), method="POST")  # noqa: S310

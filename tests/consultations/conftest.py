@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -66,7 +67,7 @@ def issue_factory(qingshan_tongxinhui):
     """issue_factory(organization=..., title=..., submitter_phone=..., ...) -> a submitted Issue."""
     numbers = itertools.count(1)
 
-    def make(*, settle: bool = True, **fields: object) -> Issue:
+    def make(*, settle: bool = True, **fields: Any) -> Issue:
         number = next(numbers)
         fields.setdefault("organization", qingshan_tongxinhui)
         fields.setdefault("title", f"村口路灯不亮{number}")
@@ -176,6 +177,7 @@ def _step(issue: Issue, *, staff, handler, department) -> None:
         services.meeting_add_issue(meeting=meeting, issue=issue, actor=staff)
     elif issue.state == S.DELIBERATING:
         item = issue.agenda_items.select_related("meeting").order_by("-id").first()
+        assert item is not None
         services.agenda_record_consensus(
             item=item,
             actor=staff,

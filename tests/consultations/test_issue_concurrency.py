@@ -11,6 +11,7 @@ import datetime
 import threading
 import time
 from collections.abc import Callable
+from typing import cast
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -163,7 +164,7 @@ def test_two_sweeps_at_once_close_each_issue_once(issue_in_state, sms_outbox):
     sms_outbox.clear()
     outcomes = race(services.notices_close_expired, services.notices_close_expired)
     assert all(kind == "ok" for kind, _value in outcomes), outcomes
-    assert sum(value for _kind, value in outcomes) == len(issues)
+    assert sum(cast(int, value) for _kind, value in outcomes) == len(issues)
     for issue in issues:
         issue.refresh_from_db()
         assert issue.state == S.CLOSED

@@ -92,7 +92,7 @@ def world(issue_in_state, member_craftsman, wangweishan_tongxinhui, tianmu_allia
 
 
 # persona → what it may list/view and change: issues, assignments (by their issue), meetings (by organization)
-MATRIX = {
+MATRIX: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     "village_staff_qingshan": {
         "issues": (QINGSHAN, QINGSHAN),
         "assignments": (QS_HANDED, set()),

@@ -179,15 +179,17 @@ def unreachable_broker(sms_outbox):
     """Celery sends to a broker nobody listens on; fresh connection pools so the address is really used."""
     from portal.celery import app
 
-    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool)
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    # The ignores: celery-stubs do not declare the private connection pools this fixture resets.
+    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool)  # type: ignore[attr-defined]
+    app.conf["broker_url"] = "redis://127.0.0.1:1/0"
     app.conf.task_always_eager = False
-    app._pool = None
-    app.amqp._producer_pool = None
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
     yield sms_outbox
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = saved
+    if app._pool is not None:  # type: ignore[attr-defined]
+        app._pool.force_close_all()  # type: ignore[attr-defined]
+    broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = saved  # type: ignore[attr-defined]
+    app.conf["broker_url"] = broker_url
 
 
 def test_a_step_succeeds_when_the_broker_is_down(issue_factory, village_staff_qingshan, unreachable_broker, caplog):

@@ -442,6 +442,7 @@ def test_an_agreed_issue_can_be_resolved_within_the_village(issue_in_state, vill
     assert not issue.assignments.exists()
 
 
+@pytest.mark.any_hour
 def test_assigning_gives_the_department_fifteen_chinese_working_days(
     issue_in_state, village_staff_qingshan, huanghu_water_office
 ):
@@ -465,6 +466,7 @@ def test_assigning_gives_the_department_fifteen_chinese_working_days(
     assert assignment.instructions == "请尽快勘察" and assignment.assigned_by == village_staff_qingshan
 
 
+@pytest.mark.any_hour
 def test_an_assignment_can_have_another_number_of_working_days(
     issue_in_state, village_staff_qingshan, huanghu_water_office
 ):
@@ -543,6 +545,7 @@ def test_a_returned_issue_goes_back_to_the_village_and_can_be_assigned_again(
         services.assignment_answer(assignment=first, actor=handler_huanghu, answer="迟到的答复")
 
 
+@pytest.mark.any_hour
 def test_publishing_opens_a_seven_day_notice(issue_in_state, village_staff_qingshan):
     issue = issue_in_state("handled")
     notice = services.issue_publish(
@@ -561,6 +564,7 @@ def test_publishing_opens_a_seven_day_notice(issue_in_state, village_staff_qings
     )
 
 
+@pytest.mark.any_hour
 def test_the_issue_closes_only_when_its_notice_period_is_over(issue_in_state):
     issue = issue_in_state("publicized")
     with pytest.raises(TransitionNotAllowed):
@@ -582,6 +586,7 @@ def test_the_issue_closes_only_when_its_notice_period_is_over(issue_in_state):
     )
 
 
+@pytest.mark.any_hour
 def test_the_sweep_closes_due_notices_once(issue_in_state):
     due, not_yet = issue_in_state("publicized"), issue_in_state("publicized")
     _expire_notice(due)

@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.urls import reverse
 
 from members.models import Membership
@@ -91,6 +92,7 @@ def test_the_series_of_many_organizations_takes_two_queries(
     }
 
 
+@pytest.mark.any_hour
 def test_the_growth_page_shows_counts_on_the_chosen_date_for_organizations_in_scope(
     client, village_staff_qingshan, qingshan_tongxinhui, tianmu_alliance, enrol, django_assert_max_num_queries
 ):
@@ -106,6 +108,7 @@ def test_the_growth_page_shows_counts_on_the_chosen_date_for_organizations_in_sc
     assert "2019-02-28" in page
 
 
+@pytest.mark.any_hour
 def test_the_growth_page_ignores_an_unreadable_date(client, village_staff_qingshan, qingshan_tongxinhui, enrol):
     enrol(qingshan_tongxinhui, joined_on=datetime.date(2020, 1, 1))
     Membership.objects.update(left_on=None)

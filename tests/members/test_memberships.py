@@ -71,6 +71,7 @@ def test_ending_a_membership_keeps_the_row_with_date_and_reason(client, village_
         ("not-a-date", "请输入正确的日期"),
     ],
 )
+@pytest.mark.any_hour
 def test_a_bad_leaving_date_is_refused_in_chinese_and_kept_in_the_form(
     client, village_staff_qingshan, craftsman_in_qingshan, left_on, message
 ):

@@ -170,6 +170,7 @@ def test_village_staff_add_a_contact_log_which_appears_on_the_person_page(
     )
 
 
+@pytest.mark.any_hour
 def test_a_contact_log_dated_tomorrow_is_refused_and_the_typed_notes_are_kept(
     client, village_staff_qingshan, craftsman_in_qingshan
 ):
@@ -301,6 +302,7 @@ def test_a_phone_already_in_the_roster_out_of_scope_does_not_leak_who_holds_it(
     assert not Person.objects.filter(name="林新").exists()
 
 
+@pytest.mark.any_hour
 def test_a_first_membership_dated_in_the_future_saves_nothing(client, village_staff_qingshan, qingshan_tongxinhui):
     client.force_login(village_staff_qingshan)
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()

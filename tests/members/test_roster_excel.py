@@ -66,7 +66,7 @@ def xlsx(rows: list[list[object]]) -> SimpleUploadedFile:
     )
 
 
-GOOD_ROWS = [
+GOOD_ROWS: list[list[object]] = [
     # The craftsman is known by phone: the sheet makes him 会长 and adds his skills.
     [
         "张竹青",

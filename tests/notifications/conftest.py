@@ -105,7 +105,8 @@ def wait_until(condition, *, timeout: float = 60, interval: float = 0.1, worker:
         if value:
             return value
         if worker is not None and worker.poll() is not None:
-            raise AssertionError(f"the worker exited: {worker.stderr.read().decode(errors='replace')}")
+            said = worker.stderr.read().decode(errors="replace") if worker.stderr else ""
+            raise AssertionError(f"the worker exited: {said}")
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {condition}")
 

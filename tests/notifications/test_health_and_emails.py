@@ -120,7 +120,9 @@ def test_an_email_message_goes_out_with_its_text_and_html(village_staff_qingshan
     assert email.to == ["lijuan@example.org"]
     assert email.subject == "青山同心荟有 3 件议题待受理"
     assert "3 件议题提交已超过 2 个工作日" in email.body
-    assert email.alternatives[0].mimetype == "text/html"
+    assert isinstance(email, mail.EmailMultiAlternatives)
+    _content, mimetype = email.alternatives[0]
+    assert mimetype == "text/html"
 
 
 @pytest.mark.django_db

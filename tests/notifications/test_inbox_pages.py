@@ -34,7 +34,9 @@ def inbox_message(user, number: int, *, read: bool = False, url: str = "") -> In
 
 
 def _title_in(item_html: str) -> str:
-    return re.search(r"议题进展\d{3}", item_html).group(0)
+    title = re.search(r"议题进展\d{3}", item_html)
+    assert title is not None, item_html
+    return title.group(0)
 
 
 # ---- the list ---------------------------------------------------------------------------------------------------

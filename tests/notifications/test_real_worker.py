@@ -27,6 +27,7 @@ def _tell_submitter(issue: Issue) -> None:
     """What the consultation services will do once they queue through the outbox: one message per public step,
     written in the transaction of the step."""
     transition = issue.transitions.order_by("-id").first()
+    assert transition is not None
     message_enqueue(
         kind=Kind.ISSUE_PROGRESS,
         key=f"issue:{issue.pk}:transition:{transition.pk}",

@@ -77,6 +77,7 @@ def test_a_code_asked_for_a_number_of_nobody_is_withheld_by_the_worker(db, sms_o
 
 
 @pytest.mark.django_db
+@pytest.mark.any_hour
 def test_a_code_that_expired_while_waiting_is_not_sent(member_craftsman, sms_outbox, settings):
     settings.LOGIN_CODE_TTL_SECONDS = 0
     login_code_request(phone=MEMBER_PHONE, ip="10.0.0.1")

@@ -90,6 +90,7 @@ def _fields(region, **extra):
     }
 
 
+@pytest.mark.any_hour
 def test_town_staff_found_an_organization_in_their_town_but_not_elsewhere_nor_tomorrow(tree, town_staff_huanghu):
     with pytest.raises(ValidationError) as refused:
         services.organization_create(actor=town_staff_huanghu, fields=_fields(tree.wanghu))

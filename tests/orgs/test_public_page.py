@@ -136,6 +136,7 @@ def test_public_page_shows_no_member_names_and_no_phone_digits(client, qingshan_
         assert person.phone[-4:] not in html, "not even the masked tail of a phone"
 
 
+@pytest.mark.any_hour
 def test_public_page_counts_current_members_by_stratum(client, qingshan_page):
     org, _people = qingshan_page
     response = _get(client, org)

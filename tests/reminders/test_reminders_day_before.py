@@ -17,6 +17,8 @@ from consultations.reminders import meetings_remind_tomorrow
 from portal.notifications.kinds import Channel, Kind
 from tests.reminders.reminder_helpers import at, count_queries, inbox_recipients, outbox, sms_phones
 
+pytestmark = pytest.mark.any_hour
+
 ANONYMOUS_PHONE = "13912345678"
 STAFF_PHONE = "13500001234"
 

@@ -17,6 +17,8 @@ from portal.accounts.roles import Role
 from portal.notifications.kinds import Channel, Kind
 from tests.reminders.reminder_helpers import assignment_copies, count_queries, inbox_recipients, outbox
 
+pytestmark = pytest.mark.any_hour
+
 D = datetime.date
 HANDLER_PHONE = "13600009999"
 

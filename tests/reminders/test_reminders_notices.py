@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from consultations.models import Issue, PublicNotice
@@ -12,6 +13,8 @@ from consultations.states import IssueState
 from portal.notifications.kinds import Channel, Kind
 from portal.sms import sms_text
 from tests.reminders.reminder_helpers import count_queries, inbox_recipients, notice_copies, outbox
+
+pytestmark = pytest.mark.any_hour
 
 
 def notice_ended(issue: Issue) -> PublicNotice:

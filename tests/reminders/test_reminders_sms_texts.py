@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from activities.models import Audience
@@ -23,6 +24,8 @@ from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import OutboxMessage
 from portal.sms import SMS_MAX_LENGTH, sms_text
 from tests.reminders.reminder_helpers import at, outbox
+
+pytestmark = pytest.mark.any_hour
 
 LONG_TITLE = "关于村口到竹林步道沿线路灯长期不亮影响村民夜间出行安全的问题反映以及后续维护管理机制的建议" * 2
 LONG_PLACE = "青山村文化礼堂二楼多功能会议室(村委会大楼东侧,停车场从南门进入)" * 3

@@ -12,7 +12,7 @@ from activities import tasks as activity_tasks
 from consultations import reminders as consultation_reminders
 from consultations import tasks as consultation_tasks
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_hour]
 
 TASKS_AND_SWEEPS = [
     (consultation_tasks.remind_assignment_deadlines, consultation_reminders, "assignments_remind_deadlines"),

@@ -15,6 +15,8 @@ from orgs.models import Organization, OrganizationKind, OrganizationLevel
 from portal.notifications.kinds import Channel, Kind
 from tests.reminders.reminder_helpers import at, count_queries, inbox_recipients, issue_copies, outbox
 
+pytestmark = pytest.mark.any_hour
+
 D = datetime.date
 
 

@@ -41,8 +41,9 @@ def test_a_member_signs_up_and_checks_in_on_a_phone(
         page.get_by_label("手机号码").fill("138 0000 1111")
         page.get_by_role("button", name="获取验证码").click()
         page.wait_for_url("**/accounts/phone/code/")
-        code = re.search(r"\d{6}", sms_outbox[-1].text).group()
-        page.get_by_label("短信验证码").fill(code)
+        code = re.search(r"\d{6}", sms_outbox[-1].text)
+        assert code is not None, sms_outbox[-1].text
+        page.get_by_label("短信验证码").fill(code.group())
         page.get_by_role("button", name="登录", exact=True).click()
         page.wait_for_url(f"{live_server.url}/activities/{activity.pk}/")
 

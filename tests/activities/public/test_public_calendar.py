@@ -10,7 +10,7 @@ from django.urls import reverse
 from activities.ics import escape_text, fold_line
 from activities.models import Audience
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_hour]
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 

@@ -25,6 +25,7 @@ def test_the_listing_shows_upcoming_published_activities_soonest_first(client, a
     assert "还在筹备的草稿" not in page
 
 
+@pytest.mark.any_hour
 def test_the_listing_leaves_out_cancelled_and_past_activities(client, activity_factory, village_staff_qingshan):
     cancelled = activity_factory(title="因雨取消的徒步")
     services.activity_cancel(activity=cancelled, actor=village_staff_qingshan, reason="暴雨")
@@ -175,6 +176,7 @@ def test_after_the_activity_the_page_shows_the_summary_and_photos(client, activi
     assert "立即报名" not in page
 
 
+@pytest.mark.any_hour
 def test_after_the_deadline_the_page_says_sign_up_is_closed(client, activity_factory):
     activity = activity_factory(audience=Audience.PUBLIC)
     Activity.objects.filter(pk=activity.pk).update(signup_deadline=timezone.now() - datetime.timedelta(minutes=1))

@@ -219,6 +219,7 @@ def test_the_waiting_list_position_is_shown_to_a_visitor(client, activity_factor
     assert Registration.objects.get(phone="13912345678").status == RegistrationStatus.WAITLISTED
 
 
+@pytest.mark.any_hour
 def test_one_network_cannot_fill_an_activity_with_made_up_numbers(activity_factory, settings):
     from django.test import Client
 

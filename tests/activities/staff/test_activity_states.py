@@ -80,6 +80,7 @@ def test_the_table_follows_the_design():
     assert not any(S.CANCELLED in rule.allowed_from for rule in RULES.values()), "a cancelled activity is final"
 
 
+@pytest.mark.any_hour
 def test_the_clock_closes_sign_up_and_opens_the_summary():
     now = timezone.now()
     hour = datetime.timedelta(hours=1)

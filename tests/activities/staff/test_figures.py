@@ -18,7 +18,7 @@ from activities.models import Activity
 from activities.selectors import Month
 from members.models import Membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_hour]
 
 
 def completed_at(activity: Activity, starts_at: datetime.datetime) -> Activity:

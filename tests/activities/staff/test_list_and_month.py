@@ -15,7 +15,7 @@ from activities.selectors import Month
 from orgs.models import Organization, OrganizationKind, OrganizationLevel, RegionLevel
 from orgs.services import region_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_hour]
 
 
 def earlier_this_month() -> datetime.datetime:

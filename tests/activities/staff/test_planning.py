@@ -57,6 +57,7 @@ def test_village_staff_plan_an_activity_as_a_draft(staff_client, village_staff_q
     assert activity.created_by == village_staff_qingshan
 
 
+@pytest.mark.any_hour
 def test_plan_form_uses_datetime_local_inputs_in_beijing_time(staff_client, village_staff_qingshan, plan):
     page = staff_client(village_staff_qingshan).get(reverse("staff_activities:create")).content.decode()
     assert 'type="datetime-local"' in page
@@ -74,6 +75,7 @@ def assert_refused(response, field: str, message: str, kept: dict) -> None:
     assert not Activity.objects.exists()
 
 
+@pytest.mark.any_hour
 def test_a_start_in_the_past_is_refused_and_nothing_saved(staff_client, village_staff_qingshan, plan):
     start = timezone.now() - datetime.timedelta(days=1)
     plan |= {
@@ -192,6 +194,7 @@ def test_editing_saves_only_what_changed_and_raising_capacity_moves_the_waiting_
     assert ActivityLog.objects.filter(activity=activity, action="update", comment="capacity").exists()
 
 
+@pytest.mark.any_hour
 def test_the_edit_form_shows_the_times_in_beijing_time(staff_client, village_staff_qingshan, activity_factory):
     activity = activity_factory()
     page = staff_client(village_staff_qingshan).get(reverse("staff_activities:edit", args=[activity.pk]))

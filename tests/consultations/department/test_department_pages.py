@@ -269,6 +269,7 @@ def test_answering_an_assignment_a_colleague_already_answered_says_so(client, ha
     assert Transition.objects.filter(issue=assignment.issue, action=IssueAction.ANSWER).count() == 1
 
 
+@pytest.mark.any_hour
 def test_overdue_assignments_stand_out_on_top_with_working_days_late(client, handler_huanghu, assigned_issue):
     assigned_issue(title="按期办理的议题")
     late = assigned_issue(title="超期未办的议题")
@@ -289,6 +290,7 @@ def test_overdue_assignments_stand_out_on_top_with_working_days_late(client, han
     assert not rows[1].deadline_status.overdue
 
 
+@pytest.mark.any_hour
 def test_assignments_due_within_three_working_days_are_marked(client, handler_huanghu, assigned_issue):
     soon = assigned_issue(title="快到期的议题")
     Assignment.objects.filter(pk=soon.pk).update(deadline=add_working_days(timezone.localdate(), 2))

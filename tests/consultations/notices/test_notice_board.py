@@ -27,6 +27,7 @@ def titles_on(response) -> list[str]:
     return [notice.title for notice in response.context["page"].object_list]
 
 
+@pytest.mark.any_hour
 def test_the_board_lists_published_results_newest_first(client, published_issue, notice_rows, wangweishan_tongxinhui):
     notice_rows(wangweishan_tongxinhui, 1, title="早先的公示", ended=True)
     published_issue()

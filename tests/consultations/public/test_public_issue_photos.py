@@ -53,6 +53,7 @@ def test_a_large_photo_is_shrunk_to_the_configured_side(settings, make_photo):
 def test_the_new_file_has_a_random_jpg_name(make_photo):
     first = photo_reencode(make_photo(name="我家门口.png", kind="png"))
     second = photo_reencode(make_photo(name="我家门口.png", kind="png"))
+    assert first.name is not None and second.name is not None
     assert first.name.endswith(".jpg") and second.name.endswith(".jpg")
     assert first.name != second.name
     assert "我家" not in first.name
@@ -63,7 +64,9 @@ def test_transparent_png_becomes_white_not_black():
     buffer = io.BytesIO()
     clear.save(buffer, format="PNG")
     image = Image.open(photo_reencode(_upload(buffer.getvalue(), "clear.png")))
-    assert image.getpixel((25, 25))[0] > 240
+    pixel = image.getpixel((25, 25))
+    assert isinstance(pixel, tuple)
+    assert pixel[0] > 240
 
 
 @pytest.mark.parametrize("kind", ["jpeg", "png", "webp", "gif"])

@@ -247,6 +247,7 @@ def _backdate(issue: Issue, minutes: int) -> None:
     Issue.objects.filter(pk=issue.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=minutes))
 
 
+@pytest.mark.any_hour
 def test_one_phone_may_submit_only_so_many_issues_an_hour(client, settings, issue_form_data, issue_factory):
     settings.ISSUE_SUBMISSIONS_PER_PHONE_PER_HOUR = 2
     for _ in range(2):
@@ -260,6 +261,7 @@ def test_one_phone_may_submit_only_so_many_issues_an_hour(client, settings, issu
     assert Issue.objects.count() == 2
 
 
+@pytest.mark.any_hour
 def test_the_phone_limit_counts_only_the_last_hour(client, settings, issue_form_data, issue_factory):
     settings.ISSUE_SUBMISSIONS_PER_PHONE_PER_HOUR = 1
     _backdate(issue_factory(submitter_phone=VILLAGER_PHONE), minutes=61)
@@ -268,6 +270,7 @@ def test_the_phone_limit_counts_only_the_last_hour(client, settings, issue_form_
     assert Issue.objects.count() == 2
 
 
+@pytest.mark.any_hour
 def test_one_network_may_submit_only_so_many_issues_an_hour(client, settings, issue_form_data, issue_factory):
     settings.ISSUE_SUBMISSIONS_PER_IP_PER_HOUR = 3
     for number in range(3):

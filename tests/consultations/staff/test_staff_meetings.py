@@ -256,6 +256,7 @@ def test_meeting_of_another_village_answers_404(secretary, wangweishan_tongxinhu
     assert response.status_code == 404
 
 
+@pytest.mark.any_hour
 def test_monthly_rhythm_shows_which_months_had_a_meeting(
     client, town_staff_huanghu, qingshan_tongxinhui, wangweishan_tongxinhui, village_staff_qingshan
 ):
@@ -411,6 +412,7 @@ def test_a_meeting_of_another_village_cannot_be_cancelled(secretary, wangweishan
     assert theirs.state == MeetingState.SCHEDULED
 
 
+@pytest.mark.any_hour
 def test_a_cancelled_meeting_is_not_announced_the_day_before(
     issue_in_state, qingshan_tongxinhui, village_staff_qingshan
 ):
@@ -433,6 +435,7 @@ def test_a_cancelled_meeting_is_not_announced_the_day_before(
     assert not OutboxMessage.objects.filter(kind=Kind.MEETING_TOMORROW).exists()
 
 
+@pytest.mark.any_hour
 def test_the_monthly_rhythm_does_not_count_a_cancelled_meeting(
     client, town_staff_huanghu, qingshan_tongxinhui, village_staff_qingshan
 ):

@@ -125,6 +125,7 @@ def test_organization_filter_offers_only_organizations_in_scope(secretary, issue
     assert wangweishan_tongxinhui not in form.fields["organization"].queryset
 
 
+@pytest.mark.any_hour
 def test_issue_waiting_for_triage_over_two_working_days_is_overdue_and_on_top(secretary, issue_factory):
     fresh = issue_factory(title="刚提交的")
     waiting = issue_factory(title="等了很久的")
@@ -139,12 +140,14 @@ def test_issue_waiting_for_triage_over_two_working_days_is_overdue_and_on_top(se
     assert response.context["overdue_count"] == 1
 
 
+@pytest.mark.any_hour
 def test_issue_submitted_today_is_not_overdue(secretary, issue_factory):
     issue_factory()
     rows = list(secretary.get(queue_url()).context["page"].object_list)
     assert not rows[0].is_overdue
 
 
+@pytest.mark.any_hour
 def test_assigned_issue_past_its_deadline_is_overdue_and_on_top(secretary, issue_in_state, issue_factory):
     in_time = issue_in_state(S.ASSIGNED, title="按期办理中")
     late = issue_in_state(S.ASSIGNED, title="部门超期未答复")

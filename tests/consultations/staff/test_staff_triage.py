@@ -179,6 +179,7 @@ def test_resolving_within_the_village(secretary, issue_in_state):
     assert issue.state == S.HANDLED and issue.resolution_text == "村里已自行更换路灯。"
 
 
+@pytest.mark.any_hour
 def test_assigning_counts_the_deadline_in_chinese_working_days(secretary, issue_in_state, huanghu_water_office):
     issue = issue_in_state(S.AGREED)
     page = secretary.get(detail_url(issue))
@@ -200,6 +201,7 @@ def test_assigning_counts_the_deadline_in_chinese_working_days(secretary, issue_
     assert assignment.deadline == add_working_days(timezone.localdate(), 10)
 
 
+@pytest.mark.any_hour
 def test_deadline_preview_answers_the_date_for_n_working_days(secretary):
     response = secretary.get(
         reverse("staff_issues:deadline_preview"), {"assign-working_days": "20"}, HTTP_HX_REQUEST="true"
