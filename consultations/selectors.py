@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -35,7 +36,7 @@ from consultations.models import (
 )
 from consultations.scoping import LIVE_ASSIGNMENT_STATES, issues_for, meetings_for
 from consultations.states import FINAL_STATES, STAFF_QUEUE_STATES, TRANSITIONS, IssueAction, IssueState
-from members.models import Person
+from members.models import Membership, Person
 from members.scoping import persons_for
 from orgs.models import Organization
 from portal.scoping import Action, AnyUser
@@ -296,12 +297,8 @@ def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
 
 def roster_of(*, user: AnyUser, organization: Organization) -> QuerySet[Person]:
     """Persons with a current membership in the organization: who can be marked present at its meeting."""
-    return (
-        persons_for(user, Action.LIST)
-        .filter(memberships__organization=organization, memberships__left_on__isnull=True)
-        .distinct()
-        .order_by("name", "pk")
-    )
+    current = Membership.objects.current().filter(person=OuterRef("pk"), organization=organization)
+    return persons_for(user, Action.LIST).filter(Exists(current)).order_by("name", "pk")
 
 
 def default_meeting_title(*, organization: Organization, when: datetime.date) -> str:

@@ -136,17 +136,17 @@ class RosterFilter(django_filters.FilterSet):
 
         status = data.get("status") or CURRENT
         if status == CURRENT:
-            return queryset.filter(Exists(Membership.objects.filter(span, left_on__isnull=True)))
+            return queryset.filter(Exists(Membership.objects.current().filter(span)))
         if status == FORMER:
             # Left that organization (or every one in scope) and not back in it.
-            still_in = Q(person=OuterRef("pk"), left_on__isnull=True) & (
+            still_in = Q(person=OuterRef("pk")) & (
                 Q(organization=organization)
                 if organization is not None
                 else Q(organization__in=self.scope_organizations)
             )
             return queryset.filter(
-                Exists(Membership.objects.filter(span, left_on__isnull=False)),
-                ~Exists(Membership.objects.filter(still_in)),
+                Exists(Membership.objects.ended().filter(span)),
+                ~Exists(Membership.objects.current().filter(still_in)),
             )
         membership_filters_used = (
             organization is not None or data.get("role") or (joined and (joined.start or joined.stop))

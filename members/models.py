@@ -136,6 +136,10 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         """The memberships not ended: today's members, whatever date today is."""
         return self.filter(left_on__isnull=True)
 
+    def ended(self) -> MembershipQuerySet:
+        """The memberships that have ended, on whatever day: a person's former spans."""
+        return self.filter(left_on__isnull=False)
+
 
 class Membership(models.Model):
     """A person in an organization for a span of time. Ending it sets left_on; the row is never deleted."""

@@ -1,12 +1,14 @@
 """Pages that show several apps at once: the home page and an organization's public page."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from activities.selectors_public import organization_public_activities, upcoming_public_activities
 from consultations.counters import resolved_issue_count
+from members.models import Membership
 from orgs.scoping import organizations_public
 from orgs.selectors import (
     organization_leaders,
@@ -17,9 +19,18 @@ from orgs.selectors import (
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # Counted as the organization's own page counts them (members on Beijing's today), so the two agree.
+    current_members = (
+        Membership.objects.on(timezone.localdate())
+        .filter(organization=OuterRef("pk"))
+        .order_by()
+        .values("organization")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     organizations = (
         organizations_public()
-        .annotate(current_members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .annotate(current_members=Coalesce(Subquery(current_members, output_field=IntegerField()), Value(0)))
         .order_by("region__path", "name")[:30]
     )
     return render(
