@@ -269,7 +269,8 @@ def meeting_rhythm(
     by_key = {}
     for row in tally:
         month = row["month"]
-        month_day = month.date() if isinstance(month, datetime.datetime) else month
+        # TruncMonth answers the first midnight of the month in Beijing: its date there, whatever tz it carries.
+        month_day = timezone.localdate(month) if isinstance(month, datetime.datetime) else month
         by_key[(row["organization_id"], month_day)] = (row["held"], row["scheduled"])
     return [
         RhythmRow(
