@@ -5,10 +5,12 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 # Everything makemessages reads; the virtualenv, data and tests stay behind.
@@ -25,6 +27,14 @@ def _po_entries(po_file: Path) -> list[tuple[str, str, bool]]:
         if msgid and not block.lstrip().startswith("#~"):
             entries.append((msgid, msgstr, "#, fuzzy" in block))
     return entries
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    """A request in English leaves English active in this thread (LocaleMiddleware activates, nothing resets it):
+    the tests that run after these in the same process must read the portal in zh-hans again."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 def test_every_string_of_the_portal_has_an_english_translation(tmp_path):
@@ -52,9 +62,13 @@ def test_a_visitor_can_switch_the_portal_to_english(client):
     assert "Staff sign-in" in page
 
 
+def test_after_a_visitor_switched_to_english_the_next_test_reads_the_portal_in_chinese():
+    """Runs after the switch above: the language it activated ended with it."""
+    assert translation.get_language() == "zh-hans"
+    assert translation.gettext("人员名册") == "人员名册"
+
+
 @pytest.mark.django_db
 def test_django_filter_speaks_chinese_under_zh_hans(client):
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         assert translation.gettext("Past 7 days") == "过去 7 日"
