@@ -92,7 +92,7 @@ def test_a_phone_held_outside_ones_scope_gets_the_answer_that_tells_nothing(
 def test_joining_today_is_accepted_and_tomorrow_refused_whatever_the_hour_in_beijing(
     town_staff_huanghu, craftsman_in_qingshan, wangweishan_tongxinhui
 ):
-    """Today is Beijing's today: at 00:30 it is still yesterday in UTC, at 23:30 already tomorrow there."""
+    """Today is Beijing's today: at 00:30 Beijing it is still yesterday in UTC; at 23:30 the two dates agree."""
     with pytest.raises(ValidationError):
         services.membership_add(
             person=craftsman_in_qingshan,
