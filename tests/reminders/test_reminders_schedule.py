@@ -1,4 +1,5 @@
-"""The beat schedule lives in the database, where district admins edit it; installing it never undoes their edits."""
+"""The beat schedule lives in the database, one for the whole installation: a superuser edits it there (district
+admins may only read it), and installing it never undoes those edits."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def test_install_creates_every_entry_with_its_beijing_time_and_says_so():
     }
 
 
-def test_installing_again_keeps_what_admins_changed_and_adds_nothing_twice():
+def test_installing_again_keeps_what_a_superuser_changed_and_adds_nothing_twice():
     install()
     edited = PeriodicTask.objects.get(name="triage-reminders")
     later, _created = CrontabSchedule.objects.get_or_create(minute="15", hour="10", timezone="Asia/Shanghai")
