@@ -12,6 +12,7 @@ Sessions do not live here (they are in the database), so nobody is logged out or
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -27,10 +28,21 @@ UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 # Seconds: Redis answers in well under a millisecond on the same network; longer means it is not there.
 CONNECT_TIMEOUT = 0.5
 COMMAND_TIMEOUT = 1.0
+# After a failure, calls skip Redis for this long: a host that does not answer costs its timeout once per
+# process and pause, not on every call of every request.
+RETRY_AFTER_SECONDS = 3.0
 T = TypeVar("T")
 
 
 class FailOpenRedisCache(RedisCache):
+    # Shared by every thread's instance in the process: one failure spares them all the wait.
+    _skip_until: float = 0.0
+
+    @classmethod
+    def retry_now(cls) -> None:
+        """Forget the last failure, so the next call tries Redis again (a test that restarted it)."""
+        cls._skip_until = 0.0
+
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS") or {})
         options.setdefault("socket_connect_timeout", CONNECT_TIMEOUT)
@@ -39,9 +51,15 @@ class FailOpenRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
 
     def _fail_open(self, operation: str, call: Callable[[], T], fallback: T) -> T:
+        if time.monotonic() < FailOpenRedisCache._skip_until:
+            logger.warning(
+                "cache unavailable, %s failed open: Redis failed less than %s s ago", operation, RETRY_AFTER_SECONDS
+            )
+            return fallback
         try:
             return call()
         except UNAVAILABLE as error:
+            FailOpenRedisCache._skip_until = time.monotonic() + RETRY_AFTER_SECONDS
             # Every time, with what was not done: a rate limit that went unchecked must show in the log.
             logger.warning("cache unavailable, %s failed open: %s: %s", operation, type(error).__name__, error)
             return fallback

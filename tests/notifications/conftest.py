@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 
 from portal.accounts.models import User
+from portal.fail_open_cache import FailOpenRedisCache
 from portal.sms import backends as sms_backends
 
 SLOW_SMS_BACKEND = "tests.notifications.slow_sms.SlowBackend"
@@ -137,6 +138,8 @@ class RealRedis:
             self.pidfile.unlink()
         subprocess.run(self.command, check=True, stdout=subprocess.DEVNULL)
         wait_until(self.accepts_connections, timeout=20)
+        # The cache would otherwise skip Redis for a few more seconds after the outage.
+        FailOpenRedisCache.retry_now()
 
 
 @pytest.fixture
