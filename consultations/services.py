@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.handler_messages import assignment_new_notify
+from consultations.meeting_messages import meeting_cancelled_notify
 from consultations.messages import rating_request_message, submitter_progress_message
 from consultations.models import (
     AgendaItem,
@@ -375,7 +376,8 @@ def meeting_record_attendance(
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     """The 议事会 will not take place. It is kept, marked cancelled with the reason; each issue on its agenda goes
-    back to 待协商 for the next meeting, with its own step on the submitter's timeline and a message."""
+    back to 待协商 for the next meeting, with its own step on the submitter's timeline and a message. The
+    organization's village staff and the members recorded on the meeting are told too."""
     reason = _require_text(reason, _("请填写取消原因,议程上议题的反映人会看到它。"))
     locked = _lock_meeting(meeting, actor, MeetingAction.CANCEL)
     items = list(locked.agenda.select_for_update().order_by("position", "id"))
@@ -387,10 +389,12 @@ def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
         "reason": reason,
     }
     now = timezone.now()
+    submitters: set[str] = set()
     # Issues in id order, as issue_merge locks them, so that the two cannot deadlock.
     for item in sorted(items, key=lambda each: each.issue_id):
         issue = _lock_for_staff(Issue(pk=item.issue_id), actor)
         _apply(issue, A.MEETING_CANCEL, actor=actor, comment=comment)
+        submitters.add(Recipient(user=issue.submitter_user, phone=issue.submitter_phone).label)
         item.outcome = AgendaOutcome.MEETING_CANCELLED
         item.note = reason
         item.recorded_at = now
@@ -400,6 +404,9 @@ def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     locked.cancelled_at = now
     locked.cancelled_by = actor
     locked.save(update_fields=["state", "cancel_reason", "cancelled_at", "cancelled_by"])
+    meeting_cancelled_notify(
+        meeting=locked, actor=actor, reason=reason, issues_returned=len(items), submitters=submitters
+    )
     return locked
 
 

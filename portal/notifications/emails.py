@@ -20,6 +20,7 @@ The context each kind's templates read (every one also gets `recipient`, `site_u
     agenda_waiting        organization, count
     no_activity_this_month organization, month
     meeting_tomorrow      meeting_title, scheduled_at, place, organization
+    meeting_cancelled     meeting_title, scheduled_at, place, organization, reason
     activity_tomorrow     activity_title, starts_at, place
     activity_cancelled    activity_title, starts_at, reason
     waitlist_promoted     activity_title, starts_at, place

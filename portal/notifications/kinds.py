@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     AGENDA_WAITING = "agenda_waiting", _("议题待列入议事会")
     NO_ACTIVITY_THIS_MONTH = "no_activity_this_month", _("本月尚未安排活动")
     MEETING_TOMORROW = "meeting_tomorrow", _("明天召开议事会")
+    MEETING_CANCELLED = "meeting_cancelled", _("议事会取消")
     ACTIVITY_TOMORROW = "activity_tomorrow", _("明天的活动")
     ACTIVITY_CANCELLED = "activity_cancelled", _("活动取消")
     WAITLIST_PROMOTED = "waitlist_promoted", _("候补转正")
@@ -43,6 +44,7 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     Kind.AGENDA_WAITING: frozenset({Channel.INBOX, Channel.EMAIL}),
     Kind.NO_ACTIVITY_THIS_MONTH: frozenset({Channel.INBOX, Channel.EMAIL}),
     Kind.MEETING_TOMORROW: frozenset({Channel.INBOX, Channel.SMS}),
+    Kind.MEETING_CANCELLED: frozenset({Channel.INBOX, Channel.SMS}),
     Kind.ACTIVITY_TOMORROW: frozenset({Channel.INBOX, Channel.SMS}),
     Kind.WAITLIST_PROMOTED: frozenset({Channel.INBOX, Channel.SMS}),
 }
@@ -58,16 +60,23 @@ def channels_for(kind: str, chosen: set[str] | None) -> frozenset[str]:
 # Who receives what: the preferences page offers a user only the kinds their role can receive.
 _REGISTRANT_KINDS = (Kind.ACTIVITY_TOMORROW, Kind.ACTIVITY_CANCELLED, Kind.WAITLIST_PROMOTED)
 KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
-    "member": (Kind.ISSUE_PROGRESS, Kind.ISSUE_RATE_REQUEST, Kind.MEETING_TOMORROW, *_REGISTRANT_KINDS),
+    "member": (
+        Kind.ISSUE_PROGRESS,
+        Kind.ISSUE_RATE_REQUEST,
+        Kind.MEETING_TOMORROW,
+        Kind.MEETING_CANCELLED,
+        *_REGISTRANT_KINDS,
+    ),
     "village_staff": (
         Kind.TRIAGE_WAITING,
         Kind.AGENDA_WAITING,
         Kind.NO_ACTIVITY_THIS_MONTH,
         Kind.MEETING_TOMORROW,
+        Kind.MEETING_CANCELLED,
         *_REGISTRANT_KINDS,
     ),
     "department_handler": (Kind.ASSIGNMENT_NEW, Kind.ASSIGNMENT_DUE_SOON, Kind.ASSIGNMENT_OVERDUE),
-    "town_staff": (Kind.ASSIGNMENT_ESCALATED, Kind.MEETING_TOMORROW, *_REGISTRANT_KINDS),
+    "town_staff": (Kind.ASSIGNMENT_ESCALATED, Kind.MEETING_TOMORROW, Kind.MEETING_CANCELLED, *_REGISTRANT_KINDS),
     "district_admin": (Kind.ASSIGNMENT_ESCALATED, *_REGISTRANT_KINDS),
 }
 

@@ -200,7 +200,9 @@ def test_saved_preferences_show_again_and_can_be_changed(client, member_craftsma
     client.post(reverse("notifications:preferences"), {"issue_progress__sms": "on"})
     preference = ChannelPreference.objects.get(user=member_craftsman, kind=Kind.ISSUE_PROGRESS)
     assert preference.channels == [Channel.SMS]
-    assert ChannelPreference.objects.filter(user=member_craftsman).count() == 6
+    assert ChannelPreference.objects.filter(user=member_craftsman).count() == 7, (
+        "one row per kind a member receives, 议事会取消 included"
+    )
 
 
 def test_an_untouched_kind_shows_its_defaults(client, village_staff_qingshan):

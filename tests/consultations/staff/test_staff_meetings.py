@@ -15,9 +15,13 @@ from consultations.models import AgendaOutcome, Meeting, MeetingState
 from consultations.reminders import meetings_remind_tomorrow
 from consultations.states import IssueState
 from members.models import Membership, MembershipRole, Person, Stratum
-from portal.notifications.kinds import Kind
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import OutboxMessage
+from portal.notifications.sending import outbox_dispatch_once
 from portal.workdays import add_working_days
+from tests.consultations.conftest import SUBMITTER_PHONE
 from tests.consultations.staff.conftest import act_url
 
 S = IssueState
@@ -463,3 +467,84 @@ def test_the_admin_shows_a_cancellation_but_does_not_edit_it(admin_client, qings
     page = admin_client.get(url).content.decode()
     assert "台风预警,延期召开" in page
     assert 'name="cancel_reason"' not in page and 'name="state"' not in page
+
+
+def told_of_cancellation(channel: str) -> list[OutboxMessage]:
+    return list(OutboxMessage.objects.filter(kind=Kind.MEETING_CANCELLED, channel=channel).order_by("pk"))
+
+
+@pytest.fixture
+def colleague_in_qingshan(tree) -> User:
+    """A second staff account of 青山村: the clerk who keeps the meeting room booked."""
+    return User.objects.create_user(
+        username="qingshan_clerk",
+        password="correct-horse-42",
+        role=Role.VILLAGE_STAFF,
+        region=tree.qingshan,
+        phone="13700009999",
+        display_name="青山村 文书 陈芳",
+    )
+
+
+def test_cancelling_a_meeting_tells_the_secretarys_colleagues_in_their_inbox_with_the_reason(
+    secretary, client, issue_in_state, qingshan_tongxinhui, village_staff_qingshan, colleague_in_qingshan
+):
+    meeting = schedule(
+        qingshan_tongxinhui, village_staff_qingshan, hours_from_now=72, issues=[issue_in_state(S.ACCEPTED)]
+    )
+
+    secretary.post(cancel_url(meeting), {"cancel-reason": "台风预警,延期召开"})
+
+    [to_colleague] = told_of_cancellation(Channel.INBOX)
+    assert to_colleague.user == colleague_in_qingshan, "the secretary who cancelled it is not told of it"
+    [sms] = told_of_cancellation(Channel.SMS)
+    assert sms.phone == "13700009999" and "议事会已取消" in sms.body
+    outbox_dispatch_once(limit=50)
+    client.force_login(colleague_in_qingshan)
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    assert "议事会取消:月度协商议事会" in inbox
+    assert "台风预警,延期召开" in inbox and "1 件议题已退回待协商" in inbox
+
+
+def test_a_meeting_cancelled_by_the_town_is_told_to_the_village_secretary_only(
+    client, issue_in_state, qingshan_tongxinhui, village_staff_qingshan, town_staff_huanghu, wangweishan_tongxinhui
+):
+    wangweishan_secretary = User.objects.create_user(
+        username="wangweishan_secretary", role=Role.VILLAGE_STAFF, region=wangweishan_tongxinhui.region
+    )
+    meeting = schedule(
+        qingshan_tongxinhui, village_staff_qingshan, hours_from_now=72, issues=[issue_in_state(S.ACCEPTED)]
+    )
+
+    services.meeting_cancel(meeting=meeting, actor=town_staff_huanghu, reason="镇里统一安排防汛")
+
+    told = {message.user for message in told_of_cancellation(Channel.INBOX)}
+    assert told == {village_staff_qingshan}
+    assert wangweishan_secretary not in told and town_staff_huanghu not in told
+    [message] = told_of_cancellation(Channel.INBOX)
+    assert message.url == meeting_url(meeting)
+
+
+def test_members_recorded_on_a_cancelled_meeting_are_told_once_and_a_submitter_through_their_issue(
+    issue_in_state, qingshan_tongxinhui, village_staff_qingshan, member_craftsman
+):
+    meeting = schedule(
+        qingshan_tongxinhui, village_staff_qingshan, hours_from_now=72, issues=[issue_in_state(S.ACCEPTED)]
+    )
+    without_account = Person.objects.create(
+        name="钱竹编", phone="13600007777", region=qingshan_tongxinhui.region, stratum=Stratum.FREELANCER
+    )
+    the_submitter = Person.objects.create(
+        name="王大伯", phone=SUBMITTER_PHONE, region=qingshan_tongxinhui.region, stratum=Stratum.FREELANCER
+    )
+    meeting.attendees.add(member_craftsman.person, without_account, the_submitter)
+
+    services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="台风预警")
+
+    assert [message.user for message in told_of_cancellation(Channel.INBOX)] == [member_craftsman]
+    texts = {message.phone: message.body for message in told_of_cancellation(Channel.SMS)}
+    assert set(texts) == {member_craftsman.phone, "13600007777"}, "the submitter hears through their issue"
+    assert all("青山村文化礼堂" in text and "议事会已取消" in text for text in texts.values())
+    assert all(message.region_path == qingshan_tongxinhui.region.path for message in told_of_cancellation(Channel.SMS))
+    to_submitter = OutboxMessage.objects.filter(kind=Kind.ISSUE_PROGRESS, channel=Channel.SMS, phone=SUBMITTER_PHONE)
+    assert "原定议事会取消" in to_submitter.latest("pk").body
