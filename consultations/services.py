@@ -533,7 +533,7 @@ def _lock_assignment(assignment: Assignment, actor: User, action: IssueAction) -
             assignments_for(actor, Action.VIEW)
             .filter(pk=assignment.pk)
             .exclude(state__in=LIVE_ASSIGNMENT_STATES)
-            .filter(department_id=getattr(actor, "department_id", None))
+            .filter(department__handlers=actor)
             .exists()
         ):
             raise TransitionNotAllowed(Issue.objects.get(pk=assignment.issue_id), action)
