@@ -1,13 +1,15 @@
 """Admin for people, memberships and contact records, scoped through members.scoping."""
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.admin_export import MembershipStatusFilter, RosterExportForm, roster_export_filename, status_asked
 from members.admin_forms import (
     ContactAssignmentAdminForm,
     ContactLogAdminForm,
@@ -115,15 +117,19 @@ class PersonAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceAdminMixin, ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+class MembershipAdmin(ServiceAdminMixin, ScopedAdminMixin, ImportExportMixin, ExportActionMixin, SimpleHistoryAdmin):
     form = MembershipAdminForm
     scope_queryset = staticmethod(memberships_for)
     staff_may_delete = False
     resource_classes = (RosterResource,)
     formats = (XLSX, CSV)
+    # The roster export: see members/admin_export.py. Rows ticked on the list export through the action too.
+    export_form_class = RosterExportForm
+    show_change_form_export = False
+    change_form_template = None  # Django's, not the export action's (it adds an export button the form needs not)
     list_display = ("person", "organization", "role", "joined_on", "left_on")
     list_select_related = ("person", "organization")
-    list_filter = ("role", ("organization", admin.RelatedOnlyFieldListFilter), "left_on")
+    list_filter = (MembershipStatusFilter, ("organization", admin.RelatedOnlyFieldListFilter), "role")
     search_fields = ("person__name", "=person__phone", "organization__name")
     date_hierarchy = "joined_on"
     autocomplete_fields = ("person",)
@@ -150,6 +156,23 @@ class MembershipAdmin(ServiceAdminMixin, ScopedAdminMixin, ImportExportMixin, Si
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+    def get_valid_export_item_pks(self, request: HttpRequest) -> QuerySet[Membership]:
+        # Only the ticked rows the user may list; import-export's default reads every pk of the table.
+        ticked = [pk for pk in request.POST.getlist("export_items") if pk.isdigit()]
+        return self.get_queryset(request).filter(pk__in=ticked).values_list("pk", flat=True)
+
+    def get_export_filename(self, request: HttpRequest, queryset, file_format) -> str:
+        return roster_export_filename(
+            user=request.user, memberships=queryset, status=status_asked(request), extension=file_format.get_extension()
+        )
+
+    def _do_file_export(self, file_format, request: HttpRequest, queryset, export_form=None):
+        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        # A Chinese file name: import-export writes it raw, which browsers read as mojibake; RFC 6266 says how.
+        filename = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
 
 
 @admin.register(PublicOffice)

@@ -190,6 +190,8 @@ NAME, GENDER, PHONE, STRATUM, OCCUPATION, INDUSTRY, SKILLS = (
 )
 AFFILIATION, REPRESENTATIVE, REGION, ORGANIZATION, ROLE = "政治面貌", "代表人士", "所在区域", "组织", "职务"
 JOINED_ON, LEFT_ON = "入会日期", "退出日期"
+# The exported sheet's name, in the same vocabulary (the import reads the first sheet, whatever its name).
+SHEET_TITLE = "会员名册"
 
 
 EXCEL_HEADER_ROWS = 1
@@ -325,7 +327,9 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
                 "organization__name", "person__name", "pk"
             )
         self._phones = phone_visibility_for(user)
-        return super().export(queryset=queryset, **kwargs)
+        dataset = super().export(queryset=queryset, **kwargs)
+        dataset.title = SHEET_TITLE
+        return dataset
 
     def dehydrate_phone(self, membership: Membership) -> str:
         return self._phones.phone_of(membership.person)
