@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from orgs.models import Organization, Region, RegionLevel
 from orgs.scoping import organizations_for, regions_for
 from portal.accounts.models import User
+from portal.notifications.outbox import outbox_region_move
 from portal.scoping import Action, is_unrestricted
 
 
@@ -124,6 +125,8 @@ def region_update(*, actor: User, region: Region, changes: RegionChanges) -> Reg
             descendant.path = locked.path + descendant.path[len(old_path) :]
             _audit(descendant, actor=actor, reason=_("随上级区域移动"))
             descendant.save(update_fields=["path"])
+        # The outbox keeps a copy of the path of what each message is about: it scopes messages to bare numbers.
+        outbox_region_move(old_path=old_path, new_path=locked.path)
     return locked
 
 

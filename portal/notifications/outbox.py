@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connections, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from portal.accounts.models import User
@@ -41,6 +43,7 @@ __all__ = [
     "outbox_claim",
     "outbox_deliver",
     "outbox_dispatch_once",
+    "outbox_region_move",
     "outbox_release_stale",
     "outbox_report",
     "outbox_retry",
@@ -176,6 +179,17 @@ def outbox_retry(*, messages: Iterable[OutboxMessage]) -> int:
     if retried:
         _kick_after_commit(urgent=False)
     return retried
+
+
+def outbox_region_move(*, old_path: str, new_path: str) -> int:
+    """A place moved in the region tree (orgs.services.region_update, in its transaction): the rows about it or
+    about any place under it, pending or sent, take its new path, so that the district it now lies in sees them
+    and the one it left no longer does. One UPDATE along the region_path index; returns the rows rewritten."""
+    if not old_path or old_path == new_path:
+        return 0
+    return OutboxMessage.objects.filter(region_path__startswith=old_path).update(
+        region_path=Concat(Value(new_path), Substr("region_path", len(old_path) + 1), output_field=CharField())
+    )
 
 
 def oldest_pending_age_seconds(*, now: datetime.datetime | None = None) -> float | None:

@@ -11,9 +11,17 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from consultations import services as issue_services
+from consultations.models import IssueCategory
 from orgs import services
 from orgs.models import Organization, OrganizationKind, OrganizationLevel, Region, RegionLevel
 from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.notifications.kinds import Channel, Kind
+from portal.notifications.models import OutboxMessage, OutboxState
+from portal.notifications.scoping import outbox_messages_for
+from portal.notifications.sending import outbox_dispatch_once
+from portal.scoping import Action
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +125,52 @@ def test_an_organization_of_another_district_is_not_changed_nor_paired_with(
         )
     assert "partners" in refused.value.message_dict
     assert not qingshan_tongxinhui.partners.exists()
+
+
+# ---- what follows a place when it moves ----------------------------------------------------------------------
+
+
+def _villager_raises_an_issue(organization, *, phone: str):
+    return issue_services.issue_submit(
+        organization=organization,
+        title="村口路灯不亮",
+        description="村口到竹林的路灯坏了一个多月。",
+        category=IssueCategory.INFRASTRUCTURE,
+        place="村口",
+        submitter_name="王大伯",
+        submitter_phone=phone,
+        phone_visible_to_department=False,
+    )
+
+
+def test_a_town_moved_to_another_district_takes_the_messages_about_its_villages_with_it(
+    tree, superuser, district_admin_yuhang, qingshan_tongxinhui, tianmu_alliance, village_staff_qingshan
+):
+    district_admin_linan = User.objects.create_user(
+        username="linan_admin", role=Role.DISTRICT_ADMIN, region=tree.linan, is_staff=True
+    )
+    issue = _villager_raises_an_issue(qingshan_tongxinhui, phone="13912345678")
+    outbox_dispatch_once(limit=50)  # the receipt went out before the move
+    issue_services.issue_accept(issue=issue, actor=village_staff_qingshan)  # this one waits
+    _villager_raises_an_issue(tianmu_alliance, phone="13987654321")
+    about_qingshan = OutboxMessage.objects.filter(phone="13912345678", channel=Channel.SMS)
+    assert set(about_qingshan.values_list("state", flat=True)) == {OutboxState.SENT, OutboxState.PENDING}
+
+    services.region_update(actor=superuser, region=tree.huanghu, changes={"parent": tree.linan})
+
+    qingshan = Region.objects.get(pk=tree.qingshan.pk)
+    assert set(about_qingshan.values_list("region_path", flat=True)) == {qingshan.path}
+    seen_by_linan = outbox_messages_for(district_admin_linan, Action.VIEW).filter(user__isnull=True)
+    assert set(seen_by_linan.values_list("phone", flat=True)) == {"13912345678", "13987654321"}
+    seen_by_yuhang = outbox_messages_for(district_admin_yuhang, Action.VIEW).filter(user__isnull=True)
+    assert not seen_by_yuhang.exists(), "the district the town left no longer sees its villagers' messages"
+    wanghu_rows = OutboxMessage.objects.filter(phone="13987654321").values_list("region_path", flat=True)
+    assert set(wanghu_rows) == {tree.wanghu.path}, "messages about places that did not move keep their path"
+
+
+def test_a_rename_leaves_the_messages_paths_as_they_were(tree, superuser, qingshan_tongxinhui):
+    _villager_raises_an_issue(qingshan_tongxinhui, phone="13912345678")
+    services.region_update(actor=superuser, region=tree.huanghu, changes={"name": "黄湖街道"})
+    assert set(OutboxMessage.objects.filter(kind=Kind.ISSUE_PROGRESS).values_list("region_path", flat=True)) == {
+        tree.qingshan.path
+    }
