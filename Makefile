@@ -23,14 +23,12 @@ install: $(UV)
 install-dev: $(UV)
 	$(UV) sync --frozen --inexact --quiet
 
+# runportal supervises the web server, a Celery worker and beat: one Ctrl-C stops all of them.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py schedule_install
 	$(PY) manage.py seed_demo
-	@set -m; trap 'kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A portal worker --loglevel=INFO --concurrency=2 & \
-	$(VENV)/bin/celery -A portal beat --loglevel=INFO & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runportal $(HOST):$(PORT)
 
 # Debian packages the suite needs, installed only when missing (we run as root).
 system-test-deps:

@@ -1,8 +1,13 @@
-"""/healthz: one JSON answer about the database, the cache and the broker, for monitors and load balancers."""
+"""/healthz: one JSON answer about the database, the cache and the broker, for monitors and load balancers.
+
+It is 503 when a check fails, and also when messages are not going out although every server answers (the
+worker stopped, or a message has waited too long): "problems" names each reason.
+"""
 
 import time
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection
@@ -11,8 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.celery import app as celery_app
+from portal.delivery_health import delivery_health
 from portal.notifications.outbox import outbox_report
 from portal.tasks import worker_heartbeat_age_seconds
+
+T = TypeVar("T")
 
 
 def _check_database() -> None:
@@ -54,19 +62,30 @@ def _run(check: Callable[[], None]) -> dict[str, object]:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     results = {name: _run(check) for name, check in CHECKS.items()}
-    healthy = all(result["ok"] for result in results.values())
+    problems = [
+        {"code": f"{name}_unavailable", "detail": result["error"]}
+        for name, result in results.items()
+        if not result["ok"]
+    ]
+    outbox = _safe(outbox_report)
+    # The report already holds the age of the oldest unsent message (waiting or being sent): no second lookup.
+    oldest_waiting = outbox["oldest_pending_age_seconds"] if outbox is not None else None
+    delivery = _safe(lambda: delivery_health(oldest_waiting_age_seconds=oldest_waiting))
+    if delivery is not None:
+        problems += [{"code": problem.code, "detail": problem.detail} for problem in delivery.problems]
     body = {
-        "status": "ok" if healthy else "error",
+        "status": "error" if problems else "ok",
+        "problems": problems,
         "checks": results,
-        # Informational: a worker that stopped shows here long before anyone misses a reminder.
-        "worker_heartbeat_age_seconds": _safe(worker_heartbeat_age_seconds),
-        # Informational too: messages waiting long mean no worker sends, whatever the broker says.
-        "outbox": _safe(outbox_report),
+        "worker_heartbeat_age_seconds": (
+            delivery.heartbeat_age_seconds if delivery is not None else _safe(worker_heartbeat_age_seconds)
+        ),
+        "outbox": outbox,
     }
-    return JsonResponse(body, status=200 if healthy else 503)
+    return JsonResponse(body, status=503 if problems else 200)
 
 
-def _safe(read: Callable[[], object]) -> object:
+def _safe(read: Callable[[], T]) -> T | None:
     try:
         return read()
     except Exception:

@@ -43,7 +43,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whitenoise, plus a year's cache for the versioned URLs of the embedded default (portal/static_files.py).
+    "portal.static_files.VersionedStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "portal.context_processors.current_role",
+                "portal.context_processors.delivery_alert",
                 "portal.notifications.context_processors.unread_count",
             ],
         },
@@ -161,26 +163,27 @@ REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
 }
 if REDIS_URL:
     # Fails open: with Redis down a read finds nothing and a write is dropped, with a logged warning.
-    CACHES = {"default": {"BACKEND": "portal.fail_open_cache.FailOpenRedisCache", "LOCATION": REDIS_URL}}
+    CACHES: dict[str, dict[str, object]] = {
+        "default": {"BACKEND": "portal.fail_open_cache.FailOpenRedisCache", "LOCATION": REDIS_URL}
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
-    # A file cache is shared by the web server, the worker and beat, which are separate processes.
+    from portal.sqlite_broker import sqlite_broker_transport_options, sqlite_broker_url
+
+    # A file cache is shared by the web server, the worker and beat, which are separate processes (the worker's
+    # heartbeat reaches /healthz through it). Past MAX_ENTRIES it deletes a third of its keys at random, the
+    # heartbeat and the rate-limit counters among them: set far above what a demo installation holds.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
-    BROKER_DIR = DATA_DIR / "broker"
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "processed_folder": str(BROKER_DIR / "processed"),
-        "control_folder": str(BROKER_DIR / "control"),
-        "store_processed": False,
-    }
+    # SQLite through kombu's SQLAlchemy transport (portal/sqlite_broker.py says why not the file-system one).
+    CELERY_BROKER_URL = sqlite_broker_url(DATA_DIR / "broker.sqlite3")
+    CELERY_BROKER_TRANSPORT_OPTIONS = sqlite_broker_transport_options()
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -216,6 +219,8 @@ OUTBOX_MAX_ATTEMPTS = 5
 OUTBOX_RETRY_BASE_SECONDS = 60
 OUTBOX_RETRY_MAX_SECONDS = 3600
 OUTBOX_LEASE_SECONDS = 300
+# A message unsent this long means none are going out: /healthz answers 503 and admins see a banner.
+OUTBOX_WAITING_ALERT_SECONDS = 15 * 60
 
 # SMS goes through one interface; the default backend writes each message to the log.
 SMS_BACKEND = env_str("SMS_BACKEND", "portal.sms.backends.LogBackend")
@@ -244,5 +249,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The log SMS backend's messages (a member's login code) show even where the root level is WARNING, as
+        # in the worker that `make run` starts quiet.
+        "portal.sms": {"level": "INFO"},
+        # Every process of `make run` would announce the version of django-axes when it starts.
+        "axes.apps": {"level": "WARNING"},
+    },
 }

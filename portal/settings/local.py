@@ -3,7 +3,7 @@
 import dj_database_url
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import DATA_DIR, REDIS_URL
+from portal.settings.base import DATA_DIR
 from portal.settings.env import env_bool, env_str
 
 DEBUG = env_bool("DEBUG", True)
@@ -19,8 +19,3 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-
-if not REDIS_URL:
-    # The filesystem broker passes messages between processes through these folders.
-    for folder in ("queue", "processed", "control"):
-        (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)

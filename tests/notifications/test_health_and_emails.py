@@ -56,7 +56,7 @@ def _row(key: str, state: str, age_minutes: int) -> None:
 
 
 @pytest.mark.django_db
-def test_healthz_reports_the_outbox_without_failing_the_check(client, django_assert_max_num_queries):
+def test_healthz_reports_the_outbox_and_fails_once_a_message_has_waited_too_long(client, django_assert_max_num_queries):
     _row("old-pending", OutboxState.PENDING, age_minutes=30)
     _row("new-pending", OutboxState.PENDING, age_minutes=1)
     _row("stuck-sending", OutboxState.SENDING, age_minutes=45)
@@ -64,7 +64,9 @@ def test_healthz_reports_the_outbox_without_failing_the_check(client, django_ass
     _row("sent", OutboxState.SENT, age_minutes=900)
     with django_assert_max_num_queries(6):
         response = client.get("/healthz")
-    assert response.status_code == 200
+    # Messages waiting half an hour mean none are going out, whatever the servers answer.
+    assert response.status_code == 503
+    assert [problem["code"] for problem in response.json()["problems"]] == ["outbox_waiting_too_long"]
     outbox = response.json()["outbox"]
     assert (outbox["pending"], outbox["failed"]) == (2, 1)
     assert 45 * 60 - 5 < outbox["oldest_pending_age_seconds"] < 45 * 60 + 60
