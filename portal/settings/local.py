@@ -17,5 +17,6 @@ DATABASES = {
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # No collectstatic here: each URL carries the digest of its file, so browsers keep it for a year.
+    "staticfiles": {"BACKEND": "portal.static_files.VersionedStaticFilesStorage"},
 }

@@ -18,7 +18,8 @@ DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", ""))}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # No collectstatic here: each URL carries the digest of its file, so browsers keep it for a year.
+    "staticfiles": {"BACKEND": "portal.static_files.VersionedStaticFilesStorage"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
