@@ -52,6 +52,7 @@ from portal.accounts.roles import Role
 from portal.phones import mask_phone
 from portal.query_params import slug_param
 from portal.scoping import Action
+from portal.staff_access import acting_user
 
 TRACKING_CODES_REMEMBERED = 20
 # A used submission token maps to the issue it created, so that a replayed POST finds it again.
@@ -402,6 +403,6 @@ def issue_rate(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @login_required
 def my_issues(request: HttpRequest) -> HttpResponse:
-    page = Paginator(issues_submitted_by(request.user), MY_ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(issues_submitted_by(acting_user(request)), MY_ISSUES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     return render(request, "consultations/public/mine.html", {"page": page})

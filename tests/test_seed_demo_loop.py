@@ -93,7 +93,7 @@ def test_the_issues_around_today_tell_the_story_staff_and_handlers_work_on(qings
     assert issues.filter(channel=IssueChannel.PAPER, entered_by__isnull=False).exists()
     assert issues.get(state=IssueState.REJECTED).rejection_reason
     merged = issues.get(state=IssueState.MERGED)
-    assert merged.merged_into.organization == qingshan
+    assert merged.merged_into is not None and merged.merged_into.organization == qingshan
     live = Assignment.objects.filter(issue__organization=qingshan, issue__state=IssueState.ASSIGNED)
     assert live.filter(deadline__lt=today).exists() and live.filter(deadline__gte=today).exists()
     assert {a.department.region.name for a in live} <= {"黄湖镇", "余杭区"}

@@ -41,6 +41,8 @@ def test_the_greeting_is_written_as_the_name_is_and_not_uppercased(client, distr
     html = client.get(reverse("admin:index")).content.decode()
 
     assert "/static/css/admin.css" in html
-    stylesheet = Path(finders.find("css/admin.css")).read_text(encoding="utf-8")
+    found = finders.find("css/admin.css")
+    assert isinstance(found, str)
+    stylesheet = Path(found).read_text(encoding="utf-8")
     rule = re.search(r"#user-tools \.admin-greeting \{([^}]*)\}", stylesheet)
     assert rule and "text-transform: none" in rule.group(1)

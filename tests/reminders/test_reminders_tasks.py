@@ -43,9 +43,12 @@ def test_each_task_runs_its_sweep_for_todays_local_date_in_chinese(task, reminde
 
 def test_the_notice_task_closes_with_the_current_time(monkeypatch):
     moments: list[datetime.datetime] = []
-    monkeypatch.setattr(
-        consultation_reminders, "notices_close_and_request_rating", lambda *, now: moments.append(now) or 0
-    )
+
+    def close_and_request_rating(*, now: datetime.datetime) -> int:
+        moments.append(now)
+        return 0
+
+    monkeypatch.setattr(consultation_reminders, "notices_close_and_request_rating", close_and_request_rating)
 
     consultation_tasks.close_expired_notices.apply()
 

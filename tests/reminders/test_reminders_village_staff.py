@@ -174,7 +174,8 @@ def test_organizations_without_an_activity_this_month_are_pointed_out_to_their_s
     # 王位山村 has no staff account: its town hears of it.
     assert inbox_recipients(Kind.NO_ACTIVITY_THIS_MONTH) == {village_staff_wanghu.username, town_staff_huanghu.username}
     assert outbox(Kind.NO_ACTIVITY_THIS_MONTH, channel=Channel.INBOX).count() == 2
-    assert "王位山同心荟" in outbox(Kind.NO_ACTIVITY_THIS_MONTH, user=town_staff_huanghu).first().subject
+    message = outbox(Kind.NO_ACTIVITY_THIS_MONTH, user=town_staff_huanghu).first()
+    assert message is not None and "王位山同心荟" in message.subject
 
 
 def test_drafts_cancelled_and_other_months_activities_do_not_count(

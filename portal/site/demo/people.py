@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from members.models import ContactKind, Gender, OfficeLevel, PoliticalAffiliation, PublicOfficeKind
 from members.models import MembershipRole as Role
@@ -74,12 +76,30 @@ class RosterPlan:
     people: tuple[PlannedPerson, ...]
 
 
-def _slot(stratum, occupation, industry="", skills="", role=Role.MEMBER, spans=(), **extra) -> Slot:
+def _slot(
+    stratum: str,
+    occupation: str,
+    industry: str = "",
+    skills: str = "",
+    role: str = Role.MEMBER,
+    spans: Iterable[Span] = (),
+    **extra: Any,
+) -> Slot:
     return Slot(stratum, occupation, industry, skills, role, tuple(spans), **extra)
 
 
-def _founder(*args, left_on=None, reason="", **extra) -> Slot:
-    return _slot(*args, spans=(Span(QINGSHAN_FOUNDED, left_on, reason),), **extra)
+def _founder(
+    stratum: str,
+    occupation: str,
+    industry: str = "",
+    skills: str = "",
+    role: str = Role.MEMBER,
+    *,
+    left_on: datetime.date | None = None,
+    reason: str = "",
+    **extra: Any,
+) -> Slot:
+    return _slot(stratum, occupation, industry, skills, role, spans=(Span(QINGSHAN_FOUNDED, left_on, reason),), **extra)
 
 
 D = datetime.date
@@ -417,7 +437,9 @@ def _plan(spec: OrganizationSpec, slots: tuple[Slot, ...], rng: random.Random) -
     people = []
     for position, slot in enumerate(slots):
         gender = slot.gender or names.gender()
-        political = rng.choices(*zip(*POLITICAL_WEIGHTS, strict=True))[0]
+        political: str = rng.choices(
+            [affiliation for affiliation, _ in POLITICAL_WEIGHTS], [weight for _, weight in POLITICAL_WEIGHTS]
+        )[0]
         if slot.stratum == S.FOREIGN_OBSERVER:
             political = ""
         people.append(

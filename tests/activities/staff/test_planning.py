@@ -149,7 +149,7 @@ def test_staff_cannot_plan_for_an_organization_outside_their_scope(
 # ---- editing ----------------------------------------------------------------------------------------------
 
 
-def edit_data(activity: Activity, **changes: str) -> dict:
+def edit_data(activity: Activity, **changes: str | list[str]) -> dict:
     data = {
         "title": activity.title,
         "category": activity.category,

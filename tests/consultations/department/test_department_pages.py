@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from answer_files import docx, exe_named_pdf, jpeg_with_gps, pdf, plain_zip_named_docx, xlsx
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +16,14 @@ from PIL import Image
 from consultations.models import Assignment, AssignmentState, Transition
 from consultations.states import IssueAction, IssueState
 from portal.workdays import add_working_days, working_days_between
+from tests.consultations.department.answer_files import (
+    docx,
+    exe_named_pdf,
+    jpeg_with_gps,
+    pdf,
+    plain_zip_named_docx,
+    xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -111,7 +111,9 @@ def test_the_notice_is_printable_without_the_site_navigation(client, published_i
     content = client.get(detail_of(notice)).content.decode()
     assert "data-print-page" in content
     assert "js/print-page.js" in content
-    with open(finders.find("css/portal.css"), encoding="utf-8") as stylesheet:
+    stylesheet_path = finders.find("css/portal.css")
+    assert isinstance(stylesheet_path, str)
+    with open(stylesheet_path, encoding="utf-8") as stylesheet:
         css = stylesheet.read()
     print_rules = css[css.index("@media print") :]
     assert ".portal-header" in print_rules and "footer" in print_rules and ".btn" in print_rules

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -159,7 +161,7 @@ def test_putting_an_accepted_issue_on_a_scheduled_meeting(
         organization=qingshan_tongxinhui,
         actor=village_staff_qingshan,
         title="十一月议事会",
-        scheduled_at=timezone.now() + timezone.timedelta(days=3),
+        scheduled_at=timezone.now() + datetime.timedelta(days=3),
         place="文化礼堂",
     )
     response = secretary.get(detail_url(issue))
