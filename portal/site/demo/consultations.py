@@ -93,7 +93,7 @@ def _closed(title, category, place, description, consensus, result, department="
 
 
 # Issues 青山同心荟 carried all the way round the loop in the months before; one or two per meeting.
-QINGSHAN_RESOLVED = (
+QINGSHAN_RESOLVED: tuple[IssueSpec, ...] = (
     _closed(
         "村口公交站候车亭破损漏雨",
         C.INFRASTRUCTURE,
@@ -640,7 +640,7 @@ class _LoopWriter:
         )
         handlers = {spec.department for spec in loop.issues if spec.department}
         self.departments = {
-            user.username: (user, Department.objects.get(pk=user.department_id))
+            user.username: (user, Department.objects.get(handlers=user))
             for user in User.objects.filter(username__in=handlers)
         }
 
@@ -651,9 +651,9 @@ class _LoopWriter:
 
     def submit(self, spec: IssueSpec, day: datetime.date, hour: int) -> Issue:
         self.at(day, hour, self.rng.randrange(60))
-        by_member = spec.by_member and self.member is not None
-        if by_member:
-            name, phone = self.member.display_name, self.member.phone
+        member = self.member if spec.by_member else None
+        if member is not None:
+            name, phone = member.display_name, member.phone
         else:
             name, phone = self.villagers.next()
         entered_by = self.staff if spec.channel != IssueChannel.ONLINE else None
@@ -666,7 +666,7 @@ class _LoopWriter:
             submitter_name=name,
             submitter_phone=phone,
             phone_visible_to_department=self.rng.random() < 0.6,
-            submitter_user=self.member if by_member else None,
+            submitter_user=member,
             entered_by=entered_by,
             channel=spec.channel,
             receipt_codes=self.receipt_codes,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Model
 from django.utils import translation
 from simple_history.utils import bulk_create_with_history
 
@@ -65,7 +65,7 @@ class SeedResult:
         featured = featured or username in accounts.FEATURED_USERNAMES
         self.logins.append(DemoLogin(role=str(role), username=username, where=where, featured=featured))
 
-    def count(self, model: type | str, number: int = 1) -> None:
+    def count(self, model: type[Model] | str, number: int = 1) -> None:
         if number:
             label = model if isinstance(model, str) else str(model._meta.verbose_name_plural)
             self.created[label] += number
@@ -229,17 +229,19 @@ def _load_staff_logins(
         where = "/accounts/login/ 或 /admin/" if spec.role != Role.VILLAGE_STAFF else "/accounts/login/"
         result.add_login(f"{Role(spec.role).label} · {spec.region[-1]}", spec.username, where)
 
-    for spec in accounts.DEPARTMENTS:
-        if spec.handler_username not in users:
-            users[spec.handler_username] = _new_user(
-                username=spec.handler_username,
+    for department in accounts.DEPARTMENTS:
+        if department.handler_username not in users:
+            users[department.handler_username] = _new_user(
+                username=department.handler_username,
                 role=Role.DEPARTMENT_HANDLER,
-                display_name=spec.handler_name,
+                display_name=department.handler_name,
                 passwords=passwords,
-                department=departments[spec.handler_username],
+                department=departments[department.handler_username],
             )
             result.count(User)
-        result.add_login(f"{Role.DEPARTMENT_HANDLER.label} · {spec.name}", spec.handler_username, "/accounts/login/")
+        result.add_login(
+            f"{Role.DEPARTMENT_HANDLER.label} · {department.name}", department.handler_username, "/accounts/login/"
+        )
     return users
 
 
@@ -339,32 +341,32 @@ def _load_person_records(
         )
         result.count(CrossAppointment, int(created))
 
-    for spec in people.PUBLIC_OFFICES:
+    for office in people.PUBLIC_OFFICES:
         _, created = PublicOffice.objects.get_or_create(
-            person=persons[spec.person],
-            kind=spec.kind,
-            level=spec.level,
-            defaults={"term": spec.term, "started_on": spec.started_on},
+            person=persons[office.person],
+            kind=office.kind,
+            level=office.level,
+            defaults={"term": office.term, "started_on": office.started_on},
         )
         result.count(PublicOffice, int(created))
 
-    for spec in people.CONTACT_ASSIGNMENTS:
+    for assignment in people.CONTACT_ASSIGNMENTS:
         _, created = ContactAssignment.objects.get_or_create(
-            person=persons[spec.person],
-            official=users[spec.official],
-            started_on=spec.started_on,
-            defaults={"official_title": spec.official_title},
+            person=persons[assignment.person],
+            official=users[assignment.official],
+            started_on=assignment.started_on,
+            defaults={"official_title": assignment.official_title},
         )
         result.count(ContactAssignment, int(created))
 
-    for spec in people.CONTACT_LOGS:
-        author = users[spec.author]
+    for log in people.CONTACT_LOGS:
+        author = users[log.author]
         _, created = ContactLog.objects.get_or_create(
-            person=persons[spec.person],
-            kind=spec.kind,
-            occurred_on=spec.occurred_on,
+            person=persons[log.person],
+            kind=log.kind,
+            occurred_on=log.occurred_on,
             author=author,
-            defaults={"contacted_by": author.display_name, "notes": spec.notes},
+            defaults={"contacted_by": author.display_name, "notes": log.notes},
         )
         result.count(ContactLog, int(created))
 
