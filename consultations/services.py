@@ -41,6 +41,12 @@ from consultations.models import (
 from consultations.receipts import new_receipt_code
 from consultations.scoping import LIVE_ASSIGNMENT_STATES, assignments_for, issues_for, meetings_for
 from consultations.states import FINAL_STATES, TRANSITIONS, IssueAction, IssueState, MeetingAction, meeting_refusal
+from consultations.village_staff_messages import (
+    assignment_answered_notify,
+    assignment_returned_notify,
+    issue_new_notify,
+    issue_rated_notify,
+)
 from members.models import Person
 from orgs.models import Department, Organization
 from orgs.scoping import departments_for, organizations_for
@@ -220,6 +226,7 @@ def issue_submit(
         comment=comment,
     )
     _queue_submitter_message(transition)
+    issue_new_notify(issue)
     return issue
 
 
@@ -584,6 +591,7 @@ def assignment_answer(
         )
     issue.resolution_text = answer
     _apply(issue, A.ANSWER, actor=actor, comment=answer, extra_fields=["resolution_text"], now=now)
+    assignment_answered_notify(locked, actor=actor)
     return locked
 
 
@@ -598,6 +606,7 @@ def assignment_return(*, assignment: Assignment, actor: User, reason: str) -> As
     locked.handled_by = actor
     locked.save(update_fields=["state", "return_reason", "returned_at", "handled_by"])
     _apply(issue, A.RETURN, actor=actor, comment=reason)
+    assignment_returned_notify(locked, actor=actor)
     return locked
 
 
@@ -712,6 +721,7 @@ def feedback_submit(
         is_public=False,
         now=now,
     )
+    issue_rated_notify(feedback)
     return feedback
 
 

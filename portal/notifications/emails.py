@@ -25,6 +25,10 @@ The context each kind's templates read (every one also gets `recipient`, `site_u
     activity_cancelled    activity_title, starts_at, reason
     waitlist_promoted     activity_title, starts_at, place
     login_code            code, minutes
+    issue_new             issue_title, receipt_code, organization
+    assignment_answered   issue_title, receipt_code, department
+    assignment_returned   issue_title, receipt_code, department
+    issue_rated           issue_title, receipt_code
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ class Kind(models.TextChoices):
     ACTIVITY_CANCELLED = "activity_cancelled", _("活动取消")
     WAITLIST_PROMOTED = "waitlist_promoted", _("候补转正")
     LOGIN_CODE = "login_code", _("登录验证码")
+    ISSUE_NEW = "issue_new", _("新议题")
+    ASSIGNMENT_ANSWERED = "assignment_answered", _("部门已答复")
+    ASSIGNMENT_RETURNED = "assignment_returned", _("部门退回议题")
+    ISSUE_RATED = "issue_rated", _("反映人评价")
 
 
 # Channels a user cannot switch off for a kind: the inbox always keeps a copy; deadlines reach handlers by SMS.
@@ -47,6 +51,11 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     Kind.MEETING_CANCELLED: frozenset({Channel.INBOX, Channel.SMS}),
     Kind.ACTIVITY_TOMORROW: frozenset({Channel.INBOX, Channel.SMS}),
     Kind.WAITLIST_PROMOTED: frozenset({Channel.INBOX, Channel.SMS}),
+    # What the village staff hear of their own issues: a return asks them to act, so it also goes by SMS.
+    Kind.ISSUE_NEW: frozenset({Channel.INBOX, Channel.EMAIL}),
+    Kind.ASSIGNMENT_ANSWERED: frozenset({Channel.INBOX, Channel.EMAIL}),
+    Kind.ASSIGNMENT_RETURNED: frozenset({Channel.INBOX, Channel.SMS}),
+    Kind.ISSUE_RATED: frozenset({Channel.INBOX}),
 }
 
 
@@ -59,6 +68,9 @@ def channels_for(kind: str, chosen: set[str] | None) -> frozenset[str]:
 
 # Who receives what: the preferences page offers a user only the kinds their role can receive.
 _REGISTRANT_KINDS = (Kind.ACTIVITY_TOMORROW, Kind.ACTIVITY_CANCELLED, Kind.WAITLIST_PROMOTED)
+# The steps of an organization's issues that its village staff hear of (or its town's staff, for a village
+# without a staff account of its own: see audiences.StaffDirectory.village_staff).
+_VILLAGE_ISSUE_KINDS = (Kind.ISSUE_NEW, Kind.ASSIGNMENT_ANSWERED, Kind.ASSIGNMENT_RETURNED, Kind.ISSUE_RATED)
 KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
     "member": (
         Kind.ISSUE_PROGRESS,
@@ -68,6 +80,7 @@ KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
         *_REGISTRANT_KINDS,
     ),
     "village_staff": (
+        *_VILLAGE_ISSUE_KINDS,
         Kind.TRIAGE_WAITING,
         Kind.AGENDA_WAITING,
         Kind.NO_ACTIVITY_THIS_MONTH,
@@ -76,7 +89,13 @@ KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
         *_REGISTRANT_KINDS,
     ),
     "department_handler": (Kind.ASSIGNMENT_NEW, Kind.ASSIGNMENT_DUE_SOON, Kind.ASSIGNMENT_OVERDUE),
-    "town_staff": (Kind.ASSIGNMENT_ESCALATED, Kind.MEETING_TOMORROW, Kind.MEETING_CANCELLED, *_REGISTRANT_KINDS),
+    "town_staff": (
+        Kind.ASSIGNMENT_ESCALATED,
+        Kind.MEETING_TOMORROW,
+        Kind.MEETING_CANCELLED,
+        *_VILLAGE_ISSUE_KINDS,
+        *_REGISTRANT_KINDS,
+    ),
     "district_admin": (Kind.ASSIGNMENT_ESCALATED, *_REGISTRANT_KINDS),
 }
 
