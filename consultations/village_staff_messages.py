@@ -104,7 +104,7 @@ def issue_rated_notify(feedback: Feedback) -> int:
     """The submitter rated the published result; 不满意 lets the staff reopen it. Called by feedback_submit."""
     issue = feedback.issue
     with translation.override(settings.LANGUAGE_CODE):
-        values = {**_issue_values(issue), "rating": Rating(feedback.rating).label, "comment": feedback.comment}
+        values = {**_issue_values(issue), "rating": str(Rating(feedback.rating).label), "comment": feedback.comment}
         body = _("反映人对议题“%(title)s”（%(code)s）的办理结果评价为“%(rating)s”。") % values
         if feedback.comment:
             body += "\n" + _("意见：%(comment)s") % values
