@@ -20,7 +20,8 @@ from portal.accounts.client_ip import client_ip_address
 from portal.accounts.forms import CodeForm, PhoneForm, StaffLoginForm
 from portal.accounts.login_codes import LoginCodeRefused, login_code_request, login_code_verify
 from portal.accounts.models import User
-from portal.accounts.roles import REGION_SCOPED_ROLES
+from portal.accounts.roles import ADMIN_SITE_ROLES, REGION_SCOPED_ROLES, Role
+from portal.admin_scoping import may_use_admin
 from portal.phones import mask_phone
 
 # The session remembers which number a code was sent to between the two steps of the phone login.
@@ -31,10 +32,15 @@ MEMBER_SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def landing_url(user: User) -> str:
-    """Where each role starts its work after signing in."""
+    """Where each role starts its work after signing in; never the public home page. District officers work in
+    the admin (the statistics dashboard will be their page once it exists); town staff too when they may use it."""
+    if user.is_superuser or (user.role in ADMIN_SITE_ROLES and may_use_admin(user)):
+        return reverse("admin:index")
     if user.role in REGION_SCOPED_ROLES:
-        return reverse("members:roster")
-    return reverse("home")
+        return reverse("staff_issues:queue")
+    if user.role == Role.DEPARTMENT_HANDLER:
+        return reverse("department:queue")
+    return reverse("issues:mine")
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:

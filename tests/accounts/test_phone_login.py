@@ -71,7 +71,7 @@ def test_member_logs_in_with_the_code_from_the_sms(client, member_craftsman, sms
 
     response = _enter_code(client, _code_in(sms_outbox[0].text))
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("issues:mine")
     assert _logged_in_user(client) == member_craftsman
     assert 'data-testid="identity"' in client.get(reverse("home")).content.decode()
 
@@ -323,11 +323,11 @@ def test_services_verify_a_code_for_the_member(member_craftsman, sms_outbox, dja
     assert member.role == Role.MEMBER
 
 
-def test_a_signed_in_member_visiting_the_phone_login_goes_home(client, member_craftsman):
+def test_a_signed_in_member_visiting_the_phone_login_goes_to_their_issues(client, member_craftsman):
     client.force_login(member_craftsman)
     response = client.get(STEP_1)
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("issues:mine")
 
 
 def test_old_code_requests_are_purged_and_recent_ones_kept(member_craftsman):

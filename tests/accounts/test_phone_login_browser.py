@@ -25,7 +25,7 @@ def test_member_logs_in_on_a_phone_with_the_sms_code(
         assert code is not None, sms_backends.outbox[0].text
         page.get_by_label("短信验证码").fill(code.group())
         page.get_by_role("button", name="登录", exact=True).click()
-        page.wait_for_url(f"{live_server.url}/")
+        page.wait_for_url(f"{live_server.url}/issues/mine/")  # 我的议题, not the public home page
         page.get_by_label("展开菜单").click()  # on a phone the header folds behind its menu button
         identity = page.get_by_test_id("identity")
         identity.wait_for(state="visible")

@@ -22,13 +22,30 @@ def _logged_in_username(client: Client) -> str | None:
     return User.objects.get(pk=user_id).username if user_id else None
 
 
-@pytest.mark.parametrize("persona", ["village_staff_qingshan", "town_staff_huanghu", "district_admin_yuhang"])
-def test_region_staff_land_on_the_roster_after_login(client, request, persona):
-    staff = request.getfixturevalue(persona)
-    response = _post_login(client, staff.username, PASSWORD)
+@pytest.mark.parametrize(
+    ("persona", "work_page"),
+    [
+        ("village_staff_qingshan", "/staff/issues/"),  # 议题工作台
+        ("town_staff_huanghu", "/admin/"),
+        ("district_admin_yuhang", "/admin/"),  # the statistics dashboard, once it exists
+        ("handler_huanghu", "/department/"),  # 部门待办
+        ("member_craftsman", "/issues/mine/"),  # 我的议题
+    ],
+)
+def test_each_role_lands_on_its_work_after_login_never_on_the_home_page(client, request, persona, work_page):
+    user = request.getfixturevalue(persona)
+    response = _post_login(client, user.username, PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:roster")
-    assert _logged_in_username(client) == staff.username
+    assert response["Location"] == work_page
+    assert _logged_in_username(client) == user.username
+    assert client.get(work_page).status_code == 200
+
+
+def test_town_staff_outside_the_admin_land_on_the_issue_workbench(client, town_staff_huanghu):
+    town_staff_huanghu.is_staff = False
+    town_staff_huanghu.save(update_fields=["is_staff"])
+    response = _post_login(client, town_staff_huanghu.username, PASSWORD)
+    assert response["Location"] == reverse("staff_issues:queue")
 
 
 def test_district_admin_sees_the_admin_link_once_logged_in(client, district_admin_yuhang):
@@ -43,22 +60,16 @@ def test_village_staff_see_no_admin_link(client, village_staff_qingshan):
     assert reverse("admin:index") not in client.get(reverse("home")).content.decode()
 
 
-@pytest.mark.parametrize("persona", ["handler_huanghu", "member_craftsman"])
-def test_handlers_and_members_land_on_the_home_page(client, request, persona):
+@pytest.mark.parametrize("persona", ["village_staff_qingshan", "handler_huanghu", "district_admin_yuhang"])
+def test_login_follows_next_within_the_site(client, request, persona):
     user = request.getfixturevalue(persona)
-    response = _post_login(client, user.username, PASSWORD)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("home")
-
-
-def test_login_follows_next_within_the_site(client, village_staff_qingshan):
-    response = _post_login(client, village_staff_qingshan.username, PASSWORD, next_url="/orgs/qingshan/")
+    response = _post_login(client, user.username, PASSWORD, next_url="/orgs/qingshan/")
     assert response["Location"] == "/orgs/qingshan/"
 
 
 def test_login_ignores_next_pointing_to_another_site(client, village_staff_qingshan):
     response = _post_login(client, village_staff_qingshan.username, PASSWORD, next_url="https://evil.example/")
-    assert response["Location"] == reverse("members:roster")
+    assert response["Location"] == reverse("staff_issues:queue")
 
 
 def test_login_page_keeps_next_in_the_form(client, db):
@@ -79,7 +90,7 @@ def test_signed_in_staff_visiting_the_login_page_go_to_their_start_page(client, 
     client.force_login(village_staff_qingshan)
     response = client.get(LOGIN + "?next=/admin/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:roster")
+    assert response["Location"] == reverse("staff_issues:queue")
 
 
 def test_five_wrong_passwords_lock_that_username_on_that_network(client, village_staff_qingshan):
@@ -99,7 +110,7 @@ def test_lockout_spares_the_same_username_from_another_network(client, village_s
         _post_login(client, "qingshan_secretary", f"wrong-{n}", ip="10.0.0.1")
     response = _post_login(Client(), "qingshan_secretary", PASSWORD, ip="10.0.0.2")
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:roster")
+    assert response["Location"] == reverse("staff_issues:queue")
 
 
 def test_lockout_spares_colleagues_on_the_same_network(client, village_staff_qingshan, town_staff_huanghu):
