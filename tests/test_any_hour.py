@@ -46,7 +46,9 @@ def _joined_today(organization) -> Person:
 
 def test_the_clock_of_a_marked_test_stands_at_the_hour_it_runs_for(any_hour_clock):
     if any_hour_clock is None:
-        pytest.skip("the real clock: nothing to compare")
+        # The real clock: nothing was moved, and Beijing's today is still what the portal calls today.
+        assert timezone.localdate() == beijing_today()
+        return
     assert datetime.timedelta(0) <= timezone.now() - any_hour_clock < datetime.timedelta(minutes=5)
     assert timezone.localdate() == beijing_today() == any_hour_clock.date()
     if any_hour_clock.hour == 0:
