@@ -23,11 +23,10 @@ class PersonAdminForm(ServiceModelForm):
         fields = "__all__"
 
     def save_through_service(self, *, actor: User, data: dict[str, Any]) -> models.Model:
-        profile = {name: value for name, value in data.items() if name in services.PROFILE_FIELDS}
         if self.instance.pk is None:
-            return services.person_create(actor=actor, profile=profile)  # type: ignore[arg-type]
-        changes = {name: value for name, value in self.changed_values().items() if name in services.PROFILE_FIELDS}
-        return services.person_update(person=self.instance, actor=actor, changes=changes)  # type: ignore[arg-type]
+            return services.person_create(actor=actor, profile=services.person_profile(data))
+        changes = services.person_changes(self.changed_values())
+        return services.person_update(person=self.instance, actor=actor, changes=changes)
 
 
 class MembershipAdminForm(ServiceModelForm):

@@ -9,15 +9,21 @@ errors (an inline that fails after the service ran leaves nothing half-saved).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext
 
 from portal.accounts.models import User
+
+if TYPE_CHECKING:  # the mixin is checked as what it is mixed into
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
 from portal.forms.service_errors import ServiceErrorsMixin
 
 
@@ -54,11 +60,11 @@ class ServiceModelForm(ServiceErrorsMixin, forms.ModelForm):
         return self.saved_object
 
 
-class ServiceAdminMixin:
+class ServiceAdminMixin(_ModelAdmin):
     """Put before ScopedAdminMixin in the bases of a ModelAdmin whose form is a ServiceModelForm."""
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user})
 
     def save_form(self, request: HttpRequest, form: ServiceModelForm, change: bool) -> models.Model:
@@ -71,9 +77,9 @@ class ServiceAdminMixin:
         self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+            return super().changeform_view(request, object_id, form_url, extra_context)
         with transaction.atomic():
-            response = super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+            response = super().changeform_view(request, object_id, form_url, extra_context)
             if not isinstance(response, HttpResponseRedirect):
                 transaction.set_rollback(True)
         return response

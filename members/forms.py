@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -10,8 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import ContactKind, ContactLog, MembershipRole, Person
+from members.services import person_changes, person_profile
 from orgs.models import Organization, Region
+from portal.forms.field_types import choice_field, model_choice_field
 from portal.forms.service_errors import ServiceErrorsMixin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from members.services import PersonChanges, PersonProfile
 
 
 class DateInput(forms.DateInput):
@@ -23,21 +31,20 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def date_field(label: str, **kwargs: object) -> forms.DateField:
+def date_field(label: StrOrPromise, **kwargs: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DateInput(),
         error_messages={"invalid": _("请输入正确的日期,例如 2024-03-01。"), "required": _("请填写日期。")},
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
-class RosterFormMixin(ServiceErrorsMixin):
+class RosterFormMixin(ServiceErrorsMixin, forms.BaseForm):
     """Caps date pickers at today: a roster records what has happened. Service errors go next to their field."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        assert isinstance(self, forms.BaseForm)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         today = timezone.localdate().isoformat()
         for field in self.fields.values():
             if isinstance(field.widget, DateInput):
@@ -75,14 +82,16 @@ class PersonForm(RosterFormMixin, forms.ModelForm):
             "stratum": {"required": _("请选择社会阶层。")},
         }
 
-    def __init__(self, *args: object, regions: QuerySet[Region], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
-        self.fields["region"].empty_label = _("请选择区域")  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = model_choice_field(self, "region")
+        region.queryset = regions
+        region.empty_label = _("请选择区域")
         for name in ("gender", "stratum", "political_affiliation"):
-            field = self.fields[name]
-            options = [(value, label) for value, label in field.choices if value]  # type: ignore[attr-defined]
-            field.choices = [("", _("请选择")), *options]  # type: ignore[attr-defined]
+            field = choice_field(self, name)
+            # The ignore: django-stubs type what `choices` returns as whatever it accepts; Django stores pairs.
+            options = [(value, label) for value, label in field.choices if value]  # type: ignore[misc, union-attr]
+            field.choices = [("", _("请选择")), *options]
 
     def clean_phone(self) -> str:
         # People type numbers with spaces or dashes, as they read them out.
@@ -91,10 +100,19 @@ class PersonForm(RosterFormMixin, forms.ModelForm):
     def _get_validation_exclusions(self) -> set[str]:
         # Phone uniqueness is checked by the service, next to the field and naming the holder only when the
         # user may see them; the model constraint would say it above the form, and say less.
-        return {*super()._get_validation_exclusions(), "phone"}
+        # The ignore: django-stubs do not declare this (private) method of BaseModelForm.
+        return {*super()._get_validation_exclusions(), "phone"}  # type: ignore[misc]
 
-    def profile(self) -> dict[str, object]:
-        return {field: self.cleaned_data[field] for field in self.Meta.fields}
+    def profile(self) -> PersonProfile:
+        """What was typed into the profile's fields, for a new person."""
+        return person_profile(self._typed())
+
+    def changes(self) -> PersonChanges:
+        """What was typed into the profile's fields the page kept (a phone seen masked is not on it)."""
+        return person_changes(self._typed())
+
+    def _typed(self) -> dict[str, object]:
+        return {field: self.cleaned_data[field] for field in self.Meta.fields if field in self.fields}
 
 
 class MembershipFields(forms.Form):
@@ -117,20 +135,20 @@ class PersonCreateForm(PersonForm):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         regions: QuerySet[Region],
         organizations: QuerySet[Organization],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, regions=regions, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        model_choice_field(self, "organization").queryset = organizations
         self.fields["joined_on"].initial = timezone.localdate()
 
 
 class MembershipAddForm(RosterFormMixin, MembershipFields):
-    def __init__(self, *args: object, organizations: QuerySet[Organization], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "organization").queryset = organizations
         self.fields["joined_on"].initial = timezone.localdate()
 
 
@@ -138,8 +156,8 @@ class MembershipChangeRoleForm(RosterFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("新职务"), choices=MembershipRole.choices)
     changed_on = date_field(_("变更日期"), help_text=_("原职务于当天结束,新职务从当天开始,历史记录会保留。"))
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["changed_on"].initial = timezone.localdate()
 
 
@@ -152,8 +170,8 @@ class MembershipEndForm(RosterFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("如:工作调动、本人申请退出")}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["left_on"].initial = timezone.localdate()
 
 
@@ -173,9 +191,9 @@ class ContactLogForm(RosterFormMixin, forms.ModelForm):
             "notes": {"required": _("请填写情况记录。")},
         }
 
-    def __init__(self, *args: object, default_contacted_by: str = "", **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["kind"].choices = ContactKind.choices  # no empty "---------" radio
+    def __init__(self, *args: Any, default_contacted_by: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "kind").choices = ContactKind.choices  # no empty "---------" radio
         self.fields["occurred_on"].initial = timezone.localdate()
         self.fields["contacted_by"].initial = default_contacted_by
 

@@ -35,7 +35,14 @@ from members.models import (
     Stratum,
 )
 from members.scoping import memberships_for, persons_for, phone_visibility_for
-from members.services import membership_add, membership_correct, person_create, person_update, phone_not_usable_message
+from members.services import (
+    membership_add,
+    membership_correct,
+    person_changes,
+    person_create,
+    person_update,
+    phone_not_usable_message,
+)
 from members.sheet_cells import FormulaSafeExportMixin, unescape_cell
 from orgs.models import Organization, Region
 from orgs.scoping import organizations_for, regions_for
@@ -536,11 +543,12 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
         values = {_profile_name(name): getattr(person, _profile_name(name)) for name in PERSON_FIELDS}
         if person.pk is None:
             return person_create(actor=self.importer, profile=values)
-        changes = {_profile_name(name): values[_profile_name(name)] for name in _changed(person, before, PERSON_FIELDS)}
+        changes = person_changes(
+            {_profile_name(name): values[_profile_name(name)] for name in _changed(person, before, PERSON_FIELDS)}
+        )
         if not changes:
             return person
-        # Built from PERSON_FIELDS, which are profile fields: mypy cannot follow the names through the loop.
-        return person_update(actor=self.importer, person=person, changes=changes)  # type: ignore[arg-type]
+        return person_update(actor=self.importer, person=person, changes=changes)
 
 
 # What the services call a field, as the sheet's column; what has no column goes above the row.

@@ -8,7 +8,12 @@ and spreadsheet injection); every import removes it again, so an export imports 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the mixin is checked as what it is mixed into (import-export ships no types)
+    from import_export.resources import Resource as _Resource
+else:
+    _Resource = object
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -26,8 +31,8 @@ def unescape_cell(text: str) -> str:
     return text
 
 
-class FormulaSafeExportMixin:
+class FormulaSafeExportMixin(_Resource):
     """For every import-export resource that writes a sheet: each exported cell goes through escape_cell."""
 
     def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
-        return escape_cell(super().export_field(field, instance, **kwargs))  # type: ignore[misc]
+        return escape_cell(super().export_field(field, instance, **kwargs))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,8 +41,9 @@ from members.scoping import (
     phone_visibility_for,
     public_offices_for,
 )
+from orgs.models import Region
 from orgs.scoping import organizations_for, regions_for
-from portal.scoping import Action
+from portal.scoping import Action, AnyUser
 from portal.staff_access import acting_user, role_required
 
 ROSTER_PAGE_SIZE = 50
@@ -164,8 +165,8 @@ def person_url(person: Person) -> str:
 # Adding and editing people
 
 
-def _person_regions(user: object):  # type: ignore[no-untyped-def]
-    return regions_for(user, Action.VIEW).order_by("path")  # type: ignore[arg-type]
+def _person_regions(user: AnyUser) -> QuerySet[Region]:
+    return regions_for(user, Action.VIEW).order_by("path")
 
 
 @roster_keeper_required
@@ -186,7 +187,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         try:
             person = services.person_create(
                 actor=acting_user(request),
-                profile=form.profile(),  # type: ignore[arg-type]
+                profile=form.profile(),
                 organization=data["organization"],
                 role=data["role"],
                 joined_on=data["joined_on"],
@@ -214,9 +215,8 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not phone_editable:
         del form.fields["phone"]
     if request.method == "POST" and form.is_valid():
-        changes = {field: form.cleaned_data[field] for field in form.fields}
         try:
-            services.person_update(person=person, actor=acting_user(request), changes=changes)  # type: ignore[arg-type]
+            services.person_update(person=person, actor=acting_user(request), changes=form.changes())
         except ValidationError as error:
             form.add_service_error(error)
         else:

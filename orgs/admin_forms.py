@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
@@ -20,7 +20,9 @@ class RegionAdminForm(ServiceModelForm):
     def save_through_service(self, *, actor: User, data: dict[str, Any]) -> models.Model:
         if self.instance.pk is None:
             return services.region_add(actor=actor, name=data["name"], level=data["level"], parent=data.get("parent"))
-        return services.region_update(actor=actor, region=self.instance, changes=self.changed_values())  # type: ignore[arg-type]
+        # The casts: the admin form's field names, known at run time, become the services' typed keys.
+        changes = cast("services.RegionChanges", self.changed_values())
+        return services.region_update(actor=actor, region=self.instance, changes=changes)
 
 
 class OrganizationAdminForm(ServiceModelForm):
@@ -32,7 +34,9 @@ class OrganizationAdminForm(ServiceModelForm):
         partners = data.pop("partners", None)
         fields = {name: value for name, value in data.items() if name in services.ORGANIZATION_FIELDS}
         if self.instance.pk is None:
-            return services.organization_create(actor=actor, fields=fields, partners=partners or ())  # type: ignore[arg-type]
+            return services.organization_create(
+                actor=actor, fields=cast("services.OrganizationFields", fields), partners=partners or ()
+            )
         changes = {name: value for name, value in self.changed_values().items() if name in fields}
         return services.organization_update(
             actor=actor,

@@ -9,7 +9,7 @@ an installation is set up (seed data, fixtures), before any user exists to act.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Required, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +25,7 @@ from portal.scoping import Action, is_unrestricted
 
 
 def _audit(obj: models.Model, *, actor: User | None, reason: str) -> None:
+    # The ignores: django-simple-history reads these off the instance, which no model declares.
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
 
@@ -107,8 +108,9 @@ def region_update(*, actor: User, region: Region, changes: RegionChanges) -> Reg
         _ensure_parent_allowed(actor, new_parent)
         if new_parent is not None and new_parent.path.startswith(locked.path):
             raise ValidationError({"parent": _("区域不能移到它自己或它的下级区域之下。")})
+    given: Mapping[str, object] = changes  # read by the names that changed
     for field in changed:
-        setattr(locked, field, changes[field])  # type: ignore[literal-required]
+        setattr(locked, field, given[field])
     _validate_region(locked)
     _audit(locked, actor=actor, reason=_("修改区域"))
     old_path = locked.path
@@ -211,8 +213,9 @@ def organization_update(
         raise PermissionDenied(_("您不能修改这个组织。"))
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     changed = [field for field, value in changes.items() if getattr(locked, field) != value]
+    given: Mapping[str, object] = changes  # read by the names that changed
     for field in changed:
-        setattr(locked, field, changes[field])  # type: ignore[literal-required]
+        setattr(locked, field, given[field])
     if changed:
         if "region" in changed or "founded_on" in changed:
             _ensure_organization_place(actor, locked)
