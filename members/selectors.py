@@ -129,3 +129,14 @@ def organization_member_series(
             points.append(GrowthPoint(on=today, members=row.get("on_today", 0), label=TODAY))
         series.append(OrganizationGrowth(organization=organization, points=tuple(points)))
     return series
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Who may sign in by phone
+
+
+def roster_person_with_phone(phone: str, *, on_date: datetime.date) -> Person | None:
+    """The person with this phone if they are a member of some organization on `on_date`, else None."""
+    if not phone:
+        return None
+    return Person.objects.filter(phone=phone).filter(counted_on(on_date, through="memberships__")).first()

@@ -14,9 +14,10 @@ actor may not touch at all raises PermissionDenied (the pages answer 404 before 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
-from typing import Any, TypedDict, TypeVar, cast
+from typing import Required, TypedDict
 
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -40,14 +41,21 @@ from members.scoping import (
     memberships_for,
     persons_for,
 )
+from members.selectors import roster_person_with_phone
 from orgs.models import Organization, Region
 from orgs.scoping import organizations_for, regions_for
 from portal.accounts.models import User
+from portal.accounts.roles import Role
 from portal.accounts.scoping import users_for
 from portal.scoping import Action, is_unrestricted
 
 
-class _ProfileDetails(TypedDict, total=False):
+class PersonProfile(TypedDict, total=False):
+    """The fields of a person that staff keep by hand."""
+
+    name: Required[str]
+    region: Required[Region]
+    stratum: Required[Stratum | str]
     gender: str
     phone: str
     occupation: str
@@ -58,39 +66,7 @@ class _ProfileDetails(TypedDict, total=False):
     nationality: str
 
 
-class PersonProfile(_ProfileDetails):
-    """The fields of a person that staff keep by hand; a new person has at least these three."""
-
-    name: str
-    region: Region
-    stratum: Stratum | str
-
-
-class PersonChanges(_ProfileDetails, total=False):
-    """Some fields of a person's profile: what an edit changes."""
-
-    name: str
-    region: Region
-    stratum: Stratum | str
-
-
 PROFILE_FIELDS = frozenset(PersonProfile.__annotations__)
-
-
-def _profile_fields_in(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in values.items() if name in PROFILE_FIELDS}
-
-
-# The casts are the one place where names read at run time (a form's cleaned data, an admin's changes, a
-# sheet's row) become the profile's keys; other names are left out, and the services check what is given.
-def person_profile(values: Mapping[str, Any]) -> PersonProfile:
-    return cast(PersonProfile, _profile_fields_in(values))
-
-
-def person_changes(values: Mapping[str, Any]) -> PersonChanges:
-    return cast(PersonChanges, _profile_fields_in(values))
-
-
 CONTACT_LOG_FIELDS = frozenset({"kind", "occurred_on", "contacted_by", "notes", "author"})
 CONTACT_ASSIGNMENT_FIELDS = frozenset({"official", "official_title", "started_on", "ended_on"})
 PUBLIC_OFFICE_FIELDS = frozenset({"kind", "level", "term", "started_on", "ended_on"})
@@ -126,13 +102,12 @@ def _ensure_not_before(day: datetime.date | None, start: datetime.date | None, *
 
 def _audit(obj: models.Model, *, actor: User, reason: str) -> None:
     """The history row written by the next save names the actor and why (django-simple-history)."""
-    # The ignores: django-simple-history reads these off the instance, which no model declares.
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
 
 
-def _unknown_fields(given: Iterable[str], allowed: frozenset[str]) -> None:
-    unknown = set(given) - allowed
+def _unknown_fields(given: object, allowed: frozenset[str]) -> None:
+    unknown = set(given) - allowed  # type: ignore[call-overload]
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
 
@@ -175,10 +150,10 @@ def _validate_person(person: Person) -> None:
     person.full_clean(validate_unique=False, validate_constraints=False)
 
 
-def _save_person(person: Person, *, update_fields: list[str] | None = None) -> None:
+def _save_person(person: Person, **save: object) -> None:
     try:
         with transaction.atomic():
-            person.save(update_fields=update_fields)
+            person.save(**save)  # type: ignore[arg-type]
     except IntegrityError as error:  # another secretary registered the same phone a moment ago
         raise ValidationError({"phone": phone_not_usable_message()}) from error
 
@@ -272,16 +247,15 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor: User, changes: PersonChanges) -> Person:
+def person_update(*, person: Person, actor: User, changes: PersonProfile) -> Person:
     """Change some fields of a person's profile; only the fields that really change are written."""
     _unknown_fields(changes, PROFILE_FIELDS)
     locked = _lock_person_for(actor, person)
     changed = [field for field, value in changes.items() if getattr(locked, field) != value]
     if not changed:
         return locked
-    given: Mapping[str, object] = changes  # read by the names that changed
     for field in changed:
-        setattr(locked, field, given[field])
+        setattr(locked, field, changes[field])  # type: ignore[literal-required]
     if "region" in changed:
         # A person who lives elsewhere keeps their place; moving someone is only into one's own area.
         _ensure_region_in_scope(actor, locked.region)
@@ -551,7 +525,6 @@ def contact_log_update(*, actor: User, log: ContactLog, changes: dict[str, objec
 # A term may end after today (a five-year seat): only its order is checked, not the calendar.
 
 PersonRecord = PublicOffice | CrossAppointment
-Record = TypeVar("Record", PublicOffice, CrossAppointment)
 
 
 def _save_person_record(record: PersonRecord, *, actor: User, reason: str, update_fields: list[str] | None) -> None:
@@ -565,13 +538,15 @@ def _save_person_record(record: PersonRecord, *, actor: User, reason: str, updat
     record.save(update_fields=update_fields)
 
 
-def _record_add(model: type[Record], *, actor: User, person: Person, values: dict[str, object], reason: str) -> Record:
+def _record_add(
+    model: type[PersonRecord], *, actor: User, person: Person, values: dict[str, object], reason: str
+) -> PersonRecord:
     record = model(person=_lock_person_for(actor, person), **values)
     _save_person_record(record, actor=actor, reason=reason, update_fields=None)
     return record
 
 
-def _record_update(record: Record, *, actor: User, changes: dict[str, object]) -> Record:
+def _record_update(record: PersonRecord, *, actor: User, changes: dict[str, object]) -> PersonRecord:
     _lock_person_for(actor, record.person)
     locked = type(record).objects.select_for_update().get(pk=record.pk)
     changed = [field for field, value in changes.items() if getattr(locked, field) != value]
@@ -587,20 +562,24 @@ def _record_update(record: Record, *, actor: User, changes: dict[str, object]) -
 def public_office_add(*, actor: User, person: Person, values: dict[str, object]) -> PublicOffice:
     """A seat as 人大代表 or 政协委员 of a person in the actor's scope."""
     _unknown_fields(values, PUBLIC_OFFICE_FIELDS)
-    return _record_add(PublicOffice, actor=actor, person=person, values=values, reason=_("登记人大代表/政协委员任职"))
+    return _record_add(  # type: ignore[return-value]
+        PublicOffice, actor=actor, person=person, values=values, reason=_("登记人大代表/政协委员任职")
+    )
 
 
 @transaction.atomic
 def public_office_update(*, actor: User, office: PublicOffice, changes: dict[str, object]) -> PublicOffice:
     _unknown_fields(changes, PUBLIC_OFFICE_FIELDS)
-    return _record_update(office, actor=actor, changes=changes)
+    return _record_update(office, actor=actor, changes=changes)  # type: ignore[return-value]
 
 
 @transaction.atomic
 def cross_appointment_add(*, actor: User, person: Person, values: dict[str, object]) -> CrossAppointment:
     """A concurrent post such as 村两委委员; the body's place, when given, lies in the actor's scope."""
     _unknown_fields(values, CROSS_APPOINTMENT_FIELDS)
-    return _record_add(CrossAppointment, actor=actor, person=person, values=values, reason=_("登记兼任职务"))
+    return _record_add(  # type: ignore[return-value]
+        CrossAppointment, actor=actor, person=person, values=values, reason=_("登记兼任职务")
+    )
 
 
 @transaction.atomic
@@ -608,4 +587,41 @@ def cross_appointment_update(
     *, actor: User, appointment: CrossAppointment, changes: dict[str, object]
 ) -> CrossAppointment:
     _unknown_fields(changes, CROSS_APPOINTMENT_FIELDS)
-    return _record_update(appointment, actor=actor, changes=changes)
+    return _record_update(appointment, actor=actor, changes=changes)  # type: ignore[return-value]
+
+
+# ---- a member's own login ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_account_create(*, phone: str) -> User | None:
+    """The login account of a current member of the roster, made when they first sign in by SMS code (portal/site
+    connects it to the phone login; nobody else calls it). Returns the account that already exists for them, or
+    None when the number is no current member's or is held by an account that does not sign in by SMS (staff, or
+    an account that was closed: it is not reopened behind its administrator's back).
+
+    The new account has no password, carries the person's name, and its creation is on the admin's log of the
+    account, written by the member themselves."""
+    found = roster_person_with_phone(phone, on_date=_today())
+    if found is None:
+        return None
+    person = Person.objects.select_for_update().get(pk=found.pk)
+    existing = User.objects.filter(models.Q(phone=phone) | models.Q(person=person)).first()
+    if existing is not None:
+        usable = existing.role == Role.MEMBER and existing.is_active and existing.phone == phone
+        return existing if usable else None
+    username = f"m{phone}"
+    if User.objects.filter(username=username).exists():
+        username = f"m{phone}-{person.pk}"
+    account = User(username=username, role=Role.MEMBER, phone=phone, person=person, display_name=person.name[:50])
+    account.set_unusable_password()
+    account.save()
+    LogEntry.objects.create(
+        user=account,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(account.pk),
+        object_repr=str(account)[:200],
+        action_flag=ADDITION,
+        change_message=_("会员首次用手机验证码登录，按会员名册建立账号"),
+    )
+    return account

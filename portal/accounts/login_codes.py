@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from portal.accounts.login_code_sending import CODE_DIGITS, code_hash, login_code_outbox_key
+from portal.accounts.login_code_sending import CODE_DIGITS, code_hash, login_code_outbox_key, roster_accounts
 from portal.accounts.models import LoginCode, LoginCodeStatus, User
 from portal.accounts.roles import Role
 from portal.notifications.kinds import Kind
@@ -156,8 +156,10 @@ def login_code_verify(*, phone: str, code: str, ip: str | None) -> User:
         else:
             matching.status = LoginCodeStatus.USED
             matching.closed_at = now
-            matching.save(update_fields=["status", "closed_at"])
-            member = matching.user
+            # A member on the roster without an account: the first successful code makes it.
+            member = matching.user or roster_accounts().account_create(normalized)
+            matching.user = member
+            matching.save(update_fields=["status", "closed_at", "user"])
     if refusal is not None or member is None:
         raise LoginCodeRefused(refusal or _("验证码无效,请重新获取。"))
     logger.info("member %s logged in by SMS code from %s", member.pk, ip)
@@ -180,9 +182,13 @@ def _wrong_try(valid: list[LoginCode], *, now: datetime.datetime) -> str:
 
 
 def _still_a_member(login_code: LoginCode) -> bool:
-    """A code for an unregistered number never logs anyone in, nor one whose account was closed since."""
+    """A code for an unregistered number never logs anyone in (it was never sent, so it has no hash to match), nor
+    one whose account was closed since. A code sent to a member on the roster without an account has no user: the
+    roster decides again when it is typed in."""
     user = login_code.user
-    return user is not None and user.is_active and user.role == Role.MEMBER and user.phone == login_code.phone
+    if user is None:
+        return bool(login_code.code_hash)
+    return user.is_active and user.role == Role.MEMBER and user.phone == login_code.phone
 
 
 def login_code_purge(*, older_than: datetime.timedelta) -> int:
