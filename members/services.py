@@ -14,7 +14,8 @@ actor may not touch at all raises PermissionDenied (the pages answer 404 before 
 from __future__ import annotations
 
 import datetime
-from typing import Required, TypedDict
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict, TypeVar, cast
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -50,12 +51,7 @@ from portal.accounts.scoping import users_for
 from portal.scoping import Action, is_unrestricted
 
 
-class PersonProfile(TypedDict, total=False):
-    """The fields of a person that staff keep by hand."""
-
-    name: Required[str]
-    region: Required[Region]
-    stratum: Required[Stratum | str]
+class _ProfileDetails(TypedDict, total=False):
     gender: str
     phone: str
     occupation: str
@@ -66,7 +62,39 @@ class PersonProfile(TypedDict, total=False):
     nationality: str
 
 
+class PersonProfile(_ProfileDetails):
+    """The fields of a person that staff keep by hand; a new person has at least these three."""
+
+    name: str
+    region: Region
+    stratum: Stratum | str
+
+
+class PersonChanges(_ProfileDetails, total=False):
+    """Some fields of a person's profile: what an edit changes."""
+
+    name: str
+    region: Region
+    stratum: Stratum | str
+
+
 PROFILE_FIELDS = frozenset(PersonProfile.__annotations__)
+
+
+def _profile_fields_in(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if name in PROFILE_FIELDS}
+
+
+# The casts are the one place where names read at run time (a form's cleaned data, an admin's changes, a
+# sheet's row) become the profile's keys; other names are left out, and the services check what is given.
+def person_profile(values: Mapping[str, Any]) -> PersonProfile:
+    return cast(PersonProfile, _profile_fields_in(values))
+
+
+def person_changes(values: Mapping[str, Any]) -> PersonChanges:
+    return cast(PersonChanges, _profile_fields_in(values))
+
+
 CONTACT_LOG_FIELDS = frozenset({"kind", "occurred_on", "contacted_by", "notes", "author"})
 CONTACT_ASSIGNMENT_FIELDS = frozenset({"official", "official_title", "started_on", "ended_on"})
 PUBLIC_OFFICE_FIELDS = frozenset({"kind", "level", "term", "started_on", "ended_on"})
@@ -102,12 +130,13 @@ def _ensure_not_before(day: datetime.date | None, start: datetime.date | None, *
 
 def _audit(obj: models.Model, *, actor: User, reason: str) -> None:
     """The history row written by the next save names the actor and why (django-simple-history)."""
+    # The ignores: django-simple-history reads these off the instance, which no model declares.
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
 
 
-def _unknown_fields(given: object, allowed: frozenset[str]) -> None:
-    unknown = set(given) - allowed  # type: ignore[call-overload]
+def _unknown_fields(given: Iterable[str], allowed: frozenset[str]) -> None:
+    unknown = set(given) - allowed
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
 
@@ -150,10 +179,10 @@ def _validate_person(person: Person) -> None:
     person.full_clean(validate_unique=False, validate_constraints=False)
 
 
-def _save_person(person: Person, **save: object) -> None:
+def _save_person(person: Person, *, update_fields: list[str] | None = None) -> None:
     try:
         with transaction.atomic():
-            person.save(**save)  # type: ignore[arg-type]
+            person.save(update_fields=update_fields)
     except IntegrityError as error:  # another secretary registered the same phone a moment ago
         raise ValidationError({"phone": phone_not_usable_message()}) from error
 
@@ -247,15 +276,16 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor: User, changes: PersonProfile) -> Person:
+def person_update(*, person: Person, actor: User, changes: PersonChanges) -> Person:
     """Change some fields of a person's profile; only the fields that really change are written."""
     _unknown_fields(changes, PROFILE_FIELDS)
     locked = _lock_person_for(actor, person)
     changed = [field for field, value in changes.items() if getattr(locked, field) != value]
     if not changed:
         return locked
+    given: Mapping[str, object] = changes  # read by the names that changed
     for field in changed:
-        setattr(locked, field, changes[field])  # type: ignore[literal-required]
+        setattr(locked, field, given[field])
     if "region" in changed:
         # A person who lives elsewhere keeps their place; moving someone is only into one's own area.
         _ensure_region_in_scope(actor, locked.region)
@@ -525,6 +555,7 @@ def contact_log_update(*, actor: User, log: ContactLog, changes: dict[str, objec
 # A term may end after today (a five-year seat): only its order is checked, not the calendar.
 
 PersonRecord = PublicOffice | CrossAppointment
+Record = TypeVar("Record", PublicOffice, CrossAppointment)
 
 
 def _save_person_record(record: PersonRecord, *, actor: User, reason: str, update_fields: list[str] | None) -> None:
@@ -538,15 +569,13 @@ def _save_person_record(record: PersonRecord, *, actor: User, reason: str, updat
     record.save(update_fields=update_fields)
 
 
-def _record_add(
-    model: type[PersonRecord], *, actor: User, person: Person, values: dict[str, object], reason: str
-) -> PersonRecord:
+def _record_add(model: type[Record], *, actor: User, person: Person, values: dict[str, object], reason: str) -> Record:
     record = model(person=_lock_person_for(actor, person), **values)
     _save_person_record(record, actor=actor, reason=reason, update_fields=None)
     return record
 
 
-def _record_update(record: PersonRecord, *, actor: User, changes: dict[str, object]) -> PersonRecord:
+def _record_update(record: Record, *, actor: User, changes: dict[str, object]) -> Record:
     _lock_person_for(actor, record.person)
     locked = type(record).objects.select_for_update().get(pk=record.pk)
     changed = [field for field, value in changes.items() if getattr(locked, field) != value]
@@ -562,24 +591,20 @@ def _record_update(record: PersonRecord, *, actor: User, changes: dict[str, obje
 def public_office_add(*, actor: User, person: Person, values: dict[str, object]) -> PublicOffice:
     """A seat as 人大代表 or 政协委员 of a person in the actor's scope."""
     _unknown_fields(values, PUBLIC_OFFICE_FIELDS)
-    return _record_add(  # type: ignore[return-value]
-        PublicOffice, actor=actor, person=person, values=values, reason=_("登记人大代表/政协委员任职")
-    )
+    return _record_add(PublicOffice, actor=actor, person=person, values=values, reason=_("登记人大代表/政协委员任职"))
 
 
 @transaction.atomic
 def public_office_update(*, actor: User, office: PublicOffice, changes: dict[str, object]) -> PublicOffice:
     _unknown_fields(changes, PUBLIC_OFFICE_FIELDS)
-    return _record_update(office, actor=actor, changes=changes)  # type: ignore[return-value]
+    return _record_update(office, actor=actor, changes=changes)
 
 
 @transaction.atomic
 def cross_appointment_add(*, actor: User, person: Person, values: dict[str, object]) -> CrossAppointment:
     """A concurrent post such as 村两委委员; the body's place, when given, lies in the actor's scope."""
     _unknown_fields(values, CROSS_APPOINTMENT_FIELDS)
-    return _record_add(  # type: ignore[return-value]
-        CrossAppointment, actor=actor, person=person, values=values, reason=_("登记兼任职务")
-    )
+    return _record_add(CrossAppointment, actor=actor, person=person, values=values, reason=_("登记兼任职务"))
 
 
 @transaction.atomic
@@ -587,7 +612,7 @@ def cross_appointment_update(
     *, actor: User, appointment: CrossAppointment, changes: dict[str, object]
 ) -> CrossAppointment:
     _unknown_fields(changes, CROSS_APPOINTMENT_FIELDS)
-    return _record_update(appointment, actor=actor, changes=changes)  # type: ignore[return-value]
+    return _record_update(appointment, actor=actor, changes=changes)
 
 
 # ---- a member's own login ------------------------------------------------------------------------------------
