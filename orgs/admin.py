@@ -3,12 +3,14 @@
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin_writes import ServiceAdminMixin
+from members.models import counted_on
 from orgs.admin_forms import OrganizationAdminForm, RegionAdminForm
 from orgs.models import Department, Organization, Recognition, Region, Space
 from orgs.scoping import departments_for, organizations_for, regions_for
@@ -113,7 +115,9 @@ class OrganizationAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
             super()
             .get_queryset(request)
             .annotate(
-                current_member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True)
+                current_member_count=Count(
+                    "memberships", filter=counted_on(timezone.localdate(), through="memberships__"), distinct=True
+                )
             )
         )
 

@@ -152,6 +152,19 @@ def test_organization_list_shows_current_member_count(client, qingshan_tongxinhu
     assert [org.current_member_count for org in changelist.result_list] == [3]
 
 
+def test_someone_who_joins_next_month_is_not_yet_counted_in_the_organization_list(
+    client, qingshan_tongxinhui, district_admin_yuhang
+):
+    """The admin counts members as the organization's page and the home page do: on Beijing's today."""
+    _enrol(qingshan_tongxinhui, 3, 0)
+    Membership.objects.filter(person__name="成员0000").update(
+        joined_on=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    client.force_login(district_admin_yuhang)
+    changelist = client.get(reverse("admin:orgs_organization_changelist")).context["cl"]
+    assert [org.current_member_count for org in changelist.result_list] == [2]
+
+
 # ---- the admin is refused by the same rules as the staff pages (members.services, orgs.services) -------------
 
 
