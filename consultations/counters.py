@@ -1,33 +1,39 @@
-"""已解决议题 N 件: the public count of issues that went all the way round the loop.
+"""已解决议题 N 件: the public count of issues whose result is published, and the notice board that lists them.
 
-An issue counts once it is archived (closed) after its result was published (resolved_at set). Closed
-without a result (no consensus, deliberation ended) does not count; nor does an issue staff reopened
-after an unsatisfied rating, until it is closed again.
+One definition for both, so that the figure and the board never disagree: an issue is resolved while the result
+it reached is on the board — published (公示中) or archived after its notice period (已归档). The board lists
+each such issue once, by its current notice. An issue staff reopened after an unsatisfied rating leaves the
+board and the count until a new result is published; issues closed without a result never enter either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
-from consultations.models import Issue
-from consultations.states import IssueState
+from consultations.models import PublicNotice
+from consultations.scoping import notices_public
+from consultations.states import RESOLVED_STATES
 from orgs.models import Organization, Region
 
 
-def resolved_issues() -> QuerySet[Issue]:
-    return Issue.objects.filter(state=IssueState.CLOSED, resolved_at__isnull=False)
+def resolved_notices(
+    *, organization: Organization | None = None, region: Region | None = None
+) -> QuerySet[PublicNotice]:
+    """The notices on the board: the current notice of each resolved issue, of one organization, of everything
+    under a region, or (neither given) everywhere."""
+    # issue_publish stamps the notice and the issue's resolved_at with the same moment: that notice is current.
+    notices = notices_public().filter(issue__state__in=RESOLVED_STATES, published_at=F("issue__resolved_at"))
+    if organization is not None:
+        notices = notices.filter(organization=organization)
+    if region is not None:
+        notices = notices.filter(region__path__startswith=region.path)
+    return notices
 
 
 def resolved_issue_count(*, organization: Organization | None = None, region: Region | None = None) -> int:
-    """Resolved issues of one organization, of everything under a region, or (neither given) everywhere."""
-    issues = resolved_issues()
-    if organization is not None:
-        issues = issues.filter(organization=organization)
-    if region is not None:
-        issues = issues.filter(region__path__startswith=region.path)
-    return issues.count()
+    return resolved_notices(organization=organization, region=region).order_by().count()
 
 
 def resolved_issue_counts(organization_ids: Iterable[int]) -> dict[int, int]:
@@ -37,8 +43,9 @@ def resolved_issue_counts(organization_ids: Iterable[int]) -> dict[int, int]:
     if not ids:
         return counts
     rows = (
-        resolved_issues()
+        resolved_notices()
         .filter(organization_id__in=ids)
+        .select_related(None)
         .order_by()
         .values("organization_id")
         .annotate(count=Count("pk"))

@@ -34,6 +34,7 @@ TAB_LABELS = {
     S.DELIBERATING: _("协商中"),
     S.AGREED: _("已达成共识"),
     S.ASSIGNED: _("部门处理中"),
+    S.ANSWERED: _("待确认办结"),
     S.HANDLED: _("已办结"),
     S.PUBLICIZED: _("公示中"),
     ENDED: _("已结束"),

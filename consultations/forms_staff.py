@@ -221,7 +221,8 @@ class AssignForm(StaffForm):
 class PublishForm(StaffForm):
     title = forms.CharField(
         label=_("公示标题"),
-        max_length=100,
+        max_length=90,
+        help_text=_("发布时标题统一为“办理结果公示:”加这里填写的内容。"),
         error_messages={REQUIRED: _("请填写公示标题。"), "max_length": _("公示标题最多 %(limit_value)d 个字。")},
     )
     body = _text(
@@ -245,17 +246,11 @@ class PublishForm(StaffForm):
 
     @classmethod
     def initial_for(cls, issue: Issue) -> dict[str, object]:
-        parts = [
-            part
-            for part in (
-                issue.consensus_text and _("协商共识:%(text)s") % {"text": issue.consensus_text},
-                issue.resolution_text and _("办理结果:%(text)s") % {"text": issue.resolution_text},
-            )
-            if part
-        ]
+        # The notice prints the consensus under its own heading: the body carries only the result, so the
+        # consensus is not printed twice. The service puts the title in the one form notices have.
         return {
             "title": issue.title,
-            "body": "\n\n".join(str(part) for part in parts),
+            "body": issue.resolution_text,
             "period_days": settings.NOTICE_DEFAULT_DAYS,
         }
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.states import IssueAction, IssueState, MeetingState
@@ -77,7 +78,9 @@ class Issue(models.Model):
     consensus_text = models.TextField(_("共识内容"), blank=True, default="")
     resolution_text = models.TextField(_("办理结果"), blank=True, default="")
     resolved_at = models.DateTimeField(_("结果公示时间"), null=True, blank=True, db_index=True)
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+    # Stamped by the service that writes the row, from the moment it is told (`now=`): a step written for a past
+    # day (the demo's history) keeps that day. Not editable, as an auto_now_add stamp was.
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("议题")
@@ -101,7 +104,7 @@ class IssuePhoto(models.Model):
     image = models.ImageField(_("照片"), upload_to="issues/%Y/%m/", width_field="width", height_field="height")
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("议题照片")
@@ -145,7 +148,7 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("议事会")
@@ -155,6 +158,33 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def present_count(self) -> int:
+        """Everyone recorded present: roster members by name, villagers and representatives by count."""
+        return self.attendees.count() + self.villagers_count + self.department_reps_count + self.ufwd_reps_count
+
+
+class MeetingCorrection(models.Model):
+    """The audit row of a correction to a meeting's record after it was first entered: what it was, what it
+    became, who changed it and why. Append-only, written in the transaction of the correction."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("议事会"), on_delete=models.PROTECT, related_name="corrections")
+    what = models.CharField(_("更正项目"), max_length=50)
+    before = models.TextField(_("更正前"))
+    after = models.TextField(_("更正后"))
+    reason = models.TextField(_("更正理由"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("更正时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("议事会记录更正")
+        verbose_name_plural = _("议事会记录更正")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.what}"
 
 
 class AgendaOutcome(models.TextChoices):
@@ -187,6 +217,10 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting} · {self.issue}"
 
+    @property
+    def votes_cast(self) -> int:
+        return self.votes_for + self.votes_against + self.votes_abstain
+
 
 class AssignmentState(models.TextChoices):
     OPEN = "open", _("待签收")
@@ -213,8 +247,12 @@ class Assignment(models.Model):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("交办人"), on_delete=models.PROTECT, related_name="+"
     )
-    assigned_at = models.DateTimeField(_("交办时间"), auto_now_add=True)
+    assigned_at = models.DateTimeField(_("交办时间"), default=timezone.now, editable=False)
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    # An interim reply (办理中) promises a date; the issue stays with the department until its final answer.
+    interim_reply = models.TextField(_("阶段性答复"), blank=True, default="")
+    promised_on = models.DateField(_("承诺办结日期"), null=True, blank=True)
+    interim_replied_at = models.DateTimeField(_("阶段性答复时间"), null=True, blank=True)
     answer_text = models.TextField(_("答复内容"), blank=True, default="")
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True, default="")
@@ -253,7 +291,7 @@ class AssignmentAttachment(models.Model):
     original_name = models.CharField(_("文件名"), max_length=150)
     content_type = models.CharField(_("类型"), max_length=80)
     size = models.PositiveIntegerField(_("大小(字节)"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("答复附件")
@@ -315,7 +353,7 @@ class Transition(models.Model):
     comment = models.TextField(_("说明"), blank=True, default="")
     # Shown on the public timeline of /issues/track/<code>/; internal notes stay with staff.
     is_public = models.BooleanField(_("公开"), default=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("办理记录")
@@ -342,7 +380,7 @@ class Feedback(models.Model):
     )
     rating = models.CharField(_("评价"), max_length=24, choices=Rating.choices, db_index=True)
     comment = models.TextField(_("意见"), max_length=500, blank=True, default="")
-    created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("评价时间"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("满意度评价")

@@ -32,6 +32,7 @@ STEP_OF_STATE = {
     S.DELIBERATING: 1,
     S.AGREED: 2,
     S.ASSIGNED: 3,
+    S.ANSWERED: 3,
     S.HANDLED: 3,
     S.PUBLICIZED: 4,
     S.CLOSED: 4,

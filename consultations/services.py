@@ -33,6 +33,7 @@ from consultations.models import (
     IssueChannel,
     IssuePhoto,
     Meeting,
+    MeetingCorrection,
     MeetingState,
     PublicNotice,
     Rating,
@@ -96,10 +97,11 @@ def _apply(
     if issue.state not in from_states:
         raise TransitionNotAllowed(issue, action)
     from_state = issue.state
+    moment = now or timezone.now()
     fields = list(extra_fields)
     if to_state is not None and to_state != from_state:
         issue.state = to_state
-        issue.state_changed_at = now or timezone.now()
+        issue.state_changed_at = moment
         fields += ["state", "state_changed_at"]
     if fields:
         issue.save(update_fields=fields)
@@ -112,6 +114,7 @@ def _apply(
         actor_label=actor_label or _actor_label(actor, issue.submitter_name),
         comment=comment,
         is_public=is_public,
+        created_at=moment,
     )
     _queue_submitter_message(transition)
     return transition
@@ -135,6 +138,7 @@ def _queue_submitter_message(transition: Transition) -> None:
         sms=sms,
         url=reverse("issues:track_detail", kwargs={"code": issue.receipt_code}),
         region_path=issue.region.path,
+        now=transition.created_at,
     )
 
 
@@ -203,10 +207,11 @@ def issue_submit(
         submitter_ip=submitter_ip,
         state=IssueState.SUBMITTED,
         state_changed_at=now,
+        created_at=now,
     )
     _save_with_unique_receipt_code(issue, receipt_codes=receipt_codes)
     for photo in photos:
-        IssuePhoto.objects.create(issue=issue, image=photo)
+        IssuePhoto.objects.create(issue=issue, image=photo, created_at=now)
     comment = (
         ""
         if entered_by is None
@@ -224,6 +229,7 @@ def issue_submit(
         actor=entered_by or submitter_user,
         actor_label=str(entered_by) if entered_by else issue.submitter_name,
         comment=comment,
+        created_at=now,
     )
     _queue_submitter_message(transition)
     issue_new_notify(issue)
@@ -279,7 +285,7 @@ def issue_merge(
         raise ValidationError(_("目标议题已结束(%(state)s),不能再合并进去。") % {"state": target.get_state_display()})
     locked.merged_into = target
     note = comment.strip() or _("与另一议题反映的是同一事项,合并办理。")
-    _apply(locked, A.MERGE, actor=actor, comment=note, extra_fields=["merged_into"], now=now)
+    merged = _apply(locked, A.MERGE, actor=actor, comment=note, extra_fields=["merged_into"], now=now)
     # The target keeps its state; its submitter is told that another villager raised the same matter.
     told_target = Transition.objects.create(
         issue=target,
@@ -291,6 +297,7 @@ def issue_merge(
         # Neither trail names the other issue's receipt code: each is shown to its own submitter, and a code
         # opens its holder's page.
         comment=_("另一位村民反映的同一事项已合并到本议题一并办理。"),
+        created_at=merged.created_at,
     )
     _queue_submitter_message(told_target)
     return locked
@@ -308,6 +315,7 @@ def meeting_schedule(
     scheduled_at: datetime.datetime,
     place: str,
     issues: Sequence[Issue] = (),
+    now: datetime.datetime | None = None,
 ) -> Meeting:
     if not organizations_for(actor, Action.CHANGE).filter(pk=organization.pk).exists():
         raise PermissionDenied(_("您不能为这个组织安排议事会。"))
@@ -317,9 +325,10 @@ def meeting_schedule(
         scheduled_at=scheduled_at,
         place=_require_text(place, _("请填写会议地点。")),
         created_by=actor,
+        created_at=now or timezone.now(),
     )
     for issue in issues:
-        meeting_add_issue(meeting=meeting, issue=issue, actor=actor)
+        meeting_add_issue(meeting=meeting, issue=issue, actor=actor, now=now)
     return meeting
 
 
@@ -364,20 +373,80 @@ def meeting_record_attendance(
     department_reps_count: int,
     ufwd_reps_count: int,
     minutes: str,
+    reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Meeting:
-    """Marks the meeting held, with who came: roster members by name, the others by count."""
+    """Marks the meeting held, with who came: roster members by name, the others by count. Changing the
+    attendance of a meeting already held is a correction: it needs a reason and leaves a MeetingCorrection."""
     locked = _lock_meeting(meeting, actor, MeetingAction.RECORD_ATTENDANCE)
     if locked.scheduled_at > (now or timezone.now()):
         raise ValidationError(_("议事会还没有召开,召开后再登记出席情况。"))
+    people = list(attendees)
+    present = len({person.pk for person in people}) + villagers_count + department_reps_count + ufwd_reps_count
+    largest_tally = max((item.votes_cast for item in locked.agenda.filter(outcome=AgendaOutcome.CONSENSUS)), default=0)
+    if present < largest_tally:
+        raise ValidationError(
+            _("出席人数合计 %(present)d 人,少于议程中已记录的表决票数 %(votes)d 票。请核对出席情况,或先更正表决票数。")
+            % {"present": present, "votes": largest_tally}
+        )
+    if locked.state == MeetingState.HELD:
+        before = _attendance_summary(locked, list(locked.attendees.all()))
+        after = _attendance_summary(
+            Meeting(
+                villagers_count=villagers_count,
+                department_reps_count=department_reps_count,
+                ufwd_reps_count=ufwd_reps_count,
+            ),
+            people,
+        )
+        if before != after:
+            reason = _require_text(reason, _("出席情况已登记过,更正时请填写更正理由。"))
+            MeetingCorrection.objects.create(
+                meeting=locked, what=_("出席情况"), before=before, after=after, reason=reason, actor=actor
+            )
     locked.villagers_count = villagers_count
     locked.department_reps_count = department_reps_count
     locked.ufwd_reps_count = ufwd_reps_count
     locked.minutes = minutes.strip()
     locked.state = MeetingState.HELD
     locked.save(update_fields=["villagers_count", "department_reps_count", "ufwd_reps_count", "minutes", "state"])
-    locked.attendees.set(attendees)
+    locked.attendees.set(people)
     return locked
+
+
+def _attendance_summary(meeting: Meeting, attendees: Sequence[Person]) -> str:
+    names = "、".join(sorted(person.name for person in attendees)) or _("无")
+    return _(
+        "出席会员 %(members)d 人(%(names)s),列席村民 %(villagers)d 人,"
+        "职能部门代表 %(departments)d 人,统战部门代表 %(ufwd)d 人"
+    ) % {
+        "members": len(attendees),
+        "names": names,
+        "villagers": meeting.villagers_count,
+        "departments": meeting.department_reps_count,
+        "ufwd": meeting.ufwd_reps_count,
+    }
+
+
+def _tally_text(votes_for: int, votes_against: int, votes_abstain: int) -> str:
+    return _("赞成 %(for)d,反对 %(against)d,弃权 %(abstain)d") % {
+        "for": votes_for,
+        "against": votes_against,
+        "abstain": votes_abstain,
+    }
+
+
+def _check_tally_fits_attendance(meeting: Meeting, votes: int) -> None:
+    """A tally cannot count more people than were present. Before attendance is recorded the check waits for
+    it: meeting_record_attendance refuses an attendance smaller than the tallies already recorded."""
+    if meeting.state != MeetingState.HELD:
+        return
+    present = meeting.present_count()
+    if votes > present:
+        raise ValidationError(
+            _("表决票数合计 %(votes)d 票,超过了登记出席的 %(present)d 人。请核对票数,或先更正出席情况。")
+            % {"votes": votes, "present": present}
+        )
 
 
 @transaction.atomic
@@ -400,7 +469,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     # Issues in id order, as issue_merge locks them, so that the two cannot deadlock.
     for item in sorted(items, key=lambda each: each.issue_id):
         issue = _lock_for_staff(Issue(pk=item.issue_id), actor)
-        _apply(issue, A.MEETING_CANCEL, actor=actor, comment=comment)
+        _apply(issue, A.MEETING_CANCEL, actor=actor, comment=comment, now=now)
         submitters.add(Recipient(user=issue.submitter_user, phone=issue.submitter_phone).label)
         item.outcome = AgendaOutcome.MEETING_CANCELLED
         item.note = reason
@@ -440,6 +509,7 @@ def agenda_record_consensus(
     if votes_for <= votes_against:
         raise ValidationError(_("赞成票没有超过反对票,不能记为达成共识。"))
     locked_item, issue = _lock_agenda_item(item, actor)
+    _check_tally_fits_attendance(locked_item.meeting, votes_for + votes_against + votes_abstain)
     locked_item.outcome = AgendaOutcome.CONSENSUS
     locked_item.consensus_text = consensus_text
     locked_item.votes_for = votes_for
@@ -450,11 +520,7 @@ def agenda_record_consensus(
         update_fields=["outcome", "consensus_text", "votes_for", "votes_against", "votes_abstain", "recorded_at"]
     )
     issue.consensus_text = consensus_text
-    tally = _("赞成 %(for)d,反对 %(against)d,弃权 %(abstain)d") % {
-        "for": votes_for,
-        "against": votes_against,
-        "abstain": votes_abstain,
-    }
+    tally = _tally_text(votes_for, votes_against, votes_abstain)
     _apply(
         issue,
         A.RECORD_CONSENSUS,
@@ -463,6 +529,46 @@ def agenda_record_consensus(
         extra_fields=["consensus_text"],
         now=now,
     )
+    return locked_item
+
+
+@transaction.atomic
+def agenda_correct_tally(
+    *,
+    item: AgendaItem,
+    actor: User,
+    votes_for: int,
+    votes_against: int,
+    votes_abstain: int,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> AgendaItem:
+    """A tally recorded wrongly: corrected on the agenda item, with before → after and the reason on the
+    issue's trail (whatever state the issue has reached since)."""
+    reason = _require_text(reason, _("请填写更正理由。"))
+    if votes_for <= votes_against:
+        raise ValidationError(_("赞成票没有超过反对票,不能记为达成共识。"))
+    _lock_meeting(item.meeting, actor, MeetingAction.RECORD_OUTCOME)
+    locked_item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    if locked_item.outcome != AgendaOutcome.CONSENSUS:
+        raise ValidationError(_("只有已记录为达成共识的议程可以更正表决票数。"))
+    _check_tally_fits_attendance(locked_item.meeting, votes_for + votes_against + votes_abstain)
+    before = _tally_text(locked_item.votes_for, locked_item.votes_against, locked_item.votes_abstain)
+    after = _tally_text(votes_for, votes_against, votes_abstain)
+    if before == after:
+        raise ValidationError(_("票数没有变化,无需更正。"))
+    issue = _lock_for_staff(locked_item.issue, actor)
+    locked_item.votes_for = votes_for
+    locked_item.votes_against = votes_against
+    locked_item.votes_abstain = votes_abstain
+    locked_item.save(update_fields=["votes_for", "votes_against", "votes_abstain"])
+    comment = _("%(meeting)s表决票数更正:%(before)s → %(after)s。理由:%(reason)s") % {
+        "meeting": locked_item.meeting.title,
+        "before": before,
+        "after": after,
+        "reason": reason,
+    }
+    _apply(issue, A.CORRECT_TALLY, actor=actor, comment=comment, now=now)
     return locked_item
 
 
@@ -512,8 +618,8 @@ def issue_assign(
     if not departments_for(actor, Action.VIEW).filter(pk=department.pk, is_active=True).exists():
         raise PermissionDenied(_("不能交办给这个部门。"))
     locked = _lock_for_staff(issue, actor)
-    deadline = add_working_days(timezone.localdate(now), days)
-    _apply(
+    deadline = assignment_deadline(days, now=now)
+    assigned = _apply(
         locked,
         A.ASSIGN,
         actor=actor,
@@ -528,9 +634,16 @@ def issue_assign(
         deadline=deadline,
         instructions=instructions.strip(),
         assigned_by=actor,
+        assigned_at=assigned.created_at,
     )
     assignment_new_notify(assignment)
     return assignment
+
+
+def assignment_deadline(working_days: int, *, now: datetime.datetime | None = None) -> datetime.date:
+    """The deadline a hand-over made now gets: `working_days` Chinese working days after Beijing's today.
+    The assign form's preview calls this too, so what it shows is what is saved."""
+    return add_working_days(timezone.localdate(now), working_days)
 
 
 def _lock_assignment(assignment: Assignment, actor: User, action: IssueAction) -> tuple[Assignment, Issue]:
@@ -567,6 +680,36 @@ def assignment_acknowledge(*, assignment: Assignment, actor: User, now: datetime
 
 
 @transaction.atomic
+def assignment_interim_reply(
+    *,
+    assignment: Assignment,
+    actor: User,
+    reply: str,
+    promised_on: datetime.date,
+    now: datetime.datetime | None = None,
+) -> Assignment:
+    """办理中: the department says what it is doing and by when. The issue stays with the department; a
+    promise is not a result, so nothing is counted as resolved."""
+    reply = _require_text(reply, _("请填写目前的办理情况。"))
+    now = now or timezone.now()
+    if promised_on < timezone.localdate(now):
+        raise ValidationError({"promised_on": _("承诺办结日期不能早于今天。")})
+    locked, issue = _lock_assignment(assignment, actor, A.INTERIM_REPLY)
+    locked.state = AssignmentState.ACKNOWLEDGED
+    locked.acknowledged_at = locked.acknowledged_at or now
+    locked.interim_reply = reply
+    locked.promised_on = promised_on
+    locked.interim_replied_at = now
+    locked.handled_by = actor
+    locked.save(
+        update_fields=["state", "acknowledged_at", "interim_reply", "promised_on", "interim_replied_at", "handled_by"]
+    )
+    comment = _("%(reply)s(承诺 %(date)s 前办结)") % {"reply": reply, "date": promised_on.isoformat()}
+    _apply(issue, A.INTERIM_REPLY, actor=actor, comment=comment, now=now)
+    return locked
+
+
+@transaction.atomic
 def assignment_answer(
     *,
     assignment: Assignment,
@@ -575,7 +718,8 @@ def assignment_answer(
     attachments: Sequence[tuple[File, str, str]] = (),
     now: datetime.datetime | None = None,
 ) -> Assignment:
-    """The department's answer closes its part: the issue is handled. Attachments are (file, name, type)."""
+    """The department's final answer closes its part; the issue waits for the village (or the submitter) to
+    confirm the work is done before it counts as handled. Attachments are (file, name, type)."""
     answer = _require_text(answer, _("请填写答复内容。"))
     locked, issue = _lock_assignment(assignment, actor, A.ANSWER)
     now = now or timezone.now()
@@ -587,7 +731,12 @@ def assignment_answer(
     locked.save(update_fields=["state", "answer_text", "answered_at", "acknowledged_at", "handled_by"])
     for file, name, content_type in attachments:
         AssignmentAttachment.objects.create(
-            assignment=locked, file=file, original_name=name[:150], content_type=content_type, size=file.size
+            assignment=locked,
+            file=file,
+            original_name=name[:150],
+            content_type=content_type,
+            size=file.size,
+            created_at=now,
         )
     issue.resolution_text = answer
     _apply(issue, A.ANSWER, actor=actor, comment=answer, extra_fields=["resolution_text"], now=now)
@@ -610,7 +759,55 @@ def assignment_return(*, assignment: Assignment, actor: User, reason: str) -> As
     return locked
 
 
+def _confirm_done(
+    issue: Issue, *, actor: User | None, actor_label: str, comment: str, now: datetime.datetime | None
+) -> Issue:
+    note = comment.strip() or _("经核实,部门答复的事项已办理完成。")
+    _apply(issue, A.CONFIRM_DONE, actor=actor, actor_label=actor_label, comment=note, now=now)
+    return issue
+
+
+@transaction.atomic
+def issue_confirm_done(*, issue: Issue, actor: User, comment: str = "", now: datetime.datetime | None = None) -> Issue:
+    """Village staff confirm that what the department answered was carried out: the issue is handled."""
+    locked = _lock_for_staff(issue, actor)
+    return _confirm_done(locked, actor=actor, actor_label="", comment=comment, now=now)
+
+
+@transaction.atomic
+def issue_confirm_done_by_submitter(*, issue: Issue, comment: str = "", now: datetime.datetime | None = None) -> Issue:
+    """The submitter confirms it from the tracking page. The view checks it is the submitter."""
+    locked = _lock(issue)
+    return _confirm_done(
+        locked,
+        actor=locked.submitter_user,
+        actor_label=locked.submitter_name,
+        comment=comment or _("反映人确认已办理完成。"),
+        now=now,
+    )
+
+
 # ---- 结果公示 -------------------------------------------------------------------------------------------------
+
+
+NOTICE_TITLE_PREFIXES = (
+    "议题办理结果公示:",
+    "议题办理结果公示:",
+    "办理结果公示:",
+    "办理结果公示:",
+    "结果公示:",
+    "结果公示:",
+)
+
+
+def notice_title(headline: str) -> str:
+    """Every notice is titled one way: "办理结果公示:<headline>", whatever prefix staff typed."""
+    headline = headline.strip()
+    for prefix in NOTICE_TITLE_PREFIXES:
+        if headline.startswith(prefix):
+            headline = headline[len(prefix) :].strip()
+            break
+    return _("办理结果公示:%(headline)s") % {"headline": headline}
 
 
 @transaction.atomic
@@ -626,7 +823,7 @@ def issue_publish(
     days = period_days or settings.NOTICE_DEFAULT_DAYS
     if not 1 <= days <= 30:
         raise ValidationError(_("公示期应在 1 到 30 天之间。"))
-    title = _require_text(title, _("请填写公示标题。"))
+    title = notice_title(_require_text(title, _("请填写公示标题。")))[:100]
     body = _require_text(body, _("请填写公示内容。"))
     locked = _lock_for_staff(issue, actor)
     now = now or timezone.now()
@@ -658,11 +855,11 @@ def _close_after_notice(issue: Issue, *, moment: datetime.datetime) -> Issue:
     if notice is None or notice.ends_at > moment:
         raise TransitionNotAllowed(locked, A.CLOSE_AFTER_NOTICE)
     _apply(locked, A.CLOSE_AFTER_NOTICE, actor=None, actor_label=_("系统"), comment=_("公示期满,自动归档"), now=moment)
-    _ask_for_rating(locked, notice)
+    _ask_for_rating(locked, notice, now=moment)
     return locked
 
 
-def _ask_for_rating(issue: Issue, notice: PublicNotice) -> None:
+def _ask_for_rating(issue: Issue, notice: PublicNotice, *, now: datetime.datetime) -> None:
     tracking_url = reverse("issues:track_detail", kwargs={"code": issue.receipt_code})
     with translation.override("zh-hans"):
         subject, body, sms = rating_request_message(issue, tracking_url)
@@ -675,6 +872,7 @@ def _ask_for_rating(issue: Issue, notice: PublicNotice) -> None:
         sms=sms,
         url=tracking_url,
         region_path=issue.region.path,
+        now=now,
     )
 
 
@@ -711,7 +909,9 @@ def feedback_submit(
         raise TransitionNotAllowed(locked, A.RATE)
     if Feedback.objects.filter(notice=notice).exists():
         raise ValidationError(_("您已经评价过这次办理结果了。"))
-    feedback = Feedback.objects.create(issue=locked, notice=notice, rating=rating, comment=comment.strip())
+    feedback = Feedback.objects.create(
+        issue=locked, notice=notice, rating=rating, comment=comment.strip(), created_at=now or timezone.now()
+    )
     _apply(
         locked,
         A.RATE,

@@ -15,6 +15,8 @@ class IssueState(models.TextChoices):
     DELIBERATING = "deliberating", _("协商中")
     AGREED = "agreed", _("已达成共识")
     ASSIGNED = "assigned", _("部门处理中")
+    # The department's final answer waits for the village (or the submitter) to confirm the work is done.
+    ANSWERED = "answered", _("部门已答复,待确认办结")
     HANDLED = "handled", _("已办结")
     PUBLICIZED = "publicized", _("公示中")
     CLOSED = "closed", _("已归档")
@@ -34,8 +36,11 @@ class IssueAction(models.TextChoices):
     RESOLVE_IN_VILLAGE = "resolve_in_village", _("村内解决")
     ASSIGN = "assign", _("提交职能部门")
     ACKNOWLEDGE = "acknowledge", _("部门签收")
+    INTERIM_REPLY = "interim_reply", _("部门答复:办理中")
     ANSWER = "answer", _("部门答复办结")
     RETURN = "return", _("部门退回")
+    CONFIRM_DONE = "confirm_done", _("确认办结")
+    CORRECT_TALLY = "correct_tally", _("更正表决票数")
     PUBLISH = "publish", _("发布结果公示")
     CLOSE_AFTER_NOTICE = "close_after_notice", _("公示期满归档")
     RATE = "rate", _("评价办理结果")
@@ -57,14 +62,20 @@ TRANSITIONS: dict[IssueAction, tuple[frozenset[IssueState], IssueState | None]] 
     A.RESOLVE_IN_VILLAGE: (frozenset({S.AGREED}), S.HANDLED),
     A.ASSIGN: (frozenset({S.AGREED}), S.ASSIGNED),
     A.ACKNOWLEDGE: (frozenset({S.ASSIGNED}), None),
-    A.ANSWER: (frozenset({S.ASSIGNED}), S.HANDLED),
+    # A promise is not a result: the interim reply keeps the issue with the department, with a promised date.
+    A.INTERIM_REPLY: (frozenset({S.ASSIGNED}), None),
+    A.ANSWER: (frozenset({S.ASSIGNED}), S.ANSWERED),
     A.RETURN: (frozenset({S.ASSIGNED}), S.AGREED),
+    # The issue is handled only once the village staff, or the submitter, confirm the answer was carried out.
+    A.CONFIRM_DONE: (frozenset({S.ANSWERED}), S.HANDLED),
     A.PUBLISH: (frozenset({S.HANDLED}), S.PUBLICIZED),
     A.CLOSE_AFTER_NOTICE: (frozenset({S.PUBLICIZED}), S.CLOSED),
     A.RATE: (frozenset({S.PUBLICIZED, S.CLOSED}), None),
     A.REOPEN: (frozenset({S.CLOSED}), S.ACCEPTED),
     # The meeting will not take place: each issue on its agenda waits for the next one.
     A.MEETING_CANCEL: (frozenset({S.DELIBERATING}), S.ACCEPTED),
+    # A tally recorded wrongly is corrected on the trail of the issue, whatever became of it since.
+    A.CORRECT_TALLY: (frozenset(set(S) - {S.SUBMITTED}), None),
 }
 
 # States in which nothing more happens to an issue unless staff reopen it.
@@ -72,7 +83,16 @@ FINAL_STATES = frozenset({S.CLOSED, S.REJECTED, S.MERGED})
 # States the public sees on the notice board and counts as resolved.
 RESOLVED_STATES = frozenset({S.PUBLICIZED, S.CLOSED})
 # States waiting on village staff, in the order a work queue shows them.
-STAFF_QUEUE_STATES = (S.SUBMITTED, S.ACCEPTED, S.DELIBERATING, S.AGREED, S.ASSIGNED, S.HANDLED, S.PUBLICIZED)
+STAFF_QUEUE_STATES = (
+    S.SUBMITTED,
+    S.ACCEPTED,
+    S.DELIBERATING,
+    S.AGREED,
+    S.ASSIGNED,
+    S.ANSWERED,
+    S.HANDLED,
+    S.PUBLICIZED,
+)
 
 
 # ---- 议事会 --------------------------------------------------------------------------------------------------

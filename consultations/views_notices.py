@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultations.counters import resolved_issue_count
+from consultations.counters import resolved_issue_count, resolved_notices
 from consultations.models import PublicNotice, Transition
 from consultations.scoping import notices_public
 from consultations.states import IssueAction
@@ -72,11 +72,8 @@ def _grouped_region_choices(regions) -> list:
 
 
 def notices_board(*, organization: Organization | None, region: Region | None) -> QuerySet[PublicNotice]:
-    notices = notices_public().select_related("region__parent")
-    if organization is not None:
-        notices = notices.filter(organization=organization)
-    if region is not None:
-        notices = notices.filter(region__path__startswith=region.path)
+    """What the counter above the board counts, one notice per resolved issue (consultations.counters)."""
+    notices = resolved_notices(organization=organization, region=region).select_related("region__parent")
     return notices.order_by("-published_at", "-id")
 
 
@@ -162,5 +159,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "issue": notice.issue,
         "is_running": notice.ends_at > timezone.now(),
         "steps": public_steps(notice),
+        # Notices written before the body stopped repeating the consensus already print it once.
+        "shows_consensus": bool(notice.issue.consensus_text) and notice.issue.consensus_text not in notice.body,
     }
     return render(request, "consultations/notices/detail.html", context)

@@ -30,7 +30,17 @@ from portal.sms import backends as sms_backends
 S = IssueState
 
 # The main road of the loop; rejected and merged branch off at the start.
-MAIN_ROAD = (S.SUBMITTED, S.ACCEPTED, S.DELIBERATING, S.AGREED, S.ASSIGNED, S.HANDLED, S.PUBLICIZED, S.CLOSED)
+MAIN_ROAD = (
+    S.SUBMITTED,
+    S.ACCEPTED,
+    S.DELIBERATING,
+    S.AGREED,
+    S.ASSIGNED,
+    S.ANSWERED,
+    S.HANDLED,
+    S.PUBLICIZED,
+    S.CLOSED,
+)
 BRANCHES = {S.REJECTED: S.SUBMITTED, S.MERGED: S.SUBMITTED}
 
 SUBMITTER_PHONE = "13912345678"
@@ -191,6 +201,9 @@ def _step(issue: Issue, *, staff, handler, department) -> None:
     elif issue.state == S.ASSIGNED:
         assignment = issue.assignments.get(state__in=["open", "acknowledged"])
         services.assignment_answer(assignment=assignment, actor=handler, answer="已更换路灯三盏,恢复照明。")
+    elif issue.state == S.ANSWERED:
+        # The village checks the lamps before the issue counts as handled.
+        services.issue_confirm_done(issue=issue, actor=staff)
     elif issue.state == S.HANDLED:
         services.issue_publish(issue=issue, actor=staff, title="村口路灯已修复", body="村口路灯已更换,恢复照明。")
     elif issue.state == S.PUBLICIZED:

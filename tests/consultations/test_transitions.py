@@ -504,15 +504,16 @@ def test_the_department_acknowledges_without_changing_the_state(issue_in_state, 
     assert len(_transitions(issue)) == 6
 
 
-def test_the_departments_answer_makes_the_issue_handled(issue_in_state, handler_huanghu):
+def test_the_departments_answer_waits_for_the_village_to_confirm_it(issue_in_state, handler_huanghu):
+    # A promise is not a result: the final answer leaves the issue 待确认办结, not yet handled.
     issue = issue_in_state("assigned")
     assignment = issue.assignments.get()
     services.assignment_answer(assignment=assignment, actor=handler_huanghu, answer="已安排施工队,月底完工。")
     issue.refresh_from_db()
     assignment.refresh_from_db()
     row = _only_new_transition(issue, 5)
-    assert issue.state == S.HANDLED and issue.resolution_text == "已安排施工队,月底完工。"
-    assert (row.action, row.from_state, row.to_state, row.actor) == (A.ANSWER, S.ASSIGNED, S.HANDLED, handler_huanghu)
+    assert issue.state == S.ANSWERED and issue.resolution_text == "已安排施工队,月底完工。"
+    assert (row.action, row.from_state, row.to_state, row.actor) == (A.ANSWER, S.ASSIGNED, S.ANSWERED, handler_huanghu)
     assert assignment.state == AssignmentState.ANSWERED and assignment.handled_by == handler_huanghu
     assert assignment.answered_at is not None and assignment.acknowledged_at is not None
 
@@ -552,7 +553,7 @@ def test_publishing_opens_a_seven_day_notice(issue_in_state, village_staff_qings
         issue=issue, actor=village_staff_qingshan, title="村口路灯修复结果", body="已更换路灯三盏。"
     )
     issue.refresh_from_db()
-    row = _only_new_transition(issue, 6)
+    row = _only_new_transition(issue, 7)
     assert issue.state == S.PUBLICIZED and issue.resolved_at == notice.published_at
     assert (row.action, row.from_state, row.to_state) == (A.PUBLISH, S.HANDLED, S.PUBLICIZED)
     assert notice.period_days == 7
@@ -570,12 +571,12 @@ def test_the_issue_closes_only_when_its_notice_period_is_over(issue_in_state):
     with pytest.raises(TransitionNotAllowed):
         services.issue_close_after_notice(issue=issue)
     issue.refresh_from_db()
-    assert issue.state == S.PUBLICIZED and len(_transitions(issue)) == 7
+    assert issue.state == S.PUBLICIZED and len(_transitions(issue)) == 8
 
     _expire_notice(issue)
     services.issue_close_after_notice(issue=issue)
     issue.refresh_from_db()
-    row = _only_new_transition(issue, 7)
+    row = _only_new_transition(issue, 8)
     assert issue.state == S.CLOSED
     assert (row.action, row.from_state, row.to_state, row.actor, row.actor_label) == (
         A.CLOSE_AFTER_NOTICE,
@@ -744,6 +745,23 @@ def prepare_action(issue_factory, village_staff_qingshan, handler_huanghu, huang
         if action == A.RETURN:
             assignment = live_assignment(issue)
             return lambda: services.assignment_return(assignment=assignment, actor=handler_huanghu, reason="退回")
+        if action == A.INTERIM_REPLY:
+            assignment = live_assignment(issue)
+            return lambda: services.assignment_interim_reply(
+                assignment=assignment,
+                actor=handler_huanghu,
+                reply="正在办理",
+                promised_on=timezone.localdate() + datetime.timedelta(days=10),
+            )
+        if action == A.CONFIRM_DONE:
+            return lambda: services.issue_confirm_done(issue=issue, actor=staff)
+        if action == A.CORRECT_TALLY:
+            # A recorded consensus the issue should not have: the correction must still refuse by its state.
+            item = pending_item(issue)
+            AgendaItem.objects.filter(pk=item.pk).update(outcome=AgendaOutcome.CONSENSUS, votes_for=9, votes_against=1)
+            return lambda: services.agenda_correct_tally(
+                item=item, actor=staff, votes_for=8, votes_against=1, votes_abstain=1, reason="核对票箱"
+            )
         if action == A.PUBLISH:
             return lambda: services.issue_publish(issue=issue, actor=staff, title="结果", body="已办结")
         if action == A.CLOSE_AFTER_NOTICE:

@@ -692,6 +692,7 @@ class _LoopWriter:
                 title=title,
                 scheduled_at=local_moment(day, 14),
                 place=self.loop.meeting_place,
+                now=self.clock.now(),
             )
         return self.meetings[index]
 
@@ -763,13 +764,26 @@ class _LoopWriter:
             self.at(_workday_on_or_after(consensus_day + 2 * DAY), 10, self.rng.randrange(60))
             services.assignment_acknowledge(assignment=assignment, actor=handler, now=self.clock.now())
             if spec.ending == S.ASSIGNED:
+                # A hand-over weeks old has its interim reply (办理中) with a promised date, as handlers give.
+                if consensus_day + 7 * DAY < today:
+                    self.at(_workday_on_or_before(today - 2 * DAY), 16, self.rng.randrange(60))
+                    services.assignment_interim_reply(
+                        assignment=assignment,
+                        actor=handler,
+                        reply="已现场查看,列入近期计划,正在组织施工。",
+                        promised_on=_workday_on_or_after(today + 10 * DAY),
+                        now=self.clock.now(),
+                    )
                 return
             answer_day = consensus_day + self.rng.randrange(8, 15) * DAY
             if spec.ending == S.HANDLED:
                 answer_day = today - 4 * DAY
             self.at(_workday_on_or_before(answer_day), 15, self.rng.randrange(60))
             services.assignment_answer(assignment=assignment, actor=handler, answer=spec.result, now=self.clock.now())
-            handled_day = answer_day
+            # The village checks the work on the spot before the result counts: a promise is not a result.
+            handled_day = answer_day + DAY
+            self.at(handled_day, 10, self.rng.randrange(60))
+            services.issue_confirm_done(issue=issue, actor=self.staff, now=self.clock.now())
         else:
             handled_day = consensus_day + self.rng.randrange(3, 10) * DAY
             if spec.ending == S.PUBLICIZED:
@@ -785,8 +799,8 @@ class _LoopWriter:
         services.issue_publish(
             issue=issue,
             actor=self.staff,
-            title=f"议题办理结果公示:{spec.title}",
-            body=f"协商共识:{spec.consensus}\n\n办理结果:{spec.result}",
+            title=spec.title,
+            body=spec.result,
             now=self.clock.now(),
         )
         if spec.ending == S.PUBLICIZED:
