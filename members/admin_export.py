@@ -71,8 +71,8 @@ class RosterExportForm(SelectableFieldsExportForm):
         super().__init__(formats, resources, **kwargs)
         if len(formats) > 1:
             format_field = self.fields["format"]
-            choices = [choice for choice in format_field.choices if choice[0] != ""]  # type: ignore[attr-defined]
-            format_field.choices = choices  # type: ignore[attr-defined]
+            choices = [choice for choice in format_field.choices if choice[0] != ""]
+            format_field.choices = choices
             format_field.initial = next((str(i) for i, kind in enumerate(formats) if kind is XLSX), "0")
 
     def _get_field_label(self, resource: Any, field_name: str) -> str:
