@@ -44,6 +44,7 @@ from consultations.scoping import LIVE_ASSIGNMENT_STATES, assignments_for, issue
 from consultations.states import FINAL_STATES, TRANSITIONS, IssueAction, IssueState, MeetingAction, meeting_refusal
 from consultations.village_staff_messages import (
     assignment_answered_notify,
+    assignment_interim_reply_notify,
     assignment_returned_notify,
     issue_new_notify,
     issue_rated_notify,
@@ -706,6 +707,7 @@ def assignment_interim_reply(
     )
     comment = _("%(reply)s(承诺 %(date)s 前办结)") % {"reply": reply, "date": promised_on.isoformat()}
     _apply(issue, A.INTERIM_REPLY, actor=actor, comment=comment, now=now)
+    assignment_interim_reply_notify(locked, actor=actor)
     return locked
 
 

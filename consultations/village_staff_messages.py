@@ -1,5 +1,5 @@
-"""What an organization's village staff are told about its issues: a new one, a department's answer or
-return, and the submitter's rating.
+"""What an organization's village staff are told about its issues: a new one, a department's interim reply
+(办理中), final answer or return, and the submitter's rating.
 
 The services (consultations/services.py) call these in their transactions, so this module sits below them and
 imports none of them. The audience is the village staff of the issue's place, or its town's staff for a village
@@ -20,7 +20,7 @@ from consultations.models import Assignment, Feedback, Issue, Rating
 from portal.accounts.models import User
 from portal.notifications.audiences import staff_directory, tell_users
 from portal.notifications.kinds import Kind
-from portal.notifications.short_texts import shorten, sms_fit
+from portal.notifications.short_texts import month_day, shorten, sms_fit
 
 TITLE_IN_SMS = 10
 NAME_IN_SMS = 10
@@ -75,6 +75,29 @@ def assignment_answered_notify(assignment: Assignment, *, actor: User) -> int:
             )
             % values,
             sms=sms_fit(_("%(department)s已答复议题“%(short_title)s”，请登录核实并确认办结。") % _short(values)),
+            url=reverse("staff_issues:detail", kwargs={"pk": issue.pk}),
+        )
+
+
+def assignment_interim_reply_notify(assignment: Assignment, *, actor: User) -> int:
+    """办理中: the department said what it is doing and by when; the staff know what to tell the villagers. Each
+    interim reply is news of its own. Called by assignment_interim_reply, in its transaction."""
+    issue = assignment.issue
+    assert assignment.promised_on is not None and assignment.interim_replied_at is not None  # just saved
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            **_issue_values(issue),
+            "department": assignment.department.name,
+            "reply": assignment.interim_reply,
+            "day": month_day(assignment.promised_on),
+        }
+        return tell_users(
+            _village_staff(issue, besides=(actor,)),
+            kind=Kind.ASSIGNMENT_ANSWERED,
+            key=f"assignment:{assignment.pk}:interim:{assignment.interim_replied_at.isoformat()}",
+            subject=_("部门阶段性答复：%(title)s") % values,
+            body=_("%(department)s正在办理议题“%(title)s”（%(code)s），承诺 %(day)s 前办结：%(reply)s") % values,
+            sms=sms_fit(_("%(department)s答复议题“%(short_title)s”正在办理，承诺%(day)s前办结。") % _short(values)),
             url=reverse("staff_issues:detail", kwargs={"pk": issue.pk}),
         )
 

@@ -3,8 +3,11 @@ department's answer or return, and the villager's rating, in the inbox and throu
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations import services
 from consultations.models import IssueChannel, Rating
@@ -123,6 +126,23 @@ def test_the_secretary_is_told_of_the_departments_answer_and_the_handler_not_twi
     assert news[0].title == "部门已答复：机耕路坑洼"
     assert "黄湖镇农业农村办" in news[0].body and "已安排12月修补" in news[0].body
     assert _kinds(handler_huanghu) == handler_before == [Kind.ASSIGNMENT_NEW]
+
+
+def test_the_secretary_is_told_of_an_interim_reply_with_its_promised_date(
+    village_staff_qingshan, handler_huanghu, issue_in_state
+):
+    issue = issue_in_state("assigned", title="水渠漏水")
+    staff_before = len(_inbox(village_staff_qingshan))
+    promised = timezone.localdate() + datetime.timedelta(days=10)
+
+    services.assignment_interim_reply(
+        assignment=issue.assignments.get(), actor=handler_huanghu, reply="已联系施工队", promised_on=promised
+    )
+
+    [news] = _inbox(village_staff_qingshan)[staff_before:]
+    assert news.kind == Kind.ASSIGNMENT_ANSWERED
+    assert news.title == "部门阶段性答复：水渠漏水"
+    assert "已联系施工队" in news.body and f"{promised.month}月{promised.day}日" in news.body
 
 
 def test_the_secretary_is_told_of_a_return_with_its_reason(village_staff_qingshan, handler_huanghu, issue_in_state):
