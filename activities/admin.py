@@ -17,14 +17,12 @@ from activities.models import Activity, ActivityLog, ActivityPhoto, Registration
 from activities.scoping import activities_for, registrations_for
 from activities.selectors import with_registration_counts
 from activities.selectors_public import ConfirmedCount
+from portal.admin_bases import AnyAdminBase
 from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
 from portal.scoping import Action, AnyUser, is_unrestricted
 
-if TYPE_CHECKING:  # the mixin is checked as what it is mixed into
-    from django.contrib.admin.options import BaseModelAdmin as _AdminBase
+if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
-else:
-    _AdminBase = object
 
 
 def activity_photos_for(user: AnyUser, action: Action) -> QuerySet[ActivityPhoto]:
@@ -38,7 +36,7 @@ def activity_logs_for(user: AnyUser, action: Action) -> QuerySet[ActivityLog]:
     return logs.filter(activity__in=activities_for(user, action))
 
 
-class ReadOnlyForStaffMixin(_AdminBase):
+class ReadOnlyForStaffMixin(AnyAdminBase):
     """Staff may look; only the superusers who run the installation may correct a row by hand."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:

@@ -1,5 +1,7 @@
 """Admin for people, memberships and contact records, scoped through members.scoping."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -30,6 +32,7 @@ from members.scoping import (
     phone_visibility_for,
     public_offices_for,
 )
+from portal.admin_bases import ModelAdminBase
 from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, register_choice_scope
 from portal.scoping import Action, is_unrestricted
 
@@ -47,11 +50,11 @@ class ReadOnlyInlineMixin:
         return False
 
 
-class PersonKeptMixin:
+class PersonKeptMixin(ModelAdminBase):
     """A record about one person stays about them: a record about someone else is another record."""
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and "person" not in readonly:
             readonly.append("person")
         return readonly

@@ -9,21 +9,16 @@ errors (an inline that fails after the service ran leaves nothing half-saved).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
-from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext
 
 from portal.accounts.models import User
-
-if TYPE_CHECKING:  # the mixin is checked as what it is mixed into
-    _ModelAdmin = admin.ModelAdmin
-else:
-    _ModelAdmin = object
+from portal.admin_bases import ModelAdminBase
 from portal.forms.service_errors import ServiceErrorsMixin
 
 
@@ -60,7 +55,7 @@ class ServiceModelForm(ServiceErrorsMixin, forms.ModelForm):
         return self.saved_object
 
 
-class ServiceAdminMixin(_ModelAdmin):
+class ServiceAdminMixin(ModelAdminBase):
     """Put before ScopedAdminMixin in the bases of a ModelAdmin whose form is a ServiceModelForm."""
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:

@@ -13,7 +13,7 @@ everywhere in this admin (see portal/admin_scoping.py), not Django's model permi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import django_celery_beat.admin as beat_admin  # registers its models first, so that they can be replaced here
 from django.contrib import admin, messages
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 
+from portal.admin_bases import ModelAdminBase
 from portal.admin_scoping import ScopedAdminMixin
 from portal.notifications.models import ChannelPreference, InboxMessage, OutboxMessage, OutboxState
 from portal.notifications.outbox import outbox_retry
@@ -30,15 +31,10 @@ from portal.notifications.scoping import channel_preferences_for, inbox_messages
 from portal.phones import mask_phone
 from portal.scoping import is_unrestricted
 
-if TYPE_CHECKING:  # the mixin is checked as what it is mixed into
-    _ModelAdmin = admin.ModelAdmin
-else:
-    _ModelAdmin = object
-
 LAST_ERROR_SHORT = 60
 
 
-class ReadOnlyChangeFormMixin(_ModelAdmin):
+class ReadOnlyChangeFormMixin(ModelAdminBase):
     """The change page shows a record; nothing on it can be saved. Put before ScopedAdminMixin, so that
     adding stays impossible whatever the scope allows."""
 
