@@ -21,6 +21,7 @@ from portal.forms.multiple_files import MultipleFileField
 from portal.forms.service_errors import ServiceErrorsMixin
 
 ANSWER_MAX_LENGTH = 4000
+INTERIM_REPLY_MAX_LENGTH = 1000
 RETURN_REASON_MAX_LENGTH = 1000
 
 
@@ -33,7 +34,7 @@ class AnswerForm(ServiceErrorsMixin, forms.Form):
             "required": _("请填写答复内容。"),
             "max_length": _("答复内容不能超过 %(limit_value)d 字(现在 %(show_value)d 字)。"),
         },
-        help_text=_("将作为办理结果告知村里和反映人,请写清办理情况。"),
+        help_text=_("最终答复:告知村里和反映人,村里确认办理完成后才算办结。还在办理中请用“阶段性答复”。"),
     )
     attachments = MultipleFileField(label=_("附件"), accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx")
 
@@ -52,6 +53,37 @@ class AnswerForm(ServiceErrorsMixin, forms.Form):
 
     def clean_attachments(self) -> list[CheckedAttachment]:
         return check_attachments(self.cleaned_data.get("attachments") or [])
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class InterimReplyForm(ServiceErrorsMixin, forms.Form):
+    """办理中: what is being done and the date the department promises; the issue stays with it."""
+
+    reply = forms.CharField(
+        label=_("目前办理情况"),
+        max_length=INTERIM_REPLY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("请填写目前的办理情况。"),
+            "max_length": _("办理情况不能超过 %(limit_value)d 字(现在 %(show_value)d 字)。"),
+        },
+        help_text=_("村里和反映人会在办理进度中看到这段答复和承诺日期;议题仍由本部门办理,不算办结。"),
+    )
+    promised_on = forms.DateField(
+        label=_("承诺办结日期"),
+        widget=DateInput(format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"required": _("请填写承诺办结日期。"), "invalid": _("请填写正确的日期,例如 2026-12-20。")},
+    )
+
+    def clean_reply(self) -> str:
+        reply = self.cleaned_data["reply"].strip()
+        if not reply:
+            raise ValidationError(_("请填写目前的办理情况。"))
+        return reply
 
 
 class ReturnForm(ServiceErrorsMixin, forms.Form):

@@ -255,6 +255,15 @@ class PublishForm(StaffForm):
         }
 
 
+class ConfirmDoneForm(StaffForm):
+    comment = _text(
+        _("核实情况(选填)"),
+        rows=2,
+        max_length=500,
+        help_text=_("例如:已到现场查看,路灯均已亮起。反映人会看到这段说明。"),
+    )
+
+
 class ReopenForm(StaffForm):
     reason = _text(_("重新受理的理由"), required_message=_("请填写重新受理的理由。"), rows=2, max_length=1000)
 
@@ -291,6 +300,11 @@ class MeetingForm(StaffForm):
         error_messages={REQUIRED: _("请填写召开时间。"), "invalid": _("请填写正确的时间,例如 2024-03-01 19:00。")},
     )
     place = forms.CharField(label=_("地点"), max_length=100, error_messages={REQUIRED: _("请填写会议地点。")})
+    already_held = forms.BooleanField(
+        label=_("补录已召开的会议"),
+        required=False,
+        help_text=_("召开时间已过时必须勾选:表示这是补录一次已经召开的会议,而不是安排新的会议。"),
+    )
     issues = IssueChoices(label=_("议程(待协商议题)"), queryset=Issue.objects.none(), required=False)
 
     def __init__(
@@ -304,6 +318,22 @@ class MeetingForm(StaffForm):
         super().clean()
         data = self.cleaned_data
         organization = data.get("organization")
+        scheduled_at = data.get("scheduled_at")
+        if scheduled_at is not None:
+            # A time in the past is usually a typo (a wrong year or month), unless staff record a meeting held.
+            if scheduled_at < timezone.now() and not data.get("already_held"):
+                self.add_error(
+                    "already_held",
+                    _(
+                        "召开时间 %(when)s 已经过去。如果是补录已召开的会议,"
+                        "请勾选“补录已召开的会议”;否则请改为将来的时间。"
+                    )
+                    % {"when": f"{timezone.localtime(scheduled_at):%Y-%m-%d %H:%M}"},
+                )
+            elif scheduled_at >= timezone.now() and data.get("already_held"):
+                self.add_error(
+                    "already_held", _("召开时间还没到,不是补录。请取消勾选“补录已召开的会议”,或改正召开时间。")
+                )
         strangers = [
             issue for issue in data.get("issues") or () if organization and issue.organization_id != organization.pk
         ]
@@ -331,6 +361,13 @@ class ConsensusForm(StaffForm):
     votes_for = _count(_("赞成"))
     votes_against = _count(_("反对"))
     votes_abstain = _count(_("弃权"))
+
+
+class TallyCorrectionForm(StaffForm):
+    votes_for = _count(_("赞成"))
+    votes_against = _count(_("反对"))
+    votes_abstain = _count(_("弃权"))
+    reason = _text(_("更正理由"), required_message=_("请填写更正理由。"), rows=2, max_length=500)
 
 
 NEXT_MEETING = "requeue"
@@ -365,6 +402,12 @@ class AttendanceForm(StaffForm):
     department_reps_count = _count(_("职能部门代表人数"), max_value=500)
     ufwd_reps_count = _count(_("统战部门代表人数"), max_value=500)
     minutes = _text(_("会议纪要"), rows=6, max_length=10000)
+    reason = _text(
+        _("更正理由"),
+        rows=2,
+        max_length=500,
+        help_text=_("出席情况已登记过:修改人数或名单时请写明理由,会留在更正记录里。"),
+    )
 
     def __init__(self, *args: Any, roster: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -57,6 +57,7 @@ STAFF_ISSUE_ACTIONS = (
     A.PUT_ON_AGENDA,
     A.RESOLVE_IN_VILLAGE,
     A.ASSIGN,
+    A.CONFIRM_DONE,
     A.PUBLISH,
     A.REOPEN,
 )
@@ -93,6 +94,7 @@ def with_queue_annotations(issues: QuerySet[Issue], *, today: datetime.date) -> 
     return issues.annotate(
         live_deadline=Subquery(_live_assignments().values("deadline")[:1]),
         live_department=Subquery(_live_assignments().values("department__name")[:1], output_field=CharField()),
+        live_promised_on=Subquery(_live_assignments().values("promised_on")[:1]),
     ).annotate(
         is_overdue=Case(
             When(Q(state=S.SUBMITTED, state_changed_at__lt=triage_cutoff), then=Value(True)),
@@ -302,14 +304,52 @@ def roster_of(*, user: AnyUser, organization: Organization) -> QuerySet[Person]:
     return persons_for(user, Action.LIST).filter(Exists(current)).order_by("name", "pk")
 
 
-def default_meeting_title(*, organization: Organization, when: datetime.date) -> str:
+def _month_has_meeting(organization: Organization, month: datetime.date) -> bool:
+    """A meeting held or to come in that Beijing month (a cancelled one leaves the month free)."""
+    first = month.replace(day=1)
+    after = _next_month(first)
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(after, datetime.time.min))
+    return (
+        Meeting.objects.filter(organization=organization, scheduled_at__gte=start, scheduled_at__lt=end)
+        .exclude(state=MeetingState.CANCELLED)
+        .exists()
+    )
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _month_title(organization: Organization, month: datetime.date) -> str:
     from django.utils.translation import gettext as _
 
     return _("%(org)s%(year)d年%(month)d月月度协商议事会") % {
         "org": organization.name,
-        "year": when.year,
-        "month": when.month,
+        "year": month.year,
+        "month": month.month,
     }
+
+
+def default_meeting_title(*, organization: Organization, when: datetime.date) -> str:
+    """The name a meeting on `when` gets when staff leave it blank: its month's, unless that month already has
+    its meeting; then one named by the day, so that two meetings never carry the same month's name."""
+    from django.utils.translation import gettext as _
+
+    if not _month_has_meeting(organization, when):
+        return _month_title(organization, when)
+    return _("%(org)s%(month)d月%(day)d日协商议事会") % {"org": organization.name, "month": when.month, "day": when.day}
+
+
+def proposed_meeting_title(*, organization: Organization, today: datetime.date) -> str:
+    """What the new-meeting form proposes: this month's meeting if the month has none, else next month's,
+    else a neutral name."""
+    from django.utils.translation import gettext as _
+
+    for month in (today, _next_month(today)):
+        if not _month_has_meeting(organization, month):
+            return _month_title(organization, month)
+    return _("%(org)s协商议事会") % {"org": organization.name}
 
 
 def default_assignment_days() -> int:

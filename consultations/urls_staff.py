@@ -18,4 +18,5 @@ urlpatterns = [
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("agenda/<int:pk>/consensus/", views.agenda_consensus, name="agenda_consensus"),
     path("agenda/<int:pk>/no-consensus/", views.agenda_no_consensus, name="agenda_no_consensus"),
+    path("agenda/<int:pk>/tally/", views.agenda_correct_tally, name="agenda_correct_tally"),
 ]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from consultations import services
-from consultations.forms_department import AnswerForm, ReturnForm
+from consultations.forms_department import AnswerForm, InterimReplyForm, ReturnForm
 from consultations.models import Assignment, AssignmentState
 from consultations.scoping import LIVE_ASSIGNMENT_STATES, assignments_for, submitter_phone_for
 from consultations.services import TransitionNotAllowed
@@ -143,6 +143,7 @@ def _assignment_page(
     *,
     answer_form: AnswerForm | None = None,
     return_form: ReturnForm | None = None,
+    interim_form: InterimReplyForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     issue = assignment.issue
@@ -162,6 +163,7 @@ def _assignment_page(
         "can_acknowledge": assignment.state == AssignmentState.OPEN,
         "answer_form": answer_form or (AnswerForm() if is_live else None),
         "return_form": return_form or (ReturnForm() if is_live else None),
+        "interim_form": interim_form or (InterimReplyForm() if is_live else None),
     }
     return render(request, "consultations/department/assignment.html", context, status=status)
 
@@ -233,9 +235,36 @@ def assignment_answer(request: HttpRequest, pk: int) -> HttpResponse:
         except (TransitionNotAllowed, PermissionDenied) as error:
             return _refused(request, assignment, error)
         else:
-            messages.success(request, _("已答复,议题办结,村里将发布结果公示。"))
+            messages.success(request, _("已答复。村里确认办理完成后议题办结,并发布结果公示。"))
             return redirect(assignment_url(assignment))
     return _assignment_page(request, assignment, answer_form=form, status=400)
+
+
+@handler_required
+@require_POST
+def assignment_interim_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _visible_assignment(request, pk)
+    form = InterimReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_interim_reply(
+                assignment=assignment,
+                actor=acting_user(request),
+                reply=form.cleaned_data["reply"],
+                promised_on=form.cleaned_data["promised_on"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except (TransitionNotAllowed, PermissionDenied) as error:
+            return _refused(request, assignment, error)
+        else:
+            messages.success(
+                request,
+                _("已阶段性答复,承诺 %(date)s 前办结。办结后请再作最终答复。")
+                % {"date": form.cleaned_data["promised_on"].isoformat()},
+            )
+            return redirect(assignment_url(assignment))
+    return _assignment_page(request, assignment, interim_form=form, status=400)
 
 
 @handler_required

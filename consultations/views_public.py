@@ -24,7 +24,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import services
-from consultations.forms_public import FeedbackForm, IssueSubmitForm, TrackingForm
+from consultations.forms_public import (
+    ORGANIZATION_SEARCH_MAX_LENGTH,
+    FeedbackForm,
+    IssueSubmitForm,
+    TrackingForm,
+    organization_place,
+)
 from consultations.models import Issue, PublicNotice
 from consultations.ratelimits import (
     SubmissionRateLimited,
@@ -123,7 +129,11 @@ def _preselected_organization(request: HttpRequest):
     slug = slug_param(request.GET.get("org"))
     if slug is None:
         return None
-    return organizations_public().filter(slug=slug).first()
+    return organizations_public().select_related("region__parent").filter(slug=slug).first()
+
+
+def _organization_search(request: HttpRequest) -> str:
+    return (request.GET.get("org_q") or "").strip()[:ORGANIZATION_SEARCH_MAX_LENGTH]
 
 
 def _member_initial(member) -> dict[str, str]:
@@ -164,11 +174,18 @@ def issue_new(request: HttpRequest) -> HttpResponse:
     preselected = _preselected_organization(request)
     member = _signed_in_member(request)
     initial = _member_initial(member) if member else {}
+    search = _organization_search(request)
     if request.method != "POST":
-        form = IssueSubmitForm(initial=initial, preselected_organization=preselected)
+        form = IssueSubmitForm(initial=initial, preselected_organization=preselected, organization_search=search)
         return _render_new(request, form, preselected, member)
 
-    form = IssueSubmitForm(request.POST, request.FILES, initial=initial, preselected_organization=preselected)
+    form = IssueSubmitForm(
+        request.POST,
+        request.FILES,
+        initial=initial,
+        preselected_organization=preselected,
+        organization_search=search,
+    )
     if not form.is_valid():
         # A replay of a POST that already went through is not an error: show its receipt again.
         done = _issue_created_for_token(form.cleaned_data.get("submission_token", "") or "")
@@ -242,6 +259,7 @@ def _render_new(request: HttpRequest, form: IssueSubmitForm, preselected, member
             "member": member,
             "photos_were_sent": photos_were_sent,
             "org_slug_requested": request.GET.get("org", ""),
+            "preselected_place": organization_place(preselected) if preselected else "",
         },
         status=200,
     )
@@ -374,6 +392,8 @@ def _render_detail(request: HttpRequest, issue: Issue, feedback_form: FeedbackFo
             "feedback": feedback if is_submitter else None,
             "feedback_form": (feedback_form or FeedbackForm()) if can_rate else None,
             "is_submitter": is_submitter,
+            # The submitter may confirm the department's answer was carried out, as village staff do.
+            "can_confirm_done": is_submitter and issue.state == IssueState.ANSWERED,
         },
     )
 
@@ -394,6 +414,22 @@ def issue_rate(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, _("感谢您的评价!您的意见会转给村里的同心荟。"))
+    return redirect("issues:track_detail", code=code)
+
+
+@never_cache
+@require_POST
+def issue_confirm_done(request: HttpRequest, code: str) -> HttpResponse:
+    code = _code_from_path(code)
+    issue = issue_by_receipt_code(code)
+    if issue is None or not _is_submitter(request, issue):
+        return redirect("issues:track_detail", code=code)
+    try:
+        services.issue_confirm_done_by_submitter(issue=issue)
+    except services.TransitionNotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("谢谢您的确认!村里将发布办理结果公示。"))
     return redirect("issues:track_detail", code=code)
 
 

@@ -30,6 +30,7 @@ from consultations.forms_staff import (
     AgendaForm,
     AssignForm,
     AttendanceForm,
+    ConfirmDoneForm,
     ConsensusForm,
     IssueEnterForm,
     MeetingCancelForm,
@@ -41,6 +42,7 @@ from consultations.forms_staff import (
     ReopenForm,
     ResolveForm,
     StaffForm,
+    TallyCorrectionForm,
 )
 from consultations.models import AgendaItem, AgendaOutcome, Issue, Meeting, MeetingState
 from consultations.scoping import LOOP_STAFF, issues_for, meetings_for, submitter_phone_for
@@ -51,7 +53,6 @@ from portal.accounts.models import User
 from portal.query_params import id_param
 from portal.scoping import Action
 from portal.staff_access import acting_user, role_required
-from portal.workdays import add_working_days
 
 if TYPE_CHECKING:
     from django.forms.utils import ErrorList
@@ -112,6 +113,7 @@ ACTION_FORMS: dict[IssueAction, type[StaffForm]] = {
     A.PUT_ON_AGENDA: AgendaForm,
     A.RESOLVE_IN_VILLAGE: ResolveForm,
     A.ASSIGN: AssignForm,
+    A.CONFIRM_DONE: ConfirmDoneForm,
     A.PUBLISH: PublishForm,
     A.REOPEN: ReopenForm,
 }
@@ -161,6 +163,9 @@ def _perform(action: IssueAction, *, issue: Issue, actor: User, data: dict[str, 
             "department": assignment.department.name,
             "deadline": assignment.deadline.isoformat(),
         }, issue_url(issue)
+    if action == A.CONFIRM_DONE:
+        services.issue_confirm_done(issue=issue, actor=actor, comment=data["comment"])
+        return _("已确认办结,可以发布结果公示了。"), issue_url(issue)
     if action == A.PUBLISH:
         notice = services.issue_publish(
             issue=issue, actor=actor, title=data["title"], body=data["body"], period_days=data["period_days"]
@@ -208,7 +213,7 @@ def _issue_page(
         "submitter_phone": submitter_phone_for(user, issue),
         "live_assignment": live_assignment,
         "today": timezone.localdate(),
-        "default_deadline": add_working_days(timezone.localdate(), selectors.default_assignment_days())
+        "default_deadline": services.assignment_deadline(_previewed_days(bound if bound_action == A.ASSIGN else None))
         if A.ASSIGN in file.actions
         else None,
         "current_meeting": file.agenda_items[-1].meeting if file.agenda_items else None,
@@ -250,10 +255,24 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(next_url)
 
 
+def _previewed_days(form: StaffForm | None) -> int:
+    """The working days the assign form shows: what staff typed when the form came back with an error (the
+    preview beside it must show that deadline, not the default's), else the default."""
+    if form is not None:
+        try:
+            days = int(form["working_days"].value())
+        except (TypeError, ValueError):
+            days = 0
+        if 1 <= days <= 90:
+            return days
+    return selectors.default_assignment_days()
+
+
 @loop_staff_required
 @require_GET
 def deadline_preview(request: HttpRequest) -> HttpResponse:
-    """htmx: the deadline that N working days from today give, holidays and 调休 counted."""
+    """htmx: the deadline that N working days from today give, holidays and 调休 counted; the same function
+    issue_assign saves with, so the preview is what will be saved."""
     raw = request.GET.get(f"{A.ASSIGN}-working_days") or request.GET.get("working_days") or ""
     try:
         days = int(raw)
@@ -261,7 +280,7 @@ def deadline_preview(request: HttpRequest) -> HttpResponse:
         days = 0
     if not 1 <= days <= 90:
         return HttpResponse(_("办理时限应在 1 到 90 个工作日之间。"))
-    deadline = add_working_days(timezone.localdate(), days)
+    deadline = services.assignment_deadline(days)
     return render(request, "consultations/staff/_deadline.html", {"deadline": deadline, "days": days})
 
 
@@ -326,7 +345,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         initial = {
             "organization": chosen,
-            "title": selectors.default_meeting_title(organization=chosen, when=timezone.localdate()),
+            "title": selectors.proposed_meeting_title(organization=chosen, today=timezone.localdate()),
         }
     form = MeetingForm(request.POST or None, organizations=organizations, accepted=accepted, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -370,6 +389,7 @@ class AgendaItemForms(TypedDict):
     refused_errors: ErrorList | list[str]
     consensus_form: StaffForm
     no_consensus_form: StaffForm
+    tally_form: StaffForm | None
     open_form: str
 
 
@@ -381,12 +401,23 @@ def _meeting_page(
     agenda = cast("list[WithAnnotations[AgendaItem, AgendaItemForms]]", selectors.meeting_agenda(meeting=meeting))
     for item in agenda:
         refused = bound.get(f"c{item.pk}") or bound.get(f"n{item.pk}")
+        item.tally_form = None
         # An outcome a colleague recorded a moment ago: the item shows it, with why this one was refused.
         item.refused_errors = refused.non_field_errors() if refused is not None else []
         if item.outcome == AgendaOutcome.PENDING:
             item.consensus_form = bound.get(f"c{item.pk}") or ConsensusForm(prefix=f"c{item.pk}")
             item.no_consensus_form = bound.get(f"n{item.pk}") or NoConsensusForm(prefix=f"n{item.pk}")
             item.open_form = "n" if f"n{item.pk}" in bound else ("c" if f"c{item.pk}" in bound else "")
+        elif item.outcome == AgendaOutcome.CONSENSUS and meeting.state != MeetingState.CANCELLED:
+            item.tally_form = bound.get(f"t{item.pk}") or TallyCorrectionForm(
+                prefix=f"t{item.pk}",
+                initial={
+                    "votes_for": item.votes_for,
+                    "votes_against": item.votes_against,
+                    "votes_abstain": item.votes_abstain,
+                },
+            )
+            item.open_form = "t" if f"t{item.pk}" in bound else ""
     now = timezone.now()
     # The forms of the page are those the meeting's state allows (consultations/states.py).
     allowed = meeting_actions_allowed(meeting.state)
@@ -427,6 +458,8 @@ def _meeting_page(
         "attendance_form": attendance_form,
         "has_started": meeting.scheduled_at <= now,
         "attendee_count": meeting.attendees.count() if meeting.state == MeetingState.HELD else 0,
+        "present_count": meeting.present_count() if meeting.state == MeetingState.HELD else 0,
+        "corrections": list(meeting.corrections.select_related("actor")),
         "records_outcomes": MeetingAction.RECORD_OUTCOME in allowed,
         "cancel_form": cancel_form,
     }
@@ -497,6 +530,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             department_reps_count=data["department_reps_count"],
             ufwd_reps_count=data["ufwd_reps_count"],
             minutes=data["minutes"],
+            reason=data["reason"],
         )
         return _("已登记出席情况和会议纪要。")
 
@@ -536,6 +570,20 @@ def agenda_consensus(request: HttpRequest, pk: int) -> HttpResponse:
         return _("“%(title)s”已记录为达成共识,可以村内解决或提交职能部门。") % {"title": item.issue.title}
 
     return _meeting_step(request, item.meeting, f"c{item.pk}", form, record)
+
+
+@loop_staff_required
+@require_POST
+def agenda_correct_tally(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _agenda_item_in_scope(request, pk)
+    user = acting_user(request)
+    form = TallyCorrectionForm(request.POST, prefix=f"t{item.pk}")
+
+    def correct(data: dict[str, Any]) -> str:
+        services.agenda_correct_tally(item=item, actor=user, **data)
+        return _("“%(title)s”的表决票数已更正,更正记录在议题的办理记录里。") % {"title": item.issue.title}
+
+    return _meeting_step(request, item.meeting, f"t{item.pk}", form, correct)
 
 
 @loop_staff_required
