@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from consultations.models import IssueCategory, Rating
 from consultations.receipts import RECEIPT_CODE_LENGTH, normalize_receipt_code
+from orgs.models import Organization
 from orgs.scoping import organizations_public
 from portal.accounts.login_codes import normalize_phone
 from portal.forms.multiple_files import MultipleFileField
@@ -23,6 +26,16 @@ from portal.photos import photo_accept, photo_header_check
 SUBMISSION_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 PHONE_MESSAGE = _lazy("请输入 11 位手机号码,例如 13800000000。")
+# What the browser checks before sending, the numbers normalize_phone accepts: an HTML pattern is anchored and
+# compiled with the v flag, where a class escapes its ( ) and -.
+_PHONE_SEPARATORS = r"[\s\-\(\)（）]*"
+PHONE_PATTERN = (
+    rf"{_PHONE_SEPARATORS}(\+86|0086|86)?{_PHONE_SEPARATORS}1[3-9]({_PHONE_SEPARATORS}[0-9]){{9}}{_PHONE_SEPARATORS}"
+)
+# A province holds tens of thousands of organizations: without ?org= the select lists at most this many, and a
+# search by village, town or name finds the others (a district's villages fit in it).
+ORGANIZATION_CHOICES_SHOWN = 200
+ORGANIZATION_SEARCH_MAX_LENGTH = 30
 RATING_MESSAGE = _lazy("请选择满意、基本满意或不满意。")
 
 
@@ -46,14 +59,38 @@ class PhoneFormStyle(forms.BaseForm):
                 css = "form-control form-control-lg"
             widget.attrs["class"] = css
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{name}-errors"
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Errors added after full_clean (a photo that does not decode) are marked like the others.
+        super().add_error(field, error)
+        self._mark_invalid()
+
+    def _mark_invalid(self) -> None:
+        """The invalid mark on each field that failed; the first of them (in the page's order) has autofocus, so
+        the browser scrolls to it and puts the cursor there even without JavaScript."""
+        first = True
+        for name, field in self.fields.items():
+            attrs = field.widget.attrs
+            attrs.pop("autofocus", None)
+            if name not in self.errors:
+                continue
+            classes = attrs.get("class", "").split()
+            attrs["class"] = " ".join([*classes, "is-invalid"] if "is-invalid" not in classes else classes)
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{name}-errors"
+            if first and not field.widget.is_hidden:
+                attrs["autofocus"] = True
+                first = False
+
+    def invalid_fields(self) -> list[forms.BoundField]:
+        """The fields that failed, in the page's order: the summary above the form links to each."""
+        return [self[name] for name in self.fields if name in self.errors]
+
+    def _ask_browser_to_check(self) -> None:
+        """The Chinese words of the server's "required" errors, for the browser's check before sending
+        (static/js/issue_form_checks.js); the browser itself adds required from the fields."""
+        for field in self.fields.values():
+            if field.required and not field.widget.is_hidden:
+                field.widget.attrs["data-required-message"] = str(field.error_messages["required"])
 
 
 class PhotosField(MultipleFileField):
@@ -91,10 +128,33 @@ def _each_photo(files: list, step: Callable[[UploadedFile], object]) -> list:
     return results
 
 
+def organization_place(organization: Organization) -> str:
+    """Town and village (or district and town) of an organization, e.g. "黄湖镇 青山村"; needs region__parent."""
+    region = organization.region
+    return " ".join(place.name for place in (region.parent, region) if place is not None)
+
+
+def organization_label(organization: Organization) -> str:
+    return _("%(name)s（%(place)s）") % {"name": organization.name, "place": organization_place(organization)}
+
+
+def organizations_offered() -> QuerySet[Organization]:
+    return organizations_public().select_related("region__parent").order_by("name")
+
+
+def organizations_matching(search: str) -> QuerySet[Organization]:
+    organizations = organizations_offered()
+    if not search:
+        return organizations
+    return organizations.filter(
+        Q(name__icontains=search) | Q(region__name__icontains=search) | Q(region__parent__name__icontains=search)
+    )
+
+
 class IssueSubmitForm(PhoneFormStyle, forms.Form):
     organization = forms.ModelChoiceField(
         label=_lazy("向哪个组织反映"),
-        queryset=organizations_public().order_by("name"),
+        queryset=organizations_offered(),
         to_field_name="slug",
         empty_label=_lazy("请选择组织"),
         error_messages={
@@ -144,13 +204,17 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
     photos = PhotosField(label=_lazy("照片(选填,最多 6 张)"))
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, preselected_organization=None, **kwargs) -> None:
+    def __init__(self, *args, preselected_organization=None, organization_search: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.preselected_organization = preselected_organization
+        self.organization_search = organization_search
+        self.more_organizations = False
         if preselected_organization is not None:
             # From a QR code: the organization is fixed text on the page, carried by a hidden field.
             self.fields["organization"].widget = forms.HiddenInput()
             self.fields["organization"].initial = preselected_organization.slug
+        else:
+            self._offer_organizations()
         if not self.is_bound and not self.initial.get("submission_token"):
             self.initial["submission_token"] = new_submission_token()
         self._style_widgets()
@@ -168,6 +232,28 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
             }
         )
         attrs["title"].widget.attrs["placeholder"] = _("一句话说明,例如:村口路灯坏了")
+        attrs["submitter_phone"].widget.attrs.update(
+            {"pattern": PHONE_PATTERN, "data-pattern-message": str(PHONE_MESSAGE)}
+        )
+        self._ask_browser_to_check()
+
+    def _offer_organizations(self) -> None:
+        """The select lists a bounded number of organizations, each with its town and village, in one query.
+
+        Any active organization is still accepted (the field's queryset); only what is listed is bounded. The one
+        already chosen stays listed, so a form sent back with errors keeps it.
+        """
+        field = self.fields["organization"]
+        shown = list(organizations_matching(self.organization_search)[: ORGANIZATION_CHOICES_SHOWN + 1])
+        self.more_organizations = len(shown) > ORGANIZATION_CHOICES_SHOWN
+        shown = shown[:ORGANIZATION_CHOICES_SHOWN]
+        chosen = self.data.get(self.add_prefix("organization")) if self.is_bound else None
+        if chosen and chosen not in {organization.slug for organization in shown}:
+            shown.extend(organizations_offered().filter(slug=chosen)[:1])
+        empty_label = field.empty_label if isinstance(field, forms.ModelChoiceField) else ""
+        field.widget.choices = [("", empty_label)] + [
+            (organization.slug, organization_label(organization)) for organization in shown
+        ]
 
     def photos_reencoded(self) -> list:
         """The photos decoded and re-encoded without EXIF, for a valid form that may be saved now.

@@ -125,6 +125,8 @@ def test_a_refused_submit_keeps_the_text_and_asks_for_photos_again(
         _fill_issue(page)
         page.get_by_label("手机号码").fill("12345")
         page.locator("input[type=file]").set_input_files(str(photo))
+        # The phone now refuses this number before sending; an old browser that checks no pattern sends it.
+        page.evaluate("document.querySelector('[name=submitter_phone]').removeAttribute('pattern')")
         page.get_by_role("button", name="提交议题").click()
         page.get_by_test_id("error-submitter_phone").wait_for()
 
