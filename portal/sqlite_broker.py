@@ -7,7 +7,8 @@ writer had filled it, and the worker died of the JSONDecodeError; after that not
 The web process (the outbox kick), the worker and beat all write to the file: in WAL mode readers never
 wait for the writer, and each connection waits for the write lock (busy timeout) instead of failing with
 "database is locked". Connections are not pooled: the prefork worker's children are forked from a process
-that has used the broker, and a SQLite connection must never cross a fork.
+that has used the broker, and a SQLite connection must never cross a fork. A message taken is deleted, so the
+file holds only what waits.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-# Long enough to outlast any other process's write (a few milliseconds), short enough to surface a stuck one.
-BUSY_TIMEOUT_SECONDS = 30
+from kombu.transport import sqlalchemy as sqlalchemy_transport
+
+# Long enough to outlast any other process's write (milliseconds); short, because a page that kicks the worker
+# waits this long at worst (the kick then gives up, and the beat sweep sends the messages).
+BUSY_TIMEOUT_SECONDS = 5
 
 
 class WalConnection(sqlite3.Connection):
@@ -25,16 +29,33 @@ class WalConnection(sqlite3.Connection):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The timeout argument also sets this; said again so a connection made with timeout=0 still waits.
-        self.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
         # Persistent in the file once set; on every connection it is a cheap no-op.
         self.execute("PRAGMA journal_mode = WAL")
         # In WAL mode NORMAL loses no committed message on a crash of the process, only on a power cut.
         self.execute("PRAGMA synchronous = NORMAL")
 
 
+class Channel(sqlalchemy_transport.Channel):
+    def _get(self, queue: str, timeout: float | None = None) -> Any:
+        payload = super()._get(queue)
+        # kombu marks a message it hands out invisible and never reads it again (an unacknowledged one is put back
+        # as a new row): delete it, or the table keeps every message ever sent, which each poll reads through.
+        self.session.query(self.message_cls).filter(self.message_cls.visible.is_(False)).delete()
+        self.session.commit()
+        return payload
+
+
+class Transport(sqlalchemy_transport.Transport):
+    Channel = Channel
+
+
+# Celery's broker_transport: kombu's SQLAlchemy transport with the channel above.
+TRANSPORT = "portal.sqlite_broker:Transport"
+
+
 def sqlite_broker_url(path: Path) -> str:
-    return f"sqla+sqlite:///{path}"
+    # No "sqla+" prefix: it would choose kombu's own transport over TRANSPORT.
+    return f"sqlite:///{path}"
 
 
 def sqlite_broker_transport_options() -> dict[str, object]:

@@ -169,7 +169,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
-    from portal.sqlite_broker import sqlite_broker_transport_options, sqlite_broker_url
+    from portal.sqlite_broker import TRANSPORT, sqlite_broker_transport_options, sqlite_broker_url
 
     # A file cache is shared by the web server, the worker and beat, which are separate processes (the worker's
     # heartbeat reaches /healthz through it). Past MAX_ENTRIES it deletes a third of its keys at random, the
@@ -183,6 +183,7 @@ else:
     }
     # SQLite through kombu's SQLAlchemy transport (portal/sqlite_broker.py says why not the file-system one).
     CELERY_BROKER_URL = sqlite_broker_url(DATA_DIR / "broker.sqlite3")
+    CELERY_BROKER_TRANSPORT = TRANSPORT
     CELERY_BROKER_TRANSPORT_OPTIONS = sqlite_broker_transport_options()
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True

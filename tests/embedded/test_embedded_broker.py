@@ -7,9 +7,12 @@ filled; about 50 minutes into `make run` the worker died of the JSONDecodeError 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.embedded.conftest import MAIN_DIR, embedded_env, wait_for
 from tests.notifications.slow_sms import sends
@@ -42,11 +45,16 @@ def test_the_embedded_default_passes_messages_through_sqlite_and_shares_a_file_c
         """
         import json
         from django.conf import settings
-        print(json.dumps({"broker": settings.CELERY_BROKER_URL, "cache": settings.CACHES["default"]}))
+        print(json.dumps({
+            "broker": settings.CELERY_BROKER_URL,
+            "transport": settings.CELERY_BROKER_TRANSPORT,
+            "cache": settings.CACHES["default"],
+        }))
         """
     )
     configured = json.loads(said.strip().splitlines()[-1])
-    assert configured["broker"] == f"sqla+sqlite:///{embedded_data_dir / 'broker.sqlite3'}"
+    assert configured["broker"] == f"sqlite:///{embedded_data_dir / 'broker.sqlite3'}"
+    assert configured["transport"] == "portal.sqlite_broker:Transport"
     assert configured["cache"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert configured["cache"]["LOCATION"] == str(embedded_data_dir / "cache")
 
@@ -116,3 +124,10 @@ def test_three_pages_queueing_at_once_lose_nothing_and_the_worker_keeps_going(
     texts = sorted(line.split(" ", 2)[2] for line in sends(sms_log))
     assert texts == sorted(f"【同心荟】page{page}-{number}" for page in range(3) for number in range(25))
     assert worker.poll() is None
+    # What the worker took is gone from the broker: the file does not grow with every message ever sent.
+    wait_for(lambda: _broker_rows(embedded_data_dir, "visible = 0") == 0, timeout=30)
+
+
+def _broker_rows(data_dir: Path, condition: str) -> int:
+    with contextlib.closing(sqlite3.connect(data_dir / "broker.sqlite3", timeout=5)) as broker:
+        return int(broker.execute(f"SELECT COUNT(*) FROM kombu_message WHERE {condition}").fetchone()[0])  # noqa: S608
