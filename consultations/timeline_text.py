@@ -8,7 +8,7 @@ language at display time, so rows stored before this module existed read in Engl
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 
 from django.conf import settings
 from django.utils import translation
@@ -82,7 +82,7 @@ def _label_again(value: str) -> str:
     """A channel's or a rating's label, written again in the reader's language; anything else as typed."""
     for choices in (IssueChannel, Rating):
         for choice in choices:
-            if value in _in_every_language(lambda label=choice.label: str(label)):
+            if value in _in_every_language(partial(str, choice.label)):
                 return str(choice.label)
     return value
 
@@ -103,7 +103,7 @@ def comment_text(comment: str, *, action: str = "") -> str:
         return comment
     for rating in Rating:
         for code in _languages():
-            label = _in_language(code, lambda label=rating.label: str(label))
+            label = _in_language(code, partial(str, rating.label))
             if comment == label or comment.startswith(f"{label} "):
                 return f"{rating.label}{comment[len(label) :]}"
     return comment
@@ -111,7 +111,7 @@ def comment_text(comment: str, *, action: str = "") -> str:
 
 def actor_text(actor_label: str) -> str:
     for msgid in GENERATED_ACTORS:
-        if actor_label in _in_every_language(lambda text=msgid: gettext(text)):
+        if actor_label in _in_every_language(partial(gettext, msgid)):
             return gettext(msgid)
     return actor_label
 
