@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.states import ActivityAction, ActivityStatus
@@ -73,7 +74,9 @@ class Activity(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Stamped by the service that writes the row, from the moment it is told (`now=`): a step written for a past
+    # day (the demo's history) keeps that day. Not editable, as an auto_now_add stamp was.
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("活动")
@@ -101,7 +104,7 @@ class ActivityPhoto(models.Model):
     activity = models.ForeignKey(Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("照片"), upload_to="activities/photos/%Y/%m/")
     caption = models.CharField(_("说明"), max_length=100, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("活动照片")
@@ -140,7 +143,7 @@ class Registration(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("手机号"), max_length=11, validators=[mobile_validator])
     status = models.CharField(_("状态"), max_length=16, choices=RegistrationStatus.choices, db_index=True)
-    created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("报名时间"), default=timezone.now, editable=False)
     promoted_at = models.DateTimeField(_("候补转正时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
@@ -187,7 +190,7 @@ class ActivityLog(models.Model):
         related_name="+",
     )
     comment = models.TextField(_("说明"), blank=True, default="")
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("活动记录")

@@ -60,9 +60,15 @@ def _log(
     actor: User | None,
     comment: str = "",
     registration: Registration | None = None,
+    now: datetime.datetime | None = None,
 ) -> None:
     ActivityLog.objects.create(
-        activity=activity, registration=registration, action=action, actor=actor, comment=comment
+        activity=activity,
+        registration=registration,
+        action=action,
+        actor=actor,
+        comment=comment,
+        created_at=now or timezone.now(),
     )
 
 
@@ -143,7 +149,8 @@ def activity_create(
 ) -> Activity:
     if not organizations_for(actor, Action.CHANGE).filter(pk=host.pk).exists():
         raise PermissionDenied(_("您不能为这个组织安排活动。"))
-    _check_schedule(starts_at=starts_at, ends_at=ends_at, signup_deadline=signup_deadline, now=now or timezone.now())
+    now = now or timezone.now()
+    _check_schedule(starts_at=starts_at, ends_at=ends_at, signup_deadline=signup_deadline, now=now)
     activity = Activity.objects.create(
         host=host,
         title=title.strip(),
@@ -158,12 +165,13 @@ def activity_create(
         audience=audience,
         cover=cover or "",
         created_by=actor,
+        created_at=now,
     )
     partners = [org for org in co_hosts if org.pk != host.pk]
     if partners:
         allowed = set(organizations_public().filter(pk__in=[org.pk for org in partners]).values_list("pk", flat=True))
         activity.co_hosts.set([org for org in partners if org.pk in allowed])
-    _log(activity, A.CREATE, actor=actor)
+    _log(activity, A.CREATE, actor=actor, now=now)
     return activity
 
 
@@ -223,7 +231,7 @@ def activity_publish(*, activity: Activity, actor: User, now: datetime.datetime 
     locked = _lock_for_staff(activity, actor)
     _move(locked, A.PUBLISH, now=now)
     locked.save(update_fields=["status"])
-    _log(locked, A.PUBLISH, actor=actor)
+    _log(locked, A.PUBLISH, actor=actor, now=now)
     return locked
 
 
@@ -261,8 +269,8 @@ def activity_complete(
     locked.walk_in_count = walk_in_count
     locked.save(update_fields=["summary", "walk_in_count", "status"])
     for photo in photos:
-        ActivityPhoto.objects.create(activity=locked, image=photo)
-    _log(locked, A.COMPLETE, actor=actor)
+        ActivityPhoto.objects.create(activity=locked, image=photo, created_at=now or timezone.now())
+    _log(locked, A.COMPLETE, actor=actor, now=now)
     return locked
 
 
@@ -297,7 +305,8 @@ def registration_create(
 ) -> Registration:
     """Signs up: confirmed while there is room, otherwise on the waiting list."""
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    check_allowed(locked, A.REGISTER, now=now or timezone.now())
+    now = now or timezone.now()
+    check_allowed(locked, A.REGISTER, now=now)
     if not _may_sign_up(locked, person):
         raise ValidationError(_members_only_message(person))
     status = (
@@ -306,11 +315,11 @@ def registration_create(
     try:
         with transaction.atomic():
             registration = Registration.objects.create(
-                activity=locked, person=person, name=name.strip(), phone=phone, status=status
+                activity=locked, person=person, name=name.strip(), phone=phone, status=status, created_at=now
             )
     except IntegrityError as error:
         raise ValidationError(_("这个手机号已经报名了本次活动。")) from error
-    _log(locked, A.REGISTER, actor=actor, registration=registration, comment=status)
+    _log(locked, A.REGISTER, actor=actor, registration=registration, comment=status, now=now)
     return registration
 
 
@@ -398,14 +407,19 @@ def checkin_by_code(
             raise ValidationError(_("名额已满,暂时无法签到,请联系现场工作人员。"))
         if registration is None:
             registration = Registration.objects.create(
-                activity=locked, person=person, name=name.strip(), phone=phone, status=RegistrationStatus.CONFIRMED
+                activity=locked,
+                person=person,
+                name=name.strip(),
+                phone=phone,
+                status=RegistrationStatus.CONFIRMED,
+                created_at=now,
             )
         else:
             registration.status = RegistrationStatus.CONFIRMED
             registration.promoted_at = now
             registration.save(update_fields=["status", "promoted_at"])
     _check_in(registration, CheckinMethod.QR, now=now)
-    _log(locked, A.CHECK_IN, actor=None, registration=registration, comment=CheckinMethod.QR)
+    _log(locked, A.CHECK_IN, actor=None, registration=registration, comment=CheckinMethod.QR, now=now)
     return registration
 
 
@@ -427,5 +441,5 @@ def checkin_manual(*, registration: Registration, actor: User, now: datetime.dat
         locked.promoted_at = now
         locked.save(update_fields=["status", "promoted_at"])
     _check_in(locked, CheckinMethod.MANUAL, now=now)
-    _log(locked_activity, A.CHECK_IN, actor=actor, registration=locked, comment=CheckinMethod.MANUAL)
+    _log(locked_activity, A.CHECK_IN, actor=actor, registration=locked, comment=CheckinMethod.MANUAL, now=now)
     return locked

@@ -40,4 +40,5 @@ def assignment_new_notify(assignment: Assignment) -> int:
             % {"title": title, "deadline": month_day(assignment.deadline)}
         ),
         url=reverse("department:assignment", kwargs={"pk": assignment.pk}),
+        now=assignment.assigned_at,
     )

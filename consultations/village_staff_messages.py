@@ -51,6 +51,7 @@ def issue_new_notify(issue: Issue) -> int:
             staff,
             kind=Kind.ISSUE_NEW,
             key=f"issue:{issue.pk}:new",
+            now=issue.created_at,
             subject=_("新议题：%(title)s") % values,
             body=_("%(submitter)s向%(organization)s反映了议题“%(title)s”（%(code)s，来源：%(channel)s），请及时受理。")
             % values,
@@ -69,6 +70,7 @@ def assignment_answered_notify(assignment: Assignment, *, actor: User) -> int:
             _village_staff(issue, besides=(actor,)),
             kind=Kind.ASSIGNMENT_ANSWERED,
             key=f"assignment:{assignment.pk}:answered",
+            now=assignment.answered_at,
             subject=_("部门已答复：%(title)s") % values,
             body=_(
                 "%(department)s已答复议题“%(title)s”（%(code)s）：%(answer)s\n请核实办理结果，确认办结后发布结果公示。"
@@ -95,6 +97,7 @@ def assignment_interim_reply_notify(assignment: Assignment, *, actor: User) -> i
             _village_staff(issue, besides=(actor,)),
             kind=Kind.ASSIGNMENT_ANSWERED,
             key=f"assignment:{assignment.pk}:interim:{assignment.interim_replied_at.isoformat()}",
+            now=assignment.interim_replied_at,
             subject=_("部门阶段性答复：%(title)s") % values,
             body=_("%(department)s正在办理议题“%(title)s”（%(code)s），承诺 %(day)s 前办结：%(reply)s") % values,
             sms=sms_fit(_("%(department)s答复议题“%(short_title)s”正在办理，承诺%(day)s前办结。") % _short(values)),
@@ -115,6 +118,7 @@ def assignment_returned_notify(assignment: Assignment, *, actor: User) -> int:
             _village_staff(issue, besides=(actor,)),
             kind=Kind.ASSIGNMENT_RETURNED,
             key=f"assignment:{assignment.pk}:returned",
+            now=assignment.returned_at,
             subject=_("部门退回议题：%(title)s") % values,
             body=_("%(department)s退回了议题“%(title)s”（%(code)s），理由：%(reason)s\n请另行研究或改交其他部门。")
             % values,
@@ -137,6 +141,7 @@ def issue_rated_notify(feedback: Feedback) -> int:
             _village_staff(issue, besides=(issue.submitter_user,)),
             kind=Kind.ISSUE_RATED,
             key=f"feedback:{feedback.pk}:rated",
+            now=feedback.created_at,
             subject=_("议题评价“%(rating)s”：%(title)s") % values,
             body=body,
             sms=sms_fit(_("议题“%(short_title)s”的反映人评价为“%(rating)s”。") % _short(values)),

@@ -7,7 +7,9 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import models
 from django.utils import timezone
 
 from activities import services as activity_services
@@ -46,7 +48,19 @@ def test_the_secretary_accepts_last_years_issues_on_their_day_while_the_real_clo
     assert min(told for _real, told in checked_in if told) < started - datetime.timedelta(days=150)
 
 
-def test_what_django_stamps_on_insert_carries_the_day_of_the_step_too():
+def _stamped_fields() -> list[tuple[type[models.Model], str]]:
+    """Every creation time the services stamp themselves, from the moment they are told."""
+    return [
+        (model, field.name)
+        for label in ("consultations", "activities", "notifications")
+        for model in apps.get_app_config(label).get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.DateTimeField) and field.default is timezone.now
+    ]
+
+
+def test_what_the_services_stamp_on_insert_carries_the_day_of_the_step_too():
+    started = timezone.now()
     call_command("seed_demo", stdout=StringIO())
 
     oldest_issue = Issue.objects.earliest("created_at")
@@ -55,3 +69,8 @@ def test_what_django_stamps_on_insert_carries_the_day_of_the_step_too():
     # The submission and its audit row happened at one moment, which the service was told.
     assert oldest_issue.created_at == submitted.created_at
     assert not Issue.objects.filter(created_at__gt=timezone.now()).exists()
+    stamped = _stamped_fields()
+    assert (Transition, "created_at") in stamped
+    for model, name in stamped:
+        dated_now = model._default_manager.filter(**{f"{name}__gte": started}).count()
+        assert dated_now == 0, f"{dated_now} {model.__name__}.{name} carry the real time of the load"

@@ -6,6 +6,7 @@ ids of the region and its ancestors), so one query over those ids serves every r
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -63,17 +64,32 @@ def handlers_by_department(department_ids: Iterable[int]) -> dict[int, list[User
 
 
 def tell_users(
-    users: Iterable[User], *, kind: str, key: str, subject: str, body: str, sms: str = "", url: str = ""
+    users: Iterable[User],
+    *,
+    kind: str,
+    key: str,
+    subject: str,
+    body: str,
+    sms: str = "",
+    url: str = "",
+    now: datetime.datetime | None = None,
 ) -> int:
     """The same message to each of `users` (message_enqueue adds each user's label to the key); returns how many
-    outbox rows were offered: a row whose key is already taken stays as it is."""
+    outbox rows were offered: a row whose key is already taken stays as it is. `now` as for message_enqueue."""
     from portal.notifications.outbox import Recipient, message_enqueue
 
     created = 0
     for user in users:
         created += len(
             message_enqueue(
-                kind=kind, key=key, recipient=Recipient(user=user), subject=subject, body=body, sms=sms, url=url
+                kind=kind,
+                key=key,
+                recipient=Recipient(user=user),
+                subject=subject,
+                body=body,
+                sms=sms,
+                url=url,
+                now=now,
             )
         )
     return created

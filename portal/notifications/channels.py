@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
 
 from portal.accounts.login_code_sending import login_code_sms_compose
 from portal.notifications.kinds import Channel, Kind
@@ -20,7 +22,8 @@ def _absolute(url: str) -> str:
     return f"{settings.PORTAL_SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
-def deliver_inbox(message: OutboxMessage) -> str:
+def deliver_inbox(message: OutboxMessage, *, now: datetime.datetime | None = None) -> str:
+    """The copy in the user's inbox, dated when it arrives (`now`, the real time unless told)."""
     from portal.notifications.models import InboxMessage
 
     copy, _created = InboxMessage.objects.get_or_create(
@@ -31,6 +34,7 @@ def deliver_inbox(message: OutboxMessage) -> str:
             "title": message.subject,
             "body": message.body,
             "url": message.url,
+            "created_at": now or timezone.now(),
         },
     )
     return f"inbox:{copy.pk}"
@@ -76,7 +80,11 @@ def deliver_sms(message: OutboxMessage) -> str:
     return send_sms(phone=message.phone, text=text)
 
 
-DELIVERERS = {Channel.INBOX: deliver_inbox, Channel.EMAIL: deliver_email, Channel.SMS: deliver_sms}
+DELIVERERS: dict[Channel, Callable[[OutboxMessage], str]] = {
+    Channel.INBOX: deliver_inbox,
+    Channel.EMAIL: deliver_email,
+    Channel.SMS: deliver_sms,
+}
 
 
 def deliver(message: OutboxMessage) -> str:

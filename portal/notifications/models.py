@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.notifications.kinds import Channel, Kind
@@ -16,7 +17,9 @@ class InboxMessage(models.Model):
     title = models.CharField(_("标题"), max_length=120)
     body = models.TextField(_("内容"), blank=True, default="")
     url = models.CharField(_("链接"), max_length=300, blank=True, default="")
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # Stamped by the service that writes the row, from the moment it is told (`now=`): a step written for a past
+    # day (the demo's history) keeps that day. Not editable, as an auto_now_add stamp was.
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     # The outbox row it was delivered from: a redelivery after a crash finds it and adds no second copy.
     source = models.OneToOneField(
@@ -95,7 +98,7 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     provider_id = models.CharField(_("服务商编号"), max_length=100, blank=True, default="")
     last_error = models.TextField(_("最近错误"), blank=True, default="")
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("待发消息")

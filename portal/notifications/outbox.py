@@ -81,16 +81,20 @@ def message_enqueue(
     url: str = "",
     region_path: str = "",
     priority: int = OutboxPriority.NORMAL,
+    now: datetime.datetime | None = None,
 ) -> list[OutboxMessage]:
     """Queues a message for every channel the recipient takes for this kind. Call inside the transaction of
     the change it reports; `key` names the event (e.g. "assignment:12:overdue:2026-11-24") so that the same
     event never produces two messages. `region_path` is the path of the region the message is about (an issue's,
     an activity host's): the admin shows a message to a bare phone number only to the district it lies in.
-    Urgent rows (`priority`) are claimed first and sent even while the broker is down."""
+    Urgent rows (`priority`) are claimed first and sent even while the broker is down. `now` is the moment of
+    the change it reports (the service's own `now`), the rows' creation time."""
     user, phone = recipient.user, recipient.phone or (recipient.user.phone if recipient.user else "")
     email = user.email if user is not None else ""
     channels = channels_for(kind, _chosen_channels(user, kind))
-    now = timezone.now()
+    # Due at once, whatever moment the change is dated: sending is a matter of the real clock.
+    due = timezone.now()
+    created_at = now or due
     rows = []
     for channel in sorted(channels):
         if channel == Channel.INBOX and user is None:
@@ -113,7 +117,8 @@ def message_enqueue(
                 url=url,
                 region_path=region_path,
                 priority=priority,
-                next_attempt_at=now,
+                next_attempt_at=due,
+                created_at=created_at,
             )
         )
     created = OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)

@@ -381,7 +381,6 @@ def _load_living_portal(persons: dict[PersonRef, Person], result: SeedResult) ->
     clock = demo_clock()
     load_consultations(clock, member)
     load_activities(clock, member)
-    clock.redate_inserts()
     _settle_demo_messages(clock, last_message)
     for model in models:
         result.count(model, model.objects.count() - before[model])
@@ -393,9 +392,7 @@ def _settle_demo_messages(clock: DemoClock, last_message: int) -> None:
     message is then marked sent. Only what is older than a week counts as read."""
     queued = OutboxMessage.objects.filter(pk__gt=last_message)
     for message in queued.filter(channel=Channel.INBOX, state=OutboxState.PENDING).order_by("pk"):
-        clock.set(message.created_at)
-        deliver_inbox(message)
-    clock.redate_inserts()
+        deliver_inbox(message, now=message.created_at)
     queued.update(state=OutboxState.SENT, sent_at=F("created_at"), attempts=1)
     week_ago = clock.real_now - datetime.timedelta(days=7)
     InboxMessage.objects.filter(source__pk__gt=last_message, created_at__lt=week_ago).update(read_at=F("created_at"))
