@@ -48,6 +48,7 @@ from consultations.models import AgendaItem, AgendaOutcome, Issue, Meeting, Meet
 from consultations.scoping import LOOP_STAFF, issues_for, meetings_for, submitter_phone_for
 from consultations.services import TransitionNotAllowed
 from consultations.states import IssueAction, MeetingAction, meeting_actions_allowed
+from members.models import Person
 from orgs.scoping import departments_for, organizations_for
 from portal.accounts.models import User
 from portal.query_params import id_param
@@ -459,6 +460,7 @@ def _meeting_page(
         "has_started": meeting.scheduled_at <= now,
         "attendee_count": meeting.attendees.count() if meeting.state == MeetingState.HELD else 0,
         "present_count": meeting.present_count() if meeting.state == MeetingState.HELD else 0,
+        "attendees": _attendees_of(meeting),
         "corrections": list(meeting.corrections.select_related("actor")),
         "records_outcomes": MeetingAction.RECORD_OUTCOME in allowed,
         "cancel_form": cancel_form,
@@ -470,6 +472,41 @@ def _meeting_page(
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, _meeting_in_scope(request, pk))
+
+
+def _attendees_of(meeting: Meeting) -> list[Person]:
+    """The members recorded present, by name: shown on the meeting page and printed in the minutes."""
+    if meeting.state != MeetingState.HELD:
+        return []
+    return list(meeting.attendees.order_by("name", "pk").only("pk", "name"))
+
+
+# Empty lines of the sign-in sheet for the villagers and representatives who come without being on the roster.
+SIGN_IN_BLANK_ROWS = 15
+
+
+@loop_staff_required
+@require_GET
+def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """会议纪要 on A4: the meeting, who came, each agenda item's outcome and the minutes, to sign and file."""
+    meeting = _meeting_in_scope(request, pk)
+    context = {
+        "meeting": meeting,
+        "agenda": selectors.meeting_agenda(meeting=meeting),
+        "attendees": _attendees_of(meeting),
+        "present_count": meeting.present_count() if meeting.state == MeetingState.HELD else None,
+    }
+    return render(request, "consultations/staff/meeting_minutes.html", context)
+
+
+@loop_staff_required
+@require_GET
+def meeting_sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """签到表 on A4: the organization's current members to sign beside their name, and empty lines for others."""
+    meeting = _meeting_in_scope(request, pk)
+    roster = list(selectors.roster_of(user=acting_user(request), organization=meeting.organization))
+    context = {"meeting": meeting, "roster": roster, "blank_rows": range(SIGN_IN_BLANK_ROWS)}
+    return render(request, "consultations/staff/meeting_sign_in.html", context)
 
 
 def _meeting_step(
