@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ActivityCategory, ActivityForm, ActivityStatus, Audience
@@ -97,8 +98,14 @@ class ActivityPlanForm(ServiceErrorsMixin, forms.Form):
         label=_("封面图"),
         required=False,
         widget=forms.FileInput(attrs={"accept": "image/*"}),
-        help_text=_("选填。JPG、PNG 或 WEBP,不超过 %(mb)d MB。")
-        % {"mb": settings.ACTIVITY_PHOTO_MAX_BYTES // (1024 * 1024)},
+        # Formatted when shown, not at import: "%" on a lazy text would fix it in the language of the first import.
+        help_text=lazy(
+            lambda: (
+                _("选填。JPG、PNG 或 WEBP,不超过 %(mb)d MB。")
+                % {"mb": settings.ACTIVITY_PHOTO_MAX_BYTES // (1024 * 1024)}
+            ),
+            str,
+        )(),
     )
 
     def __init__(
