@@ -143,7 +143,9 @@ def test_the_printed_sheets_are_a4_in_chinese_fonts_served_by_the_portal(
     page = secretary.get(reverse(f"staff_issues:{name}", args=[meeting.pk])).content.decode()
     stylesheet = re.search(r'href="(/static/css/print-a4\.css[^"]*)"', page)
     assert stylesheet, "the sheet loads the A4 stylesheet"
-    with open(finders.find("css/print-a4.css"), encoding="utf-8") as file:
+    stylesheet_path = finders.find("css/print-a4.css")
+    assert isinstance(stylesheet_path, str)
+    with open(stylesheet_path, encoding="utf-8") as file:
         css = file.read()
     assert re.search(r"@page\s*\{[^}]*size:\s*A4", css)
     assert '"WenQuanYi Micro Hei"' in css and '"Noto Sans CJK SC"' in css and '"SimSun"' in css
