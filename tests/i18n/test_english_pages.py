@@ -221,3 +221,22 @@ def test_the_town_staff_reading_in_english_sees_chinese_only_in_the_data(demo):
     leftovers = _sweep(_reader(town_staff), urls, demo)
 
     assert leftovers == {}, _listed(leftovers)
+
+
+def test_a_member_reading_in_english_sees_chinese_only_in_the_data(demo):
+    member = User.objects.filter(role="member").order_by("pk").first()
+    assert member is not None
+    urls = [reverse("issues:mine"), reverse("activities:mine"), reverse("notifications:inbox")]
+
+    leftovers = _sweep(_reader(member), urls, demo)
+
+    assert leftovers == {}, _listed(leftovers)
+
+
+def test_the_district_officer_reading_in_english_sees_chinese_only_in_the_data(demo):
+    officer = User.objects.get(username="yuhang_admin")
+    urls = [reverse("staff_issues:queue"), reverse("members:roster"), reverse("staff_activities:figures")]
+
+    leftovers = _sweep(_reader(officer), urls, demo)
+
+    assert leftovers == {}, _listed(leftovers)

@@ -9,12 +9,15 @@ from django.conf import settings
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The boxes of the header: each label, button and the identity, where they sit and how tall they are.
-HEADER_BOXES = """() => {
+HEADER_BOXES = r"""() => {
   const nav = document.querySelector(".portal-header .navbar");
   const items = [...nav.querySelectorAll(".navbar-brand, .nav-link, .btn, .portal-identity")]
     .filter((item) => item.offsetParent !== null)
-    .map((item) => { const box = item.getBoundingClientRect();
-      return {text: item.textContent.trim().replace(/\s+/g, " "), top: box.top, bottom: box.bottom, height: box.height, width: Math.round(box.width)}; });
+    .map((item) => {
+      const box = item.getBoundingClientRect();
+      const text = item.textContent.trim().replace(/\s+/g, " ");
+      return {text, top: box.top, bottom: box.bottom, height: box.height, width: Math.round(box.width)};
+    });
   const style = getComputedStyle(nav);
   const inner = nav.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
   return {inner, items};
