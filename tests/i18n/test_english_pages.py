@@ -240,3 +240,17 @@ def test_the_district_officer_reading_in_english_sees_chinese_only_in_the_data(d
     leftovers = _sweep(_reader(officer), urls, demo)
 
     assert leftovers == {}, _listed(leftovers)
+
+
+def test_a_villager_following_an_issue_in_english_sees_chinese_only_in_the_data(demo):
+    issue = Issue.objects.filter(notices__isnull=False).order_by("pk").first()
+    assert issue is not None
+    reader = _reader()
+    response = reader.post(
+        reverse("issues:track"), {"code": issue.receipt_code, "phone_last4": issue.submitter_phone[-4:]}, follow=True
+    )
+    assert response.redirect_chain, "the right code and digits open the issue's page"
+
+    leftovers = _chinese_outside_data(response.content.decode(), demo)
+
+    assert leftovers == [], _listed({response.redirect_chain[-1][0]: leftovers})
