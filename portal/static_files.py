@@ -68,4 +68,3 @@ class VersionedStaticMiddleware(WhiteNoiseMiddleware):
         if served_here and request.GET.get(VERSION_PARAMETER) and response.status_code in (200, 304):
             response["Cache-Control"] = f"max-age={VERSIONED_MAX_AGE_SECONDS}, public, immutable"
         return response
-
