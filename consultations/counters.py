@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from consultations.models import PublicNotice
 from consultations.scoping import notices_public
@@ -23,8 +23,8 @@ def resolved_notices(
 ) -> QuerySet[PublicNotice]:
     """The notices on the board: the current notice of each resolved issue, of one organization, of everything
     under a region, or (neither given) everywhere."""
-    # issue_publish stamps the notice and the issue's resolved_at with the same moment: that notice is current.
-    notices = notices_public().filter(issue__state__in=RESOLVED_STATES, published_at=F("issue__resolved_at"))
+    current = PublicNotice.objects.filter(issue=OuterRef("issue")).order_by("-published_at", "-id").values("pk")[:1]
+    notices = notices_public().filter(issue__state__in=RESOLVED_STATES, pk=Subquery(current))
     if organization is not None:
         notices = notices.filter(organization=organization)
     if region is not None:

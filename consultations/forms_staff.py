@@ -221,8 +221,8 @@ class AssignForm(StaffForm):
 class PublishForm(StaffForm):
     title = forms.CharField(
         label=_("公示标题"),
-        max_length=90,
-        help_text=_("发布时标题统一为“办理结果公示:”加这里填写的内容。"),
+        max_length=100,
+        help_text=_("写公示的事项即可,例如“村口路灯已修复”;不必加“结果公示”字样。"),
         error_messages={REQUIRED: _("请填写公示标题。"), "max_length": _("公示标题最多 %(limit_value)d 个字。")},
     )
     body = _text(

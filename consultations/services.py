@@ -803,13 +803,13 @@ NOTICE_TITLE_PREFIXES = (
 
 
 def notice_title(headline: str) -> str:
-    """Every notice is titled one way: "办理结果公示:<headline>", whatever prefix staff typed."""
+    """Every notice is titled one way, by what it is about: the board already says these are result notices,
+    so a "议题办理结果公示:" that staff (or older demo data) typed in front is dropped."""
     headline = headline.strip()
     for prefix in NOTICE_TITLE_PREFIXES:
         if headline.startswith(prefix):
-            headline = headline[len(prefix) :].strip()
-            break
-    return _("办理结果公示:%(headline)s") % {"headline": headline}
+            return headline[len(prefix) :].strip() or headline
+    return headline
 
 
 @transaction.atomic
@@ -825,7 +825,7 @@ def issue_publish(
     days = period_days or settings.NOTICE_DEFAULT_DAYS
     if not 1 <= days <= 30:
         raise ValidationError(_("公示期应在 1 到 30 天之间。"))
-    title = notice_title(_require_text(title, _("请填写公示标题。")))[:100]
+    title = notice_title(_require_text(title, _("请填写公示标题。")))
     body = _require_text(body, _("请填写公示内容。"))
     locked = _lock_for_staff(issue, actor)
     now = now or timezone.now()

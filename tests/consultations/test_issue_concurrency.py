@@ -138,7 +138,7 @@ def test_two_handlers_on_one_assignment_one_wins(issue_in_state, handler_huanghu
     assert department_steps.count() == 1
     assert assignment.state == winner.state
     assert assignment.handled_by == winner.handled_by
-    expected = S.HANDLED if assignment.state == AssignmentState.ANSWERED else S.AGREED
+    expected = S.ANSWERED if assignment.state == AssignmentState.ANSWERED else S.AGREED
     assert issue.state == expected == department_steps.get().to_state
 
 

@@ -63,6 +63,15 @@ def _step(action, issue, *, staff, handler, department):
         services.assignment_answer(assignment=issue.assignments.get(), actor=handler, answer="已列入年度计划")
     elif action == A.RETURN:
         services.assignment_return(assignment=issue.assignments.get(), actor=handler, reason="请报区交通局")
+    elif action == A.INTERIM_REPLY:
+        services.assignment_interim_reply(
+            assignment=issue.assignments.get(),
+            actor=handler,
+            reply="已列入计划",
+            promised_on=timezone.localdate() + datetime.timedelta(days=15),
+        )
+    elif action == A.CONFIRM_DONE:
+        services.issue_confirm_done(issue=issue, actor=staff)
     elif action == A.PUBLISH:
         services.issue_publish(issue=issue, actor=staff, title="机耕路硬化", body="已完成硬化。")
     elif action == A.CLOSE_AFTER_NOTICE:
@@ -88,7 +97,9 @@ PUBLIC_STEPS = [
     ("agreed", A.RESOLVE_IN_VILLAGE, "村内解决"),
     ("agreed", A.ASSIGN, "职能部门办理"),
     ("assigned", A.ACKNOWLEDGE, "已签收"),
-    ("assigned", A.ANSWER, "部门已办结"),
+    ("assigned", A.ANSWER, "部门已答复办结"),
+    ("assigned", A.INTERIM_REPLY, "正在办理"),
+    ("answered", A.CONFIRM_DONE, "已确认办结"),
     ("assigned", A.RETURN, "退回"),
     ("handled", A.PUBLISH, "已公示"),
     ("publicized", A.CLOSE_AFTER_NOTICE, "请评价"),

@@ -344,6 +344,6 @@ def test_a_notice_prints_the_consensus_once_and_is_titled_one_way(client, issue_
         title="水渠堵塞",
         body="已清淤。",
     )
-    assert notice.title == "办理结果公示:村口路灯不亮" and other.title == "办理结果公示:水渠堵塞"
+    assert notice.title == "村口路灯不亮" and other.title == "水渠堵塞"
     page = client.get(reverse("notices:detail", args=[notice.pk])).content.decode()
     assert page.count("由村里统一更换路灯,费用从公益金列支。") == 1

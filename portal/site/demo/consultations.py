@@ -433,6 +433,19 @@ QINGSHAN_CURRENT = (
         consensus="请镇农业农村办将竹林生产便道纳入今年农村道路修缮计划,先对最差的800米应急修补。",
     ),
     IssueSpec(
+        "村道排水沟堵塞,雨天路面积水",
+        C.INFRASTRUCTURE,
+        "青山村二组村道",
+        "二组村道两侧的排水沟被落叶和泥沙堵住,一下雨路面就积水,电动车经过溅得行人一身泥。",
+        # Answered by the department; the village has yet to walk the road and confirm it.
+        S.ANSWERED,
+        meetings=(-2,),
+        department="huanghu_handler",
+        working_days=10,
+        consensus="请镇农业农村办组织清淤,村里发动党员志愿者配合清理落叶,此后每季度巡查一次。",
+        result="已完成二组村道排水沟清淤约600米,更换破损盖板12块。",
+    ),
+    IssueSpec(
         "龙坞水库水源保护区缺少警示标识",
         C.ECOLOGY,
         "龙坞水库水源保护区",
@@ -704,7 +717,8 @@ class _LoopWriter:
     def deliberate(
         self, item: AgendaItem, spec: IssueSpec, *, day: datetime.date, final: bool, voters: int, minute: int
     ) -> None:
-        self.at(day, 14, 20 + minute)
+        # A long agenda runs past the hour.
+        self.at(day, 14 + (20 + minute) // 60, (20 + minute) % 60)
         if not final:
             services.agenda_record_no_consensus(item=item, actor=self.staff, note=spec.note, now=self.clock.now())
             return
@@ -778,8 +792,12 @@ class _LoopWriter:
             answer_day = consensus_day + self.rng.randrange(8, 15) * DAY
             if spec.ending == S.HANDLED:
                 answer_day = today - 4 * DAY
+            elif spec.ending == S.ANSWERED:
+                answer_day = today - 2 * DAY
             self.at(_workday_on_or_before(answer_day), 15, self.rng.randrange(60))
             services.assignment_answer(assignment=assignment, actor=handler, answer=spec.result, now=self.clock.now())
+            if spec.ending == S.ANSWERED:
+                return
             # The village checks the work on the spot before the result counts: a promise is not a result.
             handled_day = answer_day + DAY
             self.at(handled_day, 10, self.rng.randrange(60))
