@@ -55,6 +55,7 @@ from consultations.states import RESOLVED_STATES, IssueState
 from orgs.scoping import organizations_public
 from portal.accounts.client_ip import client_ip_address
 from portal.accounts.roles import Role
+from portal.delivery_health import delivery_health, oldest_pending_age_seconds
 from portal.phones import mask_phone
 from portal.query_params import slug_param
 from portal.scoping import Action
@@ -280,6 +281,8 @@ def issue_receipt(request: HttpRequest, code: str) -> HttpResponse:
             "issue": issue,
             "code_display": format_receipt_code(issue.receipt_code),
             "masked_phone": mask_phone(issue.submitter_phone),
+            # A promise of an SMS that is not going out would send the villager away without the code.
+            "sms_delayed": not delivery_health(oldest_waiting_age_seconds=oldest_pending_age_seconds()).ok,
         },
     )
 
