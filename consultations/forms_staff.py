@@ -319,21 +319,9 @@ class MeetingForm(StaffForm):
         data = self.cleaned_data
         organization = data.get("organization")
         scheduled_at = data.get("scheduled_at")
-        if scheduled_at is not None:
-            # A time in the past is usually a typo (a wrong year or month), unless staff record a meeting held.
-            if scheduled_at < timezone.now() and not data.get("already_held"):
-                self.add_error(
-                    "already_held",
-                    _(
-                        "召开时间 %(when)s 已经过去。如果是补录已召开的会议,"
-                        "请勾选“补录已召开的会议”;否则请改为将来的时间。"
-                    )
-                    % {"when": f"{timezone.localtime(scheduled_at):%Y-%m-%d %H:%M}"},
-                )
-            elif scheduled_at >= timezone.now() and data.get("already_held"):
-                self.add_error(
-                    "already_held", _("召开时间还没到,不是补录。请取消勾选“补录已召开的会议”,或改正召开时间。")
-                )
+        # A past time without the box is refused by services.meeting_schedule, shown on the box.
+        if scheduled_at is not None and scheduled_at >= timezone.now() and data.get("already_held"):
+            self.add_error("already_held", _("召开时间还没到,不是补录。请取消勾选“补录已召开的会议”,或改正召开时间。"))
         strangers = [
             issue for issue in data.get("issues") or () if organization and issue.organization_id != organization.pk
         ]

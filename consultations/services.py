@@ -316,10 +316,22 @@ def meeting_schedule(
     scheduled_at: datetime.datetime,
     place: str,
     issues: Sequence[Issue] = (),
+    recording_past: bool = False,
     now: datetime.datetime | None = None,
 ) -> Meeting:
+    """`recording_past` says staff are recording a meeting already held; without it a time in the past is
+    refused, as it is usually a typo (a wrong year or month)."""
     if not organizations_for(actor, Action.CHANGE).filter(pk=organization.pk).exists():
         raise PermissionDenied(_("您不能为这个组织安排议事会。"))
+    if scheduled_at < (now or timezone.now()) and not recording_past:
+        raise ValidationError(
+            {
+                "already_held": _(
+                    "召开时间 %(when)s 已经过去。如果是补录已召开的会议,请勾选“补录已召开的会议”;否则请改为将来的时间。"
+                )
+                % {"when": f"{timezone.localtime(scheduled_at):%Y-%m-%d %H:%M}"}
+            }
+        )
     meeting = Meeting.objects.create(
         organization=organization,
         title=_require_text(title, _("请填写会议名称。")),

@@ -362,6 +362,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 scheduled_at=data["scheduled_at"],
                 place=data["place"],
                 issues=list(data["issues"]),
+                recording_past=data["already_held"],
             )
         except TransitionNotAllowed as error:
             form.add_error("issues", str(error))

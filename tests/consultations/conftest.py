@@ -182,6 +182,7 @@ def _step(issue: Issue, *, staff, handler, department) -> None:
             actor=staff,
             title="月度协商议事会",
             scheduled_at=timezone.now() - datetime.timedelta(hours=1),
+            recording_past=True,
             place="青山村文化礼堂",
         )
         services.meeting_add_issue(meeting=meeting, issue=issue, actor=staff)

@@ -96,6 +96,7 @@ def test_each_step_the_secretary_and_the_department_record_afterwards_keeps_its_
         actor=village_staff_qingshan,
         title="三月基层民主协商议事会",
         scheduled_at=beijing(2025, 3, 12, 14),
+        recording_past=True,
         place="青山村文化礼堂",
         issues=[issue],
         now=scheduled,

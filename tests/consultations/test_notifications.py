@@ -37,6 +37,7 @@ def _step(action, issue, *, staff, handler, department):
             actor=staff,
             title="月度协商议事会",
             scheduled_at=timezone.now(),
+            recording_past=True,
             place="文化礼堂",
         )
         services.meeting_add_issue(meeting=meeting, issue=issue, actor=staff)

@@ -271,6 +271,26 @@ def test_a_meeting_time_in_the_past_needs_the_already_held_box(secretary, qingsh
     assert Meeting.objects.filter(title="补录的议事会").exists()
 
 
+def test_the_service_refuses_a_past_meeting_time_unless_it_records_a_meeting_held(
+    qingshan_tongxinhui, village_staff_qingshan
+):
+    past = timezone.now() - datetime.timedelta(days=3)
+    fields = {
+        "organization": qingshan_tongxinhui,
+        "actor": village_staff_qingshan,
+        "title": "上周的议事会",
+        "scheduled_at": past,
+        "place": "青山村文化礼堂",
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_schedule(**fields)
+    assert "请勾选“补录已召开的会议”" in refused.value.message_dict["already_held"][0]
+    assert not Meeting.objects.filter(title="上周的议事会").exists()
+
+    services.meeting_schedule(**fields, recording_past=True)
+    assert Meeting.objects.filter(title="上周的议事会").exists()
+
+
 @time_machine.travel(datetime.datetime(2026, 12, 2, 10, 0, tzinfo=BEIJING), tick=False)
 def test_the_form_proposes_next_months_name_when_this_month_has_its_meeting(
     secretary, qingshan_tongxinhui, village_staff_qingshan

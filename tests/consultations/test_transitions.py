@@ -54,6 +54,7 @@ def meeting(qingshan_tongxinhui, village_staff_qingshan):
         actor=village_staff_qingshan,
         title="三月议事会",
         scheduled_at=timezone.now() - datetime.timedelta(hours=2),
+        recording_past=True,
         place="文化礼堂",
     )
 
@@ -689,6 +690,7 @@ def prepare_action(issue_factory, village_staff_qingshan, handler_huanghu, huang
             actor=village_staff_qingshan,
             title="临时议事会",
             scheduled_at=timezone.now(),
+            recording_past=True,
             place="村委会",
         )
         return AgendaItem.objects.create(meeting=meeting, issue=issue)
@@ -719,6 +721,7 @@ def prepare_action(issue_factory, village_staff_qingshan, handler_huanghu, huang
                 actor=staff,
                 title="五月议事会",
                 scheduled_at=timezone.now(),
+                recording_past=True,
                 place="村委会",
             )
             return lambda: services.meeting_add_issue(meeting=meeting, issue=issue, actor=staff)

@@ -705,6 +705,8 @@ class _LoopWriter:
                 title=title,
                 scheduled_at=local_moment(day, 14),
                 place=self.loop.meeting_place,
+                # The demo writes history: its meetings are records of meetings held.
+                recording_past=True,
                 now=self.clock.now(),
             )
         return self.meetings[index]

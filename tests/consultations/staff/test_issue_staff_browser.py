@@ -49,6 +49,7 @@ def busy_village(issue_factory, issue_in_state, village_staff_qingshan, qingshan
         actor=village_staff_qingshan,
         title=f"青山同心荟{timezone.localdate().year}年{timezone.localdate().month}月月度协商议事会",
         scheduled_at=timezone.now() - datetime.timedelta(hours=1),
+        recording_past=True,
         place="青山村文化礼堂",
         issues=accepted,
     )

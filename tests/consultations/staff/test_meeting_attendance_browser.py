@@ -50,6 +50,7 @@ def held_meeting(tree, qingshan_tongxinhui, village_staff_qingshan):
         title="青山同心荟12月月度协商议事会",
         place="青山村文化礼堂",
         scheduled_at=timezone.now() - datetime.timedelta(hours=2),
+        recording_past=True,
     )
 
 

@@ -44,6 +44,7 @@ def held_meeting(org, actor, *, issues=()) -> Meeting:
         title="青山同心荟12月月度协商议事会",
         place="青山村文化礼堂",
         scheduled_at=timezone.now() - datetime.timedelta(hours=2),
+        recording_past=True,
         issues=list(issues),
     )
 

@@ -43,6 +43,7 @@ def schedule(org, actor, *, hours_from_now: float = -1, issues=(), title="月度
         title=title,
         place="青山村文化礼堂",
         scheduled_at=timezone.now() + datetime.timedelta(hours=hours_from_now),
+        recording_past=hours_from_now < 0,
         issues=list(issues),
     )
 
@@ -450,6 +451,7 @@ def test_the_monthly_rhythm_does_not_count_a_cancelled_meeting(
         actor=village_staff_qingshan,
         title="月度协商议事会",
         scheduled_at=month_start,
+        recording_past=month_start < timezone.now(),
         place="文化礼堂",
     )
     services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="主持人外出")
