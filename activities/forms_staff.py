@@ -43,7 +43,7 @@ def datetime_field(label: StrOrPromise, **kwargs: Any) -> forms.DateTimeField:
         label=label,
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        error_messages={"invalid": _("请输入正确的日期和时间,例如 2024-03-01 14:00。"), "required": _("请填写时间。")},
+        error_messages={"invalid": _("请输入正确的日期和时间，例如 2024-03-01 14:00。"), "required": _("请填写时间。")},
         **kwargs,
     )
 
@@ -69,7 +69,7 @@ class ActivityPlanForm(ServiceErrorsMixin, forms.Form):
         label=_("协办组织"),
         queryset=Organization.objects.none(),
         required=False,
-        help_text=_("同心荟互访至少选择一个来访或接待的同心荟。按住 Ctrl(手机上直接点选)可多选。"),
+        help_text=_("同心荟互访至少选择一个来访或接待的同心荟。按住 Ctrl（手机上直接点选）可多选。"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         error_messages={"invalid_choice": _("所选的协办组织不存在或已停止运行。")},
     )
@@ -101,7 +101,7 @@ class ActivityPlanForm(ServiceErrorsMixin, forms.Form):
         # Formatted when shown, not at import: "%" on a lazy text would fix it in the language of the first import.
         help_text=lazy(
             lambda: (
-                _("选填。JPG、PNG 或 WEBP,不超过 %(mb)d MB。")
+                _("选填。JPG、PNG 或 WEBP，不超过 %(mb)d MB。")
                 % {"mb": settings.ACTIVITY_PHOTO_MAX_BYTES // (1024 * 1024)}
             ),
             str,
@@ -138,7 +138,7 @@ class ActivityPlanForm(ServiceErrorsMixin, forms.Form):
         co_hosts = [org for org in data.get("co_hosts") or [] if host is None or org.pk != host.pk]
         data["co_hosts"] = co_hosts
         if data.get("form") == ActivityForm.EXCHANGE_VISIT and not co_hosts and "co_hosts" not in self.errors:
-            self.add_error("co_hosts", _("同心荟互访至少要有一个协办组织(来访或接待的同心荟)。"))
+            self.add_error("co_hosts", _("同心荟互访至少要有一个协办组织（来访或接待的同心荟）。"))
         return data
 
     @property
@@ -152,8 +152,8 @@ class CancelForm(ServiceErrorsMixin, forms.Form):
         label=_("取消原因"),
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("报名和候补的人会收到短信,短信里附上这个原因。"),
-        error_messages={"required": _("请填写取消原因,报名的人会收到它。")},
+        help_text=_("报名和候补的人会收到短信，短信里附上这个原因。"),
+        error_messages={"required": _("请填写取消原因，报名的人会收到它。")},
     )
 
 
@@ -162,19 +162,19 @@ class CompleteForm(ServiceErrorsMixin, forms.Form):
         label=_("活动小结"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("请写几句活动小结,它会显示在组织的公开页面上。")},
+        error_messages={"required": _("请写几句活动小结，它会显示在组织的公开页面上。")},
     )
     walk_in_count = forms.IntegerField(
         label=_("现场未登记人数"),
         min_value=0,
         max_value=10000,
         initial=0,
-        help_text=_("没有报名、也没有扫码签到,但到场参加的人数。"),
+        help_text=_("没有报名、也没有扫码签到，但到场参加的人数。"),
         error_messages={"min_value": _("人数不能为负数。"), "invalid": _("人数请填写整数。")},
     )
     photos = MultipleImageField(
         label=_("活动照片"),
-        help_text=_("最多 %(count)d 张,每张不超过 %(mb)d MB。")
+        help_text=_("最多 %(count)d 张，每张不超过 %(mb)d MB。")
         % {"count": MAX_PHOTOS, "mb": settings.ACTIVITY_PHOTO_MAX_BYTES // (1024 * 1024)},
     )
 
@@ -187,7 +187,7 @@ class CompleteForm(ServiceErrorsMixin, forms.Form):
         room = MAX_PHOTOS - self.photos_already
         if len(photos) > room:
             raise ValidationError(
-                _("每个活动最多 %(max)d 张照片,已有 %(already)d 张,这次最多还能上传 %(room)d 张。")
+                _("每个活动最多 %(max)d 张照片，已有 %(already)d 张，这次最多还能上传 %(room)d 张。")
                 % {"max": MAX_PHOTOS, "already": self.photos_already, "room": max(room, 0)}
             )
         return photos

@@ -24,13 +24,13 @@ def registrant_message(registration: Registration, event: str) -> tuple[str, str
         "reason": activity.cancel_reason,
     }
     if event == "activity_cancelled":
-        subject = _("活动取消:%(full_title)s") % values
-        body = _("您报名的“%(full_title)s”已取消。原因:%(reason)s") % values
-        sms = _("您报名的“%(title)s”已取消,原因:%(reason)s") % values
+        subject = _("活动取消：%(full_title)s") % values
+        body = _("您报名的“%(full_title)s”已取消。原因：%(reason)s") % values
+        sms = _("您报名的“%(title)s”已取消，原因：%(reason)s") % values
     elif event == "promoted":
-        subject = _("候补转正:%(full_title)s") % values
-        body = _("您已从候补转为正式报名:“%(full_title)s”,%(when)s,%(place)s。") % values
-        sms = _("您已从候补转为正式报名:“%(title)s”,%(when)s,%(place)s。") % values
+        subject = _("候补转正：%(full_title)s") % values
+        body = _("您已从候补转为正式报名：“%(full_title)s”，%(when)s，%(place)s。") % values
+        sms = _("您已从候补转为正式报名：“%(title)s”，%(when)s，%(place)s。") % values
     else:
         raise ValueError(event)
     return KINDS[event], subject, body, sms_fit(sms)

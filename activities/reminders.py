@@ -73,10 +73,12 @@ def _tell_registrant(registration: Registration) -> int:
             key=f"registration:{registration.pk}:day_before:{timezone.localdate(activity.starts_at).isoformat()}",
             recipient=Recipient(user=user, phone=registration.phone),
             subject=_("明天 %(when)s:%(title)s") % values,
-            body=_("%(name)s,您报名的“%(title)s”将于明天(%(day)s)%(when)s在%(place)s举行,请准时参加;到场后扫码签到。")
+            body=_(
+                "%(name)s，您报名的“%(title)s”将于明天（%(day)s）%(when)s在%(place)s举行，请准时参加；到场后扫码签到。"
+            )
             % values,
             sms=sms_fit(
-                _("提醒:您报名的“%(title)s”明天%(when)s在%(place)s举行。")
+                _("提醒：您报名的“%(title)s”明天%(when)s在%(place)s举行。")
                 % {
                     **values,
                     "title": shorten(activity.title, TITLE_IN_SMS),
@@ -121,10 +123,12 @@ def organizations_remind_no_activity(*, today: datetime.date) -> int:
             kind=Kind.NO_ACTIVITY_THIS_MONTH,
             key=f"organization:{organization.pk}:no_activity:{month}",
             subject=_("%(organization)s%(month)d月尚未安排活动") % values,
-            body=_("%(organization)s本月(%(month)d月)还没有发布活动。每个组织每月至少开展一次活动,请及时安排并发布。")
+            body=_(
+                "%(organization)s本月（%(month)d月）还没有发布活动。每个组织每月至少开展一次活动，请及时安排并发布。"
+            )
             % values,
             sms=sms_fit(
-                _("%(organization)s本月尚未发布活动,请及时安排。")
+                _("%(organization)s本月尚未发布活动，请及时安排。")
                 % {**values, "organization": shorten(organization.name, NAME_IN_SMS)}
             ),
             url=reverse("staff_activities:create"),

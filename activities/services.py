@@ -102,7 +102,7 @@ def _lock_for_staff(activity: Activity, actor: User) -> Activity:
 def _check_schedule(*, starts_at, ends_at, signup_deadline, now: datetime.datetime) -> None:
     errors: dict[str, str] = {}
     if starts_at <= now:
-        errors["starts_at"] = _("开始时间已经过去,请选择以后的时间。")
+        errors["starts_at"] = _("开始时间已经过去，请选择以后的时间。")
     if ends_at <= starts_at:
         errors["ends_at"] = _("结束时间必须晚于开始时间。")
     if signup_deadline > ends_at:
@@ -196,7 +196,7 @@ def activity_update(*, activity: Activity, actor: User, **changes: object) -> Ac
         confirmed = _confirmed_count(locked)
         if locked.capacity < confirmed:
             raise ValidationError(
-                {"capacity": _("已有 %(count)d 人报名,名额不能少于 %(count)d。") % {"count": confirmed}}
+                {"capacity": _("已有 %(count)d 人报名，名额不能少于 %(count)d。") % {"count": confirmed}}
             )
     locked.save(update_fields=list(changes))
     if "capacity" in changes:
@@ -240,7 +240,7 @@ def activity_cancel(*, activity: Activity, actor: User, reason: str) -> Activity
     """Cancels with a reason; everyone signed up or waiting is told."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("请填写取消原因,报名的人会收到它。")})
+        raise ValidationError({"reason": _("请填写取消原因，报名的人会收到它。")})
     locked = _lock_for_staff(activity, actor)
     _move(locked, A.CANCEL)
     locked.cancel_reason = reason
@@ -288,7 +288,7 @@ def _may_sign_up(activity: Activity, person: Person | None) -> bool:
 
 def _members_only_message(person: Person | None) -> str:
     if person is None:
-        return _("本次活动仅限会员报名,请先用会员手机登录。")
+        return _("本次活动仅限会员报名，请先用会员手机登录。")
     # Signed in as a member, but of another organization: logging in again would not help.
     return _("本次活动仅限主办和协办组织的会员参加。")
 
@@ -351,7 +351,7 @@ def registration_cancel(*, registration: Registration, actor: User | None = None
     if locked.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("这个报名已经取消了。"))
     if locked.checked_in_at is not None:
-        raise ValidationError(_("已经签到,不能再取消报名。"))
+        raise ValidationError(_("已经签到，不能再取消报名。"))
     check_allowed(locked_activity, A.CANCEL_REGISTRATION, now=timezone.now())
     was_confirmed = locked.status == RegistrationStatus.CONFIRMED
     locked.status = RegistrationStatus.CANCELLED
@@ -387,10 +387,10 @@ def checkin_by_code(
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     now = now or timezone.now()
     if not checkin_token_is_valid(locked, token, now):
-        raise ValidationError(_("签到码已过期,请重新扫描现场二维码。"))
+        raise ValidationError(_("签到码已过期，请重新扫描现场二维码。"))
     check_allowed(locked, A.CHECK_IN, now=now)
     if not (locked.starts_at - CHECKIN_OPENS_BEFORE <= now <= locked.ends_at):
-        raise ValidationError(_("不在签到时间:活动开始前 1 小时至结束前可以签到。"))
+        raise ValidationError(_("不在签到时间：活动开始前 1 小时至结束前可以签到。"))
     registration = (
         locked.registrations.select_for_update()
         .exclude(status=RegistrationStatus.CANCELLED)
@@ -404,7 +404,7 @@ def checkin_by_code(
         raise ValidationError(_members_only_message(person))
     if registration is None or registration.status == RegistrationStatus.WAITLISTED:
         if _confirmed_count(locked) >= locked.capacity:
-            raise ValidationError(_("名额已满,暂时无法签到,请联系现场工作人员。"))
+            raise ValidationError(_("名额已满，暂时无法签到，请联系现场工作人员。"))
         if registration is None:
             registration = Registration.objects.create(
                 activity=locked,
@@ -436,7 +436,7 @@ def checkin_manual(*, registration: Registration, actor: User, now: datetime.dat
         return locked
     if locked.status == RegistrationStatus.WAITLISTED:
         if _confirmed_count(locked_activity) >= locked_activity.capacity:
-            raise ValidationError(_("名额已满,候补人员不能签到。"))
+            raise ValidationError(_("名额已满，候补人员不能签到。"))
         locked.status = RegistrationStatus.CONFIRMED
         locked.promoted_at = now
         locked.save(update_fields=["status", "promoted_at"])

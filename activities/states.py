@@ -63,11 +63,11 @@ def _signup_still_open(activity: ActivityFacts, now: datetime.datetime) -> str |
 
 def _deadline_ahead(activity: ActivityFacts, now: datetime.datetime) -> str | Promise:
     # Publishing an activity nobody could still sign up for would only show a dead page.
-    return _("报名截止时间已经过去,请先修改时间。") if activity.signup_deadline <= now else ""
+    return _("报名截止时间已经过去，请先修改时间。") if activity.signup_deadline <= now else ""
 
 
 def _has_started(activity: ActivityFacts, now: datetime.datetime) -> str | Promise:
-    return _("活动还没有开始,结束后再写小结。") if activity.starts_at > now else ""
+    return _("活动还没有开始，结束后再写小结。") if activity.starts_at > now else ""
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ RULES: dict[ActivityAction, Rule] = {
     ),
     A.REGISTER: Rule(frozenset({S.PUBLISHED}), None, _("该活动现在不接受报名。"), _signup_still_open),
     # After the event a cancelled no-show would flatter the attendance rate; a cancelled event needs nothing.
-    A.CANCEL_REGISTRATION: Rule(frozenset({S.PUBLISHED}), None, _("活动已结束或已取消,不能再取消报名。")),
+    A.CANCEL_REGISTRATION: Rule(frozenset({S.PUBLISHED}), None, _("活动已结束或已取消，不能再取消报名。")),
     # Staff tick people off the paper sheet after the event too; the QR window is the check-in service's own.
     A.CHECK_IN: Rule(frozenset({S.PUBLISHED, S.COMPLETED}), None, _("该活动不在签到时间。")),
 }

@@ -194,15 +194,15 @@ def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _error_text(error))
         else:
             if registration.status == RegistrationStatus.CONFIRMED:
-                messages.success(request, _("报名成功!"))
+                messages.success(request, _("报名成功！"))
             else:
-                messages.info(request, _("名额已满,您已进入候补名单,有人取消时按顺序自动转正并短信通知。"))
+                messages.info(request, _("名额已满，您已进入候补名单，有人取消时按顺序自动转正并短信通知。"))
         return redirect(detail_url)
 
     form = GuestSignupForm(request.POST)
     ip = client_ip_address(request)
     if form.is_valid() and not guest_signup_allowed(activity_id=activity.pk, ip=ip):
-        form.add_error(None, _("当前网络报名次数过多,请稍后再试,或请工作人员代为登记。"))
+        form.add_error(None, _("当前网络报名次数过多，请稍后再试，或请工作人员代为登记。"))
     elif form.is_valid():
         guest_signup_record(activity_id=activity.pk, ip=ip)
         try:

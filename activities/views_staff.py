@@ -189,7 +189,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("已保存为草稿。检查无误后点“发布”,会员才能看到并报名。"))
+            messages.success(request, _("已保存为草稿。检查无误后点“发布”，会员才能看到并报名。"))
             return redirect(_detail_url(activity))
     return _render_plan(request, form, activity=None)
 
@@ -331,7 +331,7 @@ def activity_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("已发布,会员现在可以报名了。"))
+        messages.success(request, _("已发布，会员现在可以报名了。"))
     return redirect(_detail_url(activity))
 
 
@@ -346,7 +346,7 @@ def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("活动已取消,报名和候补的人会收到短信通知。"))
+            messages.success(request, _("活动已取消，报名和候补的人会收到短信通知。"))
             return redirect(_detail_url(activity))
     return _detail_page(request, activity, cancel_form=form, status=400)
 
@@ -368,7 +368,7 @@ def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("已记录活动小结,活动会显示在组织的公开页面上。"))
+            messages.success(request, _("已记录活动小结，活动会显示在组织的公开页面上。"))
             return redirect(_detail_url(activity))
     return _detail_page(request, activity, complete_form=form, status=400)
 

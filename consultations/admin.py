@@ -126,13 +126,13 @@ class IssueAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # Only indexed fields: Issue.channel has no index yet (reported to the lead), so it is not a filter.
     list_filter = ("state", "category", "channel")
     search_fields = ("=receipt_code", "title")
-    search_help_text = _("按回执码(完整)或标题查找")
+    search_help_text = _("按回执码（完整）或标题查找")
     date_hierarchy = "created_at"
     inlines = (IssuePhotoInline, TransitionInline, AssignmentInline)
     fieldsets = (
         (None, {"fields": ("title", "description", "category", "place")}),
         (_("反映人与来源"), {"fields": ISSUE_SUBMISSION_FIELDS}),
-        (_("办理状态(只能通过办理流程变更)"), {"fields": ISSUE_STATE_FIELDS}),
+        (_("办理状态（只能通过办理流程变更）"), {"fields": ISSUE_STATE_FIELDS}),
     )
     readonly_fields = ISSUE_SUBMISSION_FIELDS + ISSUE_STATE_FIELDS
 

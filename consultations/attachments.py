@@ -52,7 +52,7 @@ OOXML_MAIN_PARTS = {
     XLSX: ("xl/workbook.xml", b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
 }
 
-ACCEPTED_HINT = gettext_lazy("PDF、JPG、PNG、Word(.docx)、Excel(.xlsx)")
+ACCEPTED_HINT = gettext_lazy("PDF、JPG、PNG、Word（.docx）、Excel（.xlsx）")
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def check_attachment(upload: File) -> CheckedAttachment:
     name = display_name(upload.name or "")
     if upload.size is not None and upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            _("“%(name)s”太大(%(size)s),每个附件不能超过 %(limit)s。")
+            _("“%(name)s”太大（%(size)s），每个附件不能超过 %(limit)s。")
             % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(ATTACHMENT_MAX_BYTES)}
         )
     if not upload.size:
@@ -93,11 +93,11 @@ def check_attachment(upload: File) -> CheckedAttachment:
     content_type = sniff_content_type(upload)
     if content_type is None:
         raise ValidationError(
-            _("“%(name)s”不是可接受的文件类型,请上传 %(types)s 文件。") % {"name": name, "types": ACCEPTED_HINT}
+            _("“%(name)s”不是可接受的文件类型，请上传 %(types)s 文件。") % {"name": name, "types": ACCEPTED_HINT}
         )
     extension = os.path.splitext(name)[1].lower()
     if extension not in NAME_EXTENSIONS[content_type]:
-        raise ValidationError(_("“%(name)s”的内容与文件扩展名不符,请检查后重新上传。") % {"name": name})
+        raise ValidationError(_("“%(name)s”的内容与文件扩展名不符，请检查后重新上传。") % {"name": name})
     if content_type in (JPEG, PNG):
         return CheckedAttachment(file=_reencoded_image(upload), original_name=name, content_type=JPEG)
     upload.seek(0)

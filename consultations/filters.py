@@ -64,7 +64,7 @@ class IssueQueueFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("类别"), choices=IssueCategory.choices, empty_label=_("全部类别"))
     channel = django_filters.ChoiceFilter(label=_("来源"), choices=IssueChannel.choices, empty_label=_("全部来源"))
     submitted = django_filters.DateFromToRangeFilter(
-        label=_("提交日期(起止)"), field_name="created_at", widget=DateRangeInput()
+        label=_("提交日期（起止）"), field_name="created_at", widget=DateRangeInput()
     )
 
     class Meta:

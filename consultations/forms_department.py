@@ -32,9 +32,9 @@ class AnswerForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": _("请填写答复内容。"),
-            "max_length": _("答复内容不能超过 %(limit_value)d 字(现在 %(show_value)d 字)。"),
+            "max_length": _("答复内容不能超过 %(limit_value)d 字（现在 %(show_value)d 字）。"),
         },
-        help_text=_("最终答复:告知村里和反映人,村里确认办理完成后才算办结。还在办理中请用“阶段性答复”。"),
+        help_text=_("最终答复：告知村里和反映人，村里确认办理完成后才算办结。还在办理中请用“阶段性答复”。"),
     )
     attachments = MultipleFileField(label=_("附件"), accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx")
 
@@ -42,7 +42,7 @@ class AnswerForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # Interpolated per form, so that the help follows the language of the request.
         self.fields["attachments"].help_text = gettext(
-            "可选,最多 %(count)d 个,每个不超过 %(size)s:%(types)s。出错时请重新选择文件。"
+            "可选，最多 %(count)d 个，每个不超过 %(size)s：%(types)s。出错时请重新选择文件。"
         ) % {"count": ATTACHMENT_MAX_COUNT, "size": filesizeformat(ATTACHMENT_MAX_BYTES), "types": ACCEPTED_HINT}
 
     def clean_answer(self) -> str:
@@ -68,15 +68,15 @@ class InterimReplyForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
             "required": _("请填写目前的办理情况。"),
-            "max_length": _("办理情况不能超过 %(limit_value)d 字(现在 %(show_value)d 字)。"),
+            "max_length": _("办理情况不能超过 %(limit_value)d 字（现在 %(show_value)d 字）。"),
         },
-        help_text=_("村里和反映人会在办理进度中看到这段答复和承诺日期;议题仍由本部门办理,不算办结。"),
+        help_text=_("村里和反映人会在办理进度中看到这段答复和承诺日期；议题仍由本部门办理，不算办结。"),
     )
     promised_on = forms.DateField(
         label=_("承诺办结日期"),
         widget=DateInput(format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
-        error_messages={"required": _("请填写承诺办结日期。"), "invalid": _("请填写正确的日期,例如 2026-12-20。")},
+        error_messages={"required": _("请填写承诺办结日期。"), "invalid": _("请填写正确的日期，例如 2026-12-20。")},
     )
 
     def clean_reply(self) -> str:
@@ -93,9 +93,9 @@ class ReturnForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
             "required": _("请填写退回理由。"),
-            "max_length": _("退回理由不能超过 %(limit_value)d 字(现在 %(show_value)d 字)。"),
+            "max_length": _("退回理由不能超过 %(limit_value)d 字（现在 %(show_value)d 字）。"),
         },
-        help_text=_("退回后议题回到村里重新处理;理由会告知村里和反映人。"),
+        help_text=_("退回后议题回到村里重新处理；理由会告知村里和反映人。"),
     )
 
     def clean_reason(self) -> str:

@@ -25,7 +25,7 @@ from portal.photos import photo_accept, photo_header_check
 
 SUBMISSION_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
-PHONE_MESSAGE = _lazy("请输入 11 位手机号码,例如 13800000000。")
+PHONE_MESSAGE = _lazy("请输入 11 位手机号码，例如 13800000000。")
 # What the browser checks before sending, the numbers normalize_phone accepts: an HTML pattern is anchored and
 # compiled with the v flag, where a class escapes its ( ) and -.
 _PHONE_SEPARATORS = r"[\s\-\(\)（）]*"
@@ -106,7 +106,7 @@ class PhotosField(MultipleFileField):
         limit = settings.ISSUE_MAX_PHOTOS
         if len(files) > limit:
             raise ValidationError(
-                _("最多上传 %(limit)d 张照片,您选了 %(count)d 张。请重新选择照片。")
+                _("最多上传 %(limit)d 张照片，您选了 %(count)d 张。请重新选择照片。")
                 % {"limit": limit, "count": len(files)},
                 code="too_many",
             )
@@ -159,7 +159,7 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
         empty_label=_lazy("请选择组织"),
         error_messages={
             "required": _lazy("请选择要反映的组织。"),
-            "invalid_choice": _lazy("这个组织暂不接受议题,请重新选择。"),
+            "invalid_choice": _lazy("这个组织暂不接受议题，请重新选择。"),
         },
     )
     title = forms.CharField(
@@ -167,7 +167,7 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
         max_length=60,
         error_messages={
             "required": _lazy("请填写标题。"),
-            "max_length": _lazy("标题最多 60 个字,现在有 %(show_value)d 个字。"),
+            "max_length": _lazy("标题最多 60 个字，现在有 %(show_value)d 个字。"),
         },
     )
     description = forms.CharField(
@@ -176,7 +176,7 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": _lazy("请填写具体情况。"),
-            "max_length": _lazy("具体情况最多 2000 个字,现在有 %(show_value)d 个字。"),
+            "max_length": _lazy("具体情况最多 2000 个字，现在有 %(show_value)d 个字。"),
         },
     )
     category = forms.ChoiceField(
@@ -185,10 +185,10 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
         error_messages={"required": _lazy("请选择类别。"), "invalid_choice": _lazy("请选择类别。")},
     )
     place = forms.CharField(
-        label=_lazy("地点(选填)"),
+        label=_lazy("地点（选填）"),
         max_length=100,
         required=False,
-        error_messages={"max_length": _lazy("地点最多 100 个字,现在有 %(show_value)d 个字。")},
+        error_messages={"max_length": _lazy("地点最多 100 个字，现在有 %(show_value)d 个字。")},
     )
     submitter_name = forms.CharField(
         label=_lazy("您的姓名"),
@@ -198,10 +198,10 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
     submitter_phone = forms.CharField(
         label=_lazy("手机号码"),
         max_length=20,
-        error_messages={"required": _lazy("请填写手机号码,用于查询进度和接收短信。"), "max_length": PHONE_MESSAGE},
+        error_messages={"required": _lazy("请填写手机号码，用于查询进度和接收短信。"), "max_length": PHONE_MESSAGE},
     )
     phone_visible_to_department = forms.BooleanField(label=_lazy("同意职能部门查看我的电话"), required=False)
-    photos = PhotosField(label=_lazy("照片(选填,最多 6 张)"))
+    photos = PhotosField(label=_lazy("照片（选填，最多 6 张）"))
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, preselected_organization=None, organization_search: str = "", **kwargs) -> None:
@@ -231,7 +231,7 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
                 "data-max-count": str(settings.ISSUE_MAX_PHOTOS),
             }
         )
-        attrs["title"].widget.attrs["placeholder"] = _("一句话说明,例如:村口路灯坏了")
+        attrs["title"].widget.attrs["placeholder"] = _("一句话说明，例如：村口路灯坏了")
         attrs["submitter_phone"].widget.attrs.update(
             {"pattern": PHONE_PATTERN, "data-pattern-message": str(PHONE_MESSAGE)}
         )
@@ -303,7 +303,7 @@ class TrackingForm(PhoneFormStyle, forms.Form):
     def clean_code(self) -> str:
         code = normalize_receipt_code(self.cleaned_data["code"])
         if len(code) != RECEIPT_CODE_LENGTH:
-            raise ValidationError(_("回执码是 8 位数字,请核对后再输入。"))
+            raise ValidationError(_("回执码是 8 位数字，请核对后再输入。"))
         return code
 
     def clean_phone_last4(self) -> str:
@@ -315,17 +315,17 @@ class TrackingForm(PhoneFormStyle, forms.Form):
 
 class FeedbackForm(PhoneFormStyle, forms.Form):
     rating = forms.ChoiceField(
-        label=_lazy("您对办理结果满意吗?"),
+        label=_lazy("您对办理结果满意吗？"),
         choices=Rating.choices,
         widget=forms.RadioSelect,
         error_messages={"required": RATING_MESSAGE, "invalid_choice": RATING_MESSAGE},
     )
     comment = forms.CharField(
-        label=_lazy("意见(选填)"),
+        label=_lazy("意见（选填）"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": _lazy("意见最多 500 个字,现在有 %(show_value)d 个字。")},
+        error_messages={"max_length": _lazy("意见最多 500 个字，现在有 %(show_value)d 个字。")},
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -35,7 +35,7 @@ def _text(
     max_length: int = 2000,
     **kwargs: Any,
 ) -> forms.CharField:
-    messages: dict[str, StrOrPromise] = {"max_length": _("最多 %(limit_value)d 个字,现在是 %(show_value)d 个字。")}
+    messages: dict[str, StrOrPromise] = {"max_length": _("最多 %(limit_value)d 个字，现在是 %(show_value)d 个字。")}
     if required_message:
         messages[REQUIRED] = required_message
     return forms.CharField(
@@ -55,7 +55,7 @@ def _count(label: StrOrPromise, *, initial: int = 0, max_value: int = 10000) -> 
         max_value=max_value,
         initial=initial,
         error_messages={
-            REQUIRED: _("请填写人数或票数,没有请填 0。"),
+            REQUIRED: _("请填写人数或票数，没有请填 0。"),
             "invalid": _("请填写整数。"),
             "min_value": _("不能小于 0。"),
             "max_value": _("不能超过 %(limit_value)s。"),
@@ -115,13 +115,13 @@ class IssueEnterForm(StaffForm):
 
 
 class AcceptForm(StaffForm):
-    comment = _text(_("受理说明(选填)"), rows=2, max_length=500)
+    comment = _text(_("受理说明（选填）"), rows=2, max_length=500)
 
 
 class RejectForm(StaffForm):
     reason = _text(
         _("不予受理的理由"),
-        required_message=_("请填写不予受理的理由,反映人会看到它。"),
+        required_message=_("请填写不予受理的理由，反映人会看到它。"),
         rows=3,
         max_length=1000,
         help_text=_("反映人凭回执码可以看到这段理由。"),
@@ -151,7 +151,7 @@ class MergeForm(StaffForm):
         required=False,
         empty_label=_("—— 请选择 ——"),
     )
-    comment = _text(_("合并说明(选填)"), rows=2, max_length=500)
+    comment = _text(_("合并说明（选填）"), rows=2, max_length=500)
 
     def __init__(self, *args: Any, targets: QuerySet[Issue], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,7 +167,7 @@ class MergeForm(StaffForm):
             if target is None:
                 self.add_error("into_code", _("回执码 %(code)s 不是本组织在办的议题。") % {"code": code})
             elif data.get("into") and data["into"] != target:
-                self.add_error("into_code", _("回执码与下拉选择的议题不一致,请只用其中一种方式。"))
+                self.add_error("into_code", _("回执码与下拉选择的议题不一致，请只用其中一种方式。"))
             else:
                 data["into"] = target
         elif not data.get("into") and "into" not in self.errors:
@@ -200,7 +200,7 @@ class AssignForm(StaffForm):
         error_messages={REQUIRED: _("请选择承办部门。")},
     )
     working_days = forms.IntegerField(
-        label=_("办理时限(工作日)"),
+        label=_("办理时限（工作日）"),
         min_value=1,
         max_value=90,
         error_messages={
@@ -210,7 +210,7 @@ class AssignForm(StaffForm):
             "max_value": _("办理时限应在 1 到 90 个工作日之间。"),
         },
     )
-    instructions = _text(_("交办说明(选填)"), rows=2, max_length=1000)
+    instructions = _text(_("交办说明（选填）"), rows=2, max_length=1000)
 
     def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"working_days": settings.ASSIGNMENT_DEFAULT_WORKING_DAYS})
@@ -222,7 +222,7 @@ class PublishForm(StaffForm):
     title = forms.CharField(
         label=_("公示标题"),
         max_length=100,
-        help_text=_("写公示的事项即可,例如“村口路灯已修复”;不必加“结果公示”字样。"),
+        help_text=_("写公示的事项即可，例如“村口路灯已修复”；不必加“结果公示”字样。"),
         error_messages={REQUIRED: _("请填写公示标题。"), "max_length": _("公示标题最多 %(limit_value)d 个字。")},
     )
     body = _text(
@@ -230,10 +230,10 @@ class PublishForm(StaffForm):
         required_message=_("请填写公示内容。"),
         rows=6,
         max_length=5000,
-        help_text=_("公开发布,请勿写入反映人的姓名、电话等个人信息。"),
+        help_text=_("公开发布，请勿写入反映人的姓名、电话等个人信息。"),
     )
     period_days = forms.IntegerField(
-        label=_("公示期(天)"),
+        label=_("公示期（天）"),
         min_value=1,
         max_value=30,
         error_messages={
@@ -257,10 +257,10 @@ class PublishForm(StaffForm):
 
 class ConfirmDoneForm(StaffForm):
     comment = _text(
-        _("核实情况(选填)"),
+        _("核实情况（选填）"),
         rows=2,
         max_length=500,
-        help_text=_("例如:已到现场查看,路灯均已亮起。反映人会看到这段说明。"),
+        help_text=_("例如：已到现场查看，路灯均已亮起。反映人会看到这段说明。"),
     )
 
 
@@ -297,15 +297,15 @@ class MeetingForm(StaffForm):
         label=_("召开时间"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        error_messages={REQUIRED: _("请填写召开时间。"), "invalid": _("请填写正确的时间,例如 2024-03-01 19:00。")},
+        error_messages={REQUIRED: _("请填写召开时间。"), "invalid": _("请填写正确的时间，例如 2024-03-01 19:00。")},
     )
     place = forms.CharField(label=_("地点"), max_length=100, error_messages={REQUIRED: _("请填写会议地点。")})
     already_held = forms.BooleanField(
         label=_("补录已召开的会议"),
         required=False,
-        help_text=_("召开时间已过时必须勾选:表示这是补录一次已经召开的会议,而不是安排新的会议。"),
+        help_text=_("召开时间已过时必须勾选：表示这是补录一次已经召开的会议，而不是安排新的会议。"),
     )
-    issues = IssueChoices(label=_("议程(待协商议题)"), queryset=Issue.objects.none(), required=False)
+    issues = IssueChoices(label=_("议程（待协商议题）"), queryset=Issue.objects.none(), required=False)
 
     def __init__(
         self, *args: Any, organizations: QuerySet[Organization], accepted: QuerySet[Issue], **kwargs: Any
@@ -321,14 +321,16 @@ class MeetingForm(StaffForm):
         scheduled_at = data.get("scheduled_at")
         # A past time without the box is refused by services.meeting_schedule, shown on the box.
         if scheduled_at is not None and scheduled_at >= timezone.now() and data.get("already_held"):
-            self.add_error("already_held", _("召开时间还没到,不是补录。请取消勾选“补录已召开的会议”,或改正召开时间。"))
+            self.add_error(
+                "already_held", _("召开时间还没到，不是补录。请取消勾选“补录已召开的会议”，或改正召开时间。")
+            )
         strangers = [
             issue for issue in data.get("issues") or () if organization and issue.organization_id != organization.pk
         ]
         if strangers:
             self.add_error(
                 "issues",
-                _("只能把本组织的议题列入议程:%(codes)s 不属于 %(org)s。")
+                _("只能把本组织的议题列入议程：%(codes)s 不属于 %(org)s。")
                 % {"codes": "、".join(issue.receipt_code for issue in strangers), "org": organization},
             )
         return data
@@ -375,10 +377,10 @@ class NoConsensusForm(StaffForm):
 class MeetingCancelForm(StaffForm):
     reason = _text(
         _("取消原因"),
-        required_message=_("请填写取消原因,议程上议题的反映人会看到它。"),
+        required_message=_("请填写取消原因，议程上议题的反映人会看到它。"),
         rows=2,
         max_length=1000,
-        help_text=_("议程上的议题退回待协商,可列入下次议事会;反映人会收到通知并看到取消原因。"),
+        help_text=_("议程上的议题退回待协商，可列入下次议事会；反映人会收到通知并看到取消原因。"),
     )
 
 
@@ -394,7 +396,7 @@ class AttendanceForm(StaffForm):
         _("更正理由"),
         rows=2,
         max_length=500,
-        help_text=_("出席情况已登记过:修改人数或名单时请写明理由,会留在更正记录里。"),
+        help_text=_("出席情况已登记过：修改人数或名单时请写明理由，会留在更正记录里。"),
     )
 
     def __init__(self, *args: Any, roster: QuerySet[Person], **kwargs: Any) -> None:

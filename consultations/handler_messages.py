@@ -24,9 +24,10 @@ def assignment_new_notify(assignment: Assignment) -> int:
         handlers,
         kind=Kind.ASSIGNMENT_NEW,
         key=f"assignment:{assignment.pk}:new",
-        subject=_("新的交办:%(title)s") % {"title": issue.title},
+        subject=_("新的交办：%(title)s") % {"title": issue.title},
         body=_(
-            "议题“%(title)s”(%(code)s)已交%(department)s办理,办理期限 %(deadline)s(%(days)d 个工作日)。请及时签收办理。"
+            "议题“%(title)s”（%(code)s）已交%(department)s办理，"
+            "办理期限 %(deadline)s（%(days)d 个工作日）。请及时签收办理。"
         )
         % {
             "title": issue.title,
@@ -36,7 +37,7 @@ def assignment_new_notify(assignment: Assignment) -> int:
             "days": assignment.working_days,
         },
         sms=sms_fit(
-            _("新交办“%(title)s”,期限%(deadline)s,请登录签收办理。")
+            _("新交办“%(title)s”，期限%(deadline)s，请登录签收办理。")
             % {"title": title, "deadline": month_day(assignment.deadline)}
         ),
         url=reverse("department:assignment", kwargs={"pk": assignment.pk}),

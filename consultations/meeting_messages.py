@@ -47,7 +47,7 @@ def meeting_cancelled_notify(
             "organization": shorten(organization.name, NAME_IN_SMS),
             "place": shorten(meeting.place, PLACE_IN_SMS),
         }
-        subject = _("议事会取消:%(title)s") % values
+        subject = _("议事会取消：%(title)s") % values
         staff = [user for user in staff_directory([path]).village_staff(path) if user.pk != actor.pk]
         created = tell_users(
             staff,
@@ -55,14 +55,16 @@ def meeting_cancelled_notify(
             key=key,
             subject=subject,
             body=_(
-                "%(organization)s%(title)s原定 %(day)s %(when)s在%(place)s召开,已取消:%(reason)s。"
-                "议程上的 %(count)d 件议题已退回待协商,可列入下次议事会。"
+                "%(organization)s%(title)s原定 %(day)s %(when)s在%(place)s召开，已取消：%(reason)s。"
+                "议程上的 %(count)d 件议题已退回待协商，可列入下次议事会。"
             )
             % values,
-            sms=sms_fit(_("原定%(day)s%(when)s的%(organization)s议事会已取消,议题退回待协商。") % short),
+            sms=sms_fit(_("原定%(day)s%(when)s的%(organization)s议事会已取消，议题退回待协商。") % short),
             url=reverse("staff_issues:meeting_detail", kwargs={"pk": meeting.pk}),
         )
-        attendee_body = _("%(organization)s原定 %(day)s %(when)s在%(place)s召开的%(title)s已取消:%(reason)s。") % values
+        attendee_body = (
+            _("%(organization)s原定 %(day)s %(when)s在%(place)s召开的%(title)s已取消：%(reason)s。") % values
+        )
         attendee_sms = sms_fit(_("原定%(day)s%(when)s在%(place)s召开的%(organization)s议事会已取消。") % short)
         for recipient in _attendees(meeting):
             if recipient.label in submitters:

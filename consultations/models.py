@@ -22,10 +22,10 @@ class IssueCategory(models.TextChoices):
 
 class IssueChannel(models.TextChoices):
     ONLINE = "online", _("网上提交")
-    PAPER = "paper", _("纸质意见条(代录)")
-    PHONE = "phone", _("电话反映(代录)")
-    VISIT = "visit", _("走访收集(代录)")
-    MEETING = "meeting", _("议事会现场(代录)")
+    PAPER = "paper", _("纸质意见条（代录）")
+    PHONE = "phone", _("电话反映（代录）")
+    VISIT = "visit", _("走访收集（代录）")
+    MEETING = "meeting", _("议事会现场（代录）")
 
 
 class Issue(models.Model):
@@ -191,7 +191,7 @@ class AgendaOutcome(models.TextChoices):
     PENDING = "pending", _("待协商")
     CONSENSUS = "consensus", _("达成共识")
     NO_CONSENSUS = "no_consensus", _("未达成共识")
-    MEETING_CANCELLED = "cancelled", _("会议取消,未协商")
+    MEETING_CANCELLED = "cancelled", _("会议取消，未协商")
 
 
 class AgendaItem(models.Model):
@@ -240,7 +240,7 @@ class Assignment(models.Model):
         _("状态"), max_length=16, choices=AssignmentState.choices, default=AssignmentState.OPEN, db_index=True
     )
     working_days = models.PositiveSmallIntegerField(
-        _("办理时限(工作日)"), validators=[MinValueValidator(1), MaxValueValidator(90)]
+        _("办理时限（工作日）"), validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
     deadline = models.DateField(_("办理期限"), db_index=True)
     instructions = models.TextField(_("交办说明"), blank=True, default="")
@@ -290,7 +290,7 @@ class AssignmentAttachment(models.Model):
     file = models.FileField(_("附件"), upload_to="answers/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=150)
     content_type = models.CharField(_("类型"), max_length=80)
-    size = models.PositiveIntegerField(_("大小(字节)"))
+    size = models.PositiveIntegerField(_("大小（字节）"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -313,7 +313,7 @@ class PublicNotice(models.Model):
     title = models.CharField(_("公示标题"), max_length=100)
     body = models.TextField(_("公示内容"))
     period_days = models.PositiveSmallIntegerField(
-        _("公示期(天)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(30)]
+        _("公示期（天）"), default=7, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
     published_at = models.DateTimeField(_("发布时间"), db_index=True)
     ends_at = models.DateTimeField(_("公示截止"), db_index=True)

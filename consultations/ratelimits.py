@@ -37,11 +37,11 @@ def issue_submission_check(*, phone: str, ip: str | None) -> None:
     recent = Issue.objects.filter(created_at__gte=since, entered_by__isnull=True)
     if recent.filter(submitter_phone=phone).count() >= settings.ISSUE_SUBMISSIONS_PER_PHONE_PER_HOUR:
         raise SubmissionRateLimited(
-            _("这个手机号码在一小时内已提交了 %(count)d 个议题,请稍后再提交,或直接联系村里的同心荟。")
+            _("这个手机号码在一小时内已提交了 %(count)d 个议题，请稍后再提交，或直接联系村里的同心荟。")
             % {"count": settings.ISSUE_SUBMISSIONS_PER_PHONE_PER_HOUR}
         )
     if ip and recent.filter(submitter_ip=ip).count() >= settings.ISSUE_SUBMISSIONS_PER_IP_PER_HOUR:
-        raise SubmissionRateLimited(_("当前网络在一小时内提交的议题过多,请稍后再试,或直接联系村里的同心荟。"))
+        raise SubmissionRateLimited(_("当前网络在一小时内提交的议题过多，请稍后再试，或直接联系村里的同心荟。"))
 
 
 def tracking_is_blocked(ip: str | None) -> bool:

@@ -96,11 +96,11 @@ def _tell_due_soon(assignment: Assignment, handlers) -> int:
         handlers,
         kind=Kind.ASSIGNMENT_DUE_SOON,
         key=f"assignment:{assignment.pk}:due_soon",
-        subject=_("交办即将到期:%(title)s") % {"title": issue.title},
-        body=_("交办的议题“%(title)s”(%(code)s)将于 %(deadline)s 到期,请抓紧办理并答复。")
+        subject=_("交办即将到期：%(title)s") % {"title": issue.title},
+        body=_("交办的议题“%(title)s”（%(code)s）将于 %(deadline)s 到期，请抓紧办理并答复。")
         % {"title": issue.title, "code": issue.receipt_code, "deadline": deadline},
         sms=sms_fit(
-            _("交办“%(title)s”将于%(deadline)s到期,请抓紧办理答复。")
+            _("交办“%(title)s”将于%(deadline)s到期，请抓紧办理答复。")
             % {"title": shorten(issue.title, TITLE_IN_SMS), "deadline": deadline}
         ),
         url=reverse("department:assignment", kwargs={"pk": assignment.pk}),
@@ -114,11 +114,11 @@ def _tell_overdue(assignment: Assignment, handlers, *, today: datetime.date) -> 
         handlers,
         kind=Kind.ASSIGNMENT_OVERDUE,
         key=f"assignment:{assignment.pk}:overdue:{today.isoformat()}",
-        subject=_("交办已超期:%(title)s") % {"title": issue.title},
-        body=_("交办的议题“%(title)s”(%(code)s)办理期限为 %(deadline)s,现已超期,请尽快办理并答复。")
+        subject=_("交办已超期：%(title)s") % {"title": issue.title},
+        body=_("交办的议题“%(title)s”（%(code)s）办理期限为 %(deadline)s，现已超期，请尽快办理并答复。")
         % {"title": issue.title, "code": issue.receipt_code, "deadline": deadline},
         sms=sms_fit(
-            _("交办“%(title)s”已超过%(deadline)s的期限,请尽快办理答复。")
+            _("交办“%(title)s”已超过%(deadline)s的期限，请尽快办理答复。")
             % {"title": shorten(issue.title, TITLE_IN_SMS), "deadline": deadline}
         ),
         url=reverse("department:assignment", kwargs={"pk": assignment.pk}),
@@ -138,14 +138,14 @@ def _tell_escalated(assignment: Assignment, staff, *, level: str, overdue_days: 
         staff,
         kind=Kind.ASSIGNMENT_ESCALATED,
         key=f"assignment:{assignment.pk}:escalate:{level}",
-        subject=_("超期督办:%(title)s") % values,
+        subject=_("超期督办：%(title)s") % values,
         body=_(
-            "%(department)s承办的议题“%(title)s”(%(code)s)办理期限为 %(deadline)s,已超期 %(days)d 个工作日以上"
-            "仍未答复,请督促办理。"
+            "%(department)s承办的议题“%(title)s”（%(code)s）办理期限为 %(deadline)s，已超期 %(days)d 个工作日以上"
+            "仍未答复，请督促办理。"
         )
         % values,
         sms=sms_fit(
-            _("%(department)s承办的“%(title)s”已超期%(days)d个工作日以上,请督办。")
+            _("%(department)s承办的“%(title)s”已超期%(days)d个工作日以上，请督办。")
             % {
                 **values,
                 "department": shorten(assignment.department.name, NAME_IN_SMS),
@@ -183,11 +183,13 @@ def issues_remind_triage(*, today: datetime.date) -> int:
             staff.village_staff(issue.region.path),
             kind=Kind.TRIAGE_WAITING,
             key=f"issue:{issue.pk}:triage_waiting",
-            subject=_("议题待受理:%(title)s") % values,
-            body=_("村民 %(submitted)s 反映的议题“%(title)s”(%(code)s)已超过 2 个工作日未受理,请及时受理或说明理由。")
+            subject=_("议题待受理：%(title)s") % values,
+            body=_(
+                "村民 %(submitted)s 反映的议题“%(title)s”（%(code)s）已超过 2 个工作日未受理，请及时受理或说明理由。"
+            )
             % values,
             sms=sms_fit(
-                _("议题“%(title)s”提交已超过2个工作日未受理,请及时处理。")
+                _("议题“%(title)s”提交已超过2个工作日未受理，请及时处理。")
                 % {"title": shorten(issue.title, TITLE_IN_SMS)}
             ),
             url=reverse("staff_issues:detail", kwargs={"pk": issue.pk}),
@@ -222,9 +224,10 @@ def issues_remind_agenda(*, today: datetime.date) -> int:
             kind=Kind.AGENDA_WAITING,
             key=f"organization:{row['organization_id']}:agenda_waiting:{month}",
             subject=_("%(organization)s有 %(count)d 件议题待列入议事会") % values,
-            body=_("%(organization)s有 %(count)d 件已受理的议题尚未列入议事会议程,请在本月议事会上安排协商。") % values,
+            body=_("%(organization)s有 %(count)d 件已受理的议题尚未列入议事会议程，请在本月议事会上安排协商。")
+            % values,
             sms=sms_fit(
-                _("%(organization)s有%(count)d件已受理议题未列入议事会,请安排协商。")
+                _("%(organization)s有%(count)d件已受理议题未列入议事会，请安排协商。")
                 % {**values, "organization": shorten(row["organization__name"], NAME_IN_SMS)}
             ),
             url=reverse("staff_issues:queue") + f"?tab=accepted&organization={row['organization_id']}",
@@ -293,9 +296,9 @@ def _tell_meeting_staff(meeting: Meeting, staff) -> int:
         kind=Kind.MEETING_TOMORROW,
         key=f"meeting:{meeting.pk}:day_before:{timezone.localdate(meeting.scheduled_at).isoformat()}",
         subject=_("明天 %(when)s 召开%(title)s") % values,
-        body=_("%(organization)s%(title)s定于明天(%(day)s)%(when)s在%(place)s召开,请做好议程和会场准备。") % values,
+        body=_("%(organization)s%(title)s定于明天（%(day)s）%(when)s在%(place)s召开，请做好议程和会场准备。") % values,
         sms=sms_fit(
-            _("明天%(when)s在%(place)s召开%(organization)s议事会,请做好准备。")
+            _("明天%(when)s在%(place)s召开%(organization)s议事会，请做好准备。")
             % {
                 **values,
                 "place": shorten(meeting.place, PLACE_IN_SMS),
@@ -315,12 +318,12 @@ def _tell_meeting_submitter(meeting: Meeting, issue: Issue, recipient: Recipient
             recipient=recipient,
             subject=_("明天 %(when)s 议事会协商您反映的议题") % values,
             body=_(
-                "您反映的“%(issue)s”(回执码 %(code)s)将在明天(%(day)s)%(when)s于%(place)s召开的%(title)s上协商,"
+                "您反映的“%(issue)s”（回执码 %(code)s）将在明天（%(day)s）%(when)s于%(place)s召开的%(title)s上协商，"
                 "欢迎列席。"
             )
             % values,
             sms=sms_fit(
-                _("您反映的议题(回执码%(code)s)将于明天%(when)s在%(place)s议事会协商。")
+                _("您反映的议题（回执码%(code)s）将于明天%(when)s在%(place)s议事会协商。")
                 % {**values, "place": shorten(meeting.place, PLACE_IN_SMS)}
             ),
             url=issue_tracking_url(issue),

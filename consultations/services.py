@@ -68,7 +68,7 @@ class TransitionNotAllowed(Exception):
         self.issue = issue
         self.action = action
         super().__init__(
-            _("无法“%(action)s”:该议题当前状态为“%(state)s”,可能已被他人处理。请刷新页面后再试。")
+            _("无法“%(action)s”：该议题当前状态为“%(state)s”，可能已被他人处理。请刷新页面后再试。")
             % {"action": IssueAction(action).label, "state": IssueState(issue.state).label}
         )
 
@@ -190,7 +190,7 @@ def issue_submit(
         if not organizations_for(entered_by, Action.CHANGE).filter(pk=organization.pk).exists():
             raise PermissionDenied(_("您不能为这个组织代录议题。"))
         if channel == IssueChannel.ONLINE:
-            raise ValidationError(_("代录的议题请选择来源(纸质意见条、电话等)。"))
+            raise ValidationError(_("代录的议题请选择来源（纸质意见条、电话等）。"))
     now = now or timezone.now()
     issue = Issue(
         organization=organization,
@@ -216,7 +216,7 @@ def issue_submit(
     comment = (
         ""
         if entered_by is None
-        else _("由 %(staff)s 代为录入(%(channel)s)")
+        else _("由 %(staff)s 代为录入（%(channel)s）")
         % {
             "staff": entered_by,
             "channel": IssueChannel(channel).label,
@@ -263,7 +263,7 @@ def issue_accept(*, issue: Issue, actor: User, comment: str = "", now: datetime.
 @transaction.atomic
 def issue_reject(*, issue: Issue, actor: User, reason: str, now: datetime.datetime | None = None) -> Issue:
     """Not accepted; the reason is shown to the submitter on the tracking page and sent to them."""
-    reason = _require_text(reason, _("请填写不予受理的理由,反映人会看到它。"))
+    reason = _require_text(reason, _("请填写不予受理的理由，反映人会看到它。"))
     locked = _lock_for_staff(issue, actor)
     locked.rejection_reason = reason
     _apply(locked, A.REJECT, actor=actor, comment=reason, extra_fields=["rejection_reason"], now=now)
@@ -283,9 +283,11 @@ def issue_merge(
     if target.organization_id != locked.organization_id:
         raise ValidationError(_("只能合并到同一组织的议题。"))
     if target.state in FINAL_STATES:
-        raise ValidationError(_("目标议题已结束(%(state)s),不能再合并进去。") % {"state": target.get_state_display()})
+        raise ValidationError(
+            _("目标议题已结束（%(state)s），不能再合并进去。") % {"state": target.get_state_display()}
+        )
     locked.merged_into = target
-    note = comment.strip() or _("与另一议题反映的是同一事项,合并办理。")
+    note = comment.strip() or _("与另一议题反映的是同一事项，合并办理。")
     merged = _apply(locked, A.MERGE, actor=actor, comment=note, extra_fields=["merged_into"], now=now)
     # The target keeps its state; its submitter is told that another villager raised the same matter.
     told_target = Transition.objects.create(
@@ -327,7 +329,8 @@ def meeting_schedule(
         raise ValidationError(
             {
                 "already_held": _(
-                    "召开时间 %(when)s 已经过去。如果是补录已召开的会议,请勾选“补录已召开的会议”;否则请改为将来的时间。"
+                    "召开时间 %(when)s 已经过去。如果是补录已召开的会议，"
+                    "请勾选“补录已召开的会议”；否则请改为将来的时间。"
                 )
                 % {"when": f"{timezone.localtime(scheduled_at):%Y-%m-%d %H:%M}"}
             }
@@ -368,7 +371,7 @@ def meeting_add_issue(
         locked,
         A.PUT_ON_AGENDA,
         actor=actor,
-        comment=_("列入%(meeting)s(%(when)s)")
+        comment=_("列入%(meeting)s（%(when)s）")
         % {"meeting": locked_meeting.title, "when": timezone.localdate(locked_meeting.scheduled_at).isoformat()},
         now=now,
     )
@@ -393,13 +396,16 @@ def meeting_record_attendance(
     attendance of a meeting already held is a correction: it needs a reason and leaves a MeetingCorrection."""
     locked = _lock_meeting(meeting, actor, MeetingAction.RECORD_ATTENDANCE)
     if locked.scheduled_at > (now or timezone.now()):
-        raise ValidationError(_("议事会还没有召开,召开后再登记出席情况。"))
+        raise ValidationError(_("议事会还没有召开，召开后再登记出席情况。"))
     people = list(attendees)
     present = len({person.pk for person in people}) + villagers_count + department_reps_count + ufwd_reps_count
     largest_tally = max((item.votes_cast for item in locked.agenda.filter(outcome=AgendaOutcome.CONSENSUS)), default=0)
     if present < largest_tally:
         raise ValidationError(
-            _("出席人数合计 %(present)d 人,少于议程中已记录的表决票数 %(votes)d 票。请核对出席情况,或先更正表决票数。")
+            _(
+                "出席人数合计 %(present)d 人，少于议程中已记录的表决票数 %(votes)d 票。"
+                "请核对出席情况，或先更正表决票数。"
+            )
             % {"present": present, "votes": largest_tally}
         )
     if locked.state == MeetingState.HELD:
@@ -413,7 +419,7 @@ def meeting_record_attendance(
             people,
         )
         if before != after:
-            reason = _require_text(reason, _("出席情况已登记过,更正时请填写更正理由。"))
+            reason = _require_text(reason, _("出席情况已登记过，更正时请填写更正理由。"))
             MeetingCorrection.objects.create(
                 meeting=locked, what=_("出席情况"), before=before, after=after, reason=reason, actor=actor
             )
@@ -430,8 +436,8 @@ def meeting_record_attendance(
 def _attendance_summary(meeting: Meeting, attendees: Sequence[Person]) -> str:
     names = "、".join(sorted(person.name for person in attendees)) or _("无")
     return _(
-        "出席会员 %(members)d 人(%(names)s),列席村民 %(villagers)d 人,"
-        "职能部门代表 %(departments)d 人,统战部门代表 %(ufwd)d 人"
+        "出席会员 %(members)d 人（%(names)s），列席村民 %(villagers)d 人，"
+        "职能部门代表 %(departments)d 人，统战部门代表 %(ufwd)d 人"
     ) % {
         "members": len(attendees),
         "names": names,
@@ -442,7 +448,7 @@ def _attendance_summary(meeting: Meeting, attendees: Sequence[Person]) -> str:
 
 
 def _tally_text(votes_for: int, votes_against: int, votes_abstain: int) -> str:
-    return _("赞成 %(for)d,反对 %(against)d,弃权 %(abstain)d") % {
+    return _("赞成 %(for)d，反对 %(against)d，弃权 %(abstain)d") % {
         "for": votes_for,
         "against": votes_against,
         "abstain": votes_abstain,
@@ -457,7 +463,7 @@ def _check_tally_fits_attendance(meeting: Meeting, votes: int) -> None:
     present = meeting.present_count()
     if votes > present:
         raise ValidationError(
-            _("表决票数合计 %(votes)d 票,超过了登记出席的 %(present)d 人。请核对票数,或先更正出席情况。")
+            _("表决票数合计 %(votes)d 票，超过了登记出席的 %(present)d 人。请核对票数，或先更正出席情况。")
             % {"votes": votes, "present": present}
         )
 
@@ -467,12 +473,12 @@ def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     """The 议事会 will not take place. It is kept, marked cancelled with the reason; each issue on its agenda goes
     back to 待协商 for the next meeting, with its own step on the submitter's timeline and a message. The
     organization's village staff and the members recorded on the meeting are told too."""
-    reason = _require_text(reason, _("请填写取消原因,议程上议题的反映人会看到它。"))
+    reason = _require_text(reason, _("请填写取消原因，议程上议题的反映人会看到它。"))
     locked = _lock_meeting(meeting, actor, MeetingAction.CANCEL)
     items = list(locked.agenda.select_for_update().order_by("position", "id"))
     if any(item.outcome != AgendaOutcome.PENDING for item in items):
-        raise ValidationError(_("议程中已有议题记录了协商结果,说明议事会已经召开,不能取消。"))
-    comment = _("%(meeting)s(%(when)s)取消:%(reason)s") % {
+        raise ValidationError(_("议程中已有议题记录了协商结果，说明议事会已经召开，不能取消。"))
+    comment = _("%(meeting)s（%(when)s）取消：%(reason)s") % {
         "meeting": locked.title,
         "when": timezone.localdate(locked.scheduled_at).isoformat(),
         "reason": reason,
@@ -520,7 +526,7 @@ def agenda_record_consensus(
 ) -> AgendaItem:
     consensus_text = _require_text(consensus_text, _("请填写共识内容。"))
     if votes_for <= votes_against:
-        raise ValidationError(_("赞成票没有超过反对票,不能记为达成共识。"))
+        raise ValidationError(_("赞成票没有超过反对票，不能记为达成共识。"))
     locked_item, issue = _lock_agenda_item(item, actor)
     _check_tally_fits_attendance(locked_item.meeting, votes_for + votes_against + votes_abstain)
     locked_item.outcome = AgendaOutcome.CONSENSUS
@@ -560,7 +566,7 @@ def agenda_correct_tally(
     issue's trail (whatever state the issue has reached since)."""
     reason = _require_text(reason, _("请填写更正理由。"))
     if votes_for <= votes_against:
-        raise ValidationError(_("赞成票没有超过反对票,不能记为达成共识。"))
+        raise ValidationError(_("赞成票没有超过反对票，不能记为达成共识。"))
     _lock_meeting(item.meeting, actor, MeetingAction.RECORD_OUTCOME)
     locked_item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
     if locked_item.outcome != AgendaOutcome.CONSENSUS:
@@ -569,13 +575,13 @@ def agenda_correct_tally(
     before = _tally_text(locked_item.votes_for, locked_item.votes_against, locked_item.votes_abstain)
     after = _tally_text(votes_for, votes_against, votes_abstain)
     if before == after:
-        raise ValidationError(_("票数没有变化,无需更正。"))
+        raise ValidationError(_("票数没有变化，无需更正。"))
     issue = _lock_for_staff(locked_item.issue, actor)
     locked_item.votes_for = votes_for
     locked_item.votes_against = votes_against
     locked_item.votes_abstain = votes_abstain
     locked_item.save(update_fields=["votes_for", "votes_against", "votes_abstain"])
-    comment = _("%(meeting)s表决票数更正:%(before)s → %(after)s。理由:%(reason)s") % {
+    comment = _("%(meeting)s表决票数更正：%(before)s → %(after)s。理由：%(reason)s") % {
         "meeting": locked_item.meeting.title,
         "before": before,
         "after": after,
@@ -636,7 +642,7 @@ def issue_assign(
         locked,
         A.ASSIGN,
         actor=actor,
-        comment=_("交%(department)s办理,期限 %(deadline)s(%(days)d 个工作日)")
+        comment=_("交%(department)s办理，期限 %(deadline)s（%(days)d 个工作日）")
         % {"department": department.name, "deadline": deadline.isoformat(), "days": days},
         now=now,
     )
@@ -717,7 +723,7 @@ def assignment_interim_reply(
     locked.save(
         update_fields=["state", "acknowledged_at", "interim_reply", "promised_on", "interim_replied_at", "handled_by"]
     )
-    comment = _("%(reply)s(承诺 %(date)s 前办结)") % {"reply": reply, "date": promised_on.isoformat()}
+    comment = _("%(reply)s（承诺 %(date)s 前办结）") % {"reply": reply, "date": promised_on.isoformat()}
     _apply(issue, A.INTERIM_REPLY, actor=actor, comment=comment, now=now)
     assignment_interim_reply_notify(locked, actor=actor)
     return locked
@@ -776,7 +782,7 @@ def assignment_return(*, assignment: Assignment, actor: User, reason: str) -> As
 def _confirm_done(
     issue: Issue, *, actor: User | None, actor_label: str, comment: str, now: datetime.datetime | None
 ) -> Issue:
-    note = comment.strip() or _("经核实,部门答复的事项已办理完成。")
+    note = comment.strip() or _("经核实，部门答复的事项已办理完成。")
     _apply(issue, A.CONFIRM_DONE, actor=actor, actor_label=actor_label, comment=note, now=now)
     return issue
 
@@ -805,12 +811,12 @@ def issue_confirm_done_by_submitter(*, issue: Issue, comment: str = "", now: dat
 
 
 NOTICE_TITLE_PREFIXES = (
-    "议题办理结果公示:",
-    "议题办理结果公示:",
-    "办理结果公示:",
-    "办理结果公示:",
-    "结果公示:",
-    "结果公示:",
+    "议题办理结果公示：",
+    "议题办理结果公示：",
+    "办理结果公示：",
+    "办理结果公示：",
+    "结果公示：",
+    "结果公示：",
 )
 
 
@@ -868,7 +874,7 @@ def _close_after_notice(issue: Issue, *, moment: datetime.datetime) -> Issue:
     notice = locked.notices.order_by("-published_at").first()
     if notice is None or notice.ends_at > moment:
         raise TransitionNotAllowed(locked, A.CLOSE_AFTER_NOTICE)
-    _apply(locked, A.CLOSE_AFTER_NOTICE, actor=None, actor_label=_("系统"), comment=_("公示期满,自动归档"), now=moment)
+    _apply(locked, A.CLOSE_AFTER_NOTICE, actor=None, actor_label=_("系统"), comment=_("公示期满，自动归档"), now=moment)
     _ask_for_rating(locked, notice, now=moment)
     return locked
 

@@ -16,7 +16,7 @@ class IssueState(models.TextChoices):
     AGREED = "agreed", _("已达成共识")
     ASSIGNED = "assigned", _("部门处理中")
     # The department's final answer waits for the village (or the submitter) to confirm the work is done.
-    ANSWERED = "answered", _("部门已答复,待确认办结")
+    ANSWERED = "answered", _("部门已答复，待确认办结")
     HANDLED = "handled", _("已办结")
     PUBLICIZED = "publicized", _("公示中")
     CLOSED = "closed", _("已归档")
@@ -31,12 +31,12 @@ class IssueAction(models.TextChoices):
     MERGE = "merge", _("合并")
     PUT_ON_AGENDA = "put_on_agenda", _("列入议事会议程")
     RECORD_CONSENSUS = "record_consensus", _("形成共识")
-    NO_CONSENSUS_REQUEUE = "no_consensus_requeue", _("未达成共识,下次再议")
-    NO_CONSENSUS_CLOSE = "no_consensus_close", _("未达成共识,结束协商")
+    NO_CONSENSUS_REQUEUE = "no_consensus_requeue", _("未达成共识，下次再议")
+    NO_CONSENSUS_CLOSE = "no_consensus_close", _("未达成共识，结束协商")
     RESOLVE_IN_VILLAGE = "resolve_in_village", _("村内解决")
     ASSIGN = "assign", _("提交职能部门")
     ACKNOWLEDGE = "acknowledge", _("部门签收")
-    INTERIM_REPLY = "interim_reply", _("部门答复:办理中")
+    INTERIM_REPLY = "interim_reply", _("部门答复：办理中")
     ANSWER = "answer", _("部门答复办结")
     RETURN = "return", _("部门退回")
     CONFIRM_DONE = "confirm_done", _("确认办结")
@@ -45,7 +45,7 @@ class IssueAction(models.TextChoices):
     CLOSE_AFTER_NOTICE = "close_after_notice", _("公示期满归档")
     RATE = "rate", _("评价办理结果")
     REOPEN = "reopen", _("重新受理")
-    MEETING_CANCEL = "meeting_cancel", _("议事会取消,退回待协商")
+    MEETING_CANCEL = "meeting_cancel", _("议事会取消，退回待协商")
 
 
 S, A = IssueState, IssueAction
@@ -116,8 +116,8 @@ M, MA = MeetingState, MeetingAction
 # action → (states of the meeting it may be taken in, the refusal otherwise). Outcomes and attendance are
 # recorded, and corrected, after the meeting too; a cancelled meeting takes nothing more.
 MEETING_ACTIONS: dict[MeetingAction, tuple[frozenset[MeetingState], str | Promise]] = {
-    MA.ADD_ISSUES: (frozenset({M.SCHEDULED}), _("议事会已召开或已取消,不能再增加议题。")),
-    MA.RECORD_OUTCOME: (frozenset({M.SCHEDULED, M.HELD}), _("议事会已取消,不能再记录协商结果。")),
+    MA.ADD_ISSUES: (frozenset({M.SCHEDULED}), _("议事会已召开或已取消，不能再增加议题。")),
+    MA.RECORD_OUTCOME: (frozenset({M.SCHEDULED, M.HELD}), _("议事会已取消，不能再记录协商结果。")),
     MA.RECORD_ATTENDANCE: (frozenset({M.SCHEDULED, M.HELD}), _("议事会已取消。")),
     MA.CANCEL: (frozenset({M.SCHEDULED}), _("只有尚未召开的议事会可以取消。")),
 }

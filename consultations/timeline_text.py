@@ -18,21 +18,21 @@ from consultations.models import IssueAction, IssueChannel, Rating, Transition
 
 # Each sentence a service writes as a whole comment; keep in step with consultations/services.py.
 GENERATED_COMMENTS = (
-    gettext_noop("由 %(staff)s 代为录入(%(channel)s)"),
-    gettext_noop("与另一议题反映的是同一事项,合并办理。"),
+    gettext_noop("由 %(staff)s 代为录入（%(channel)s）"),
+    gettext_noop("与另一议题反映的是同一事项，合并办理。"),
     gettext_noop("另一位村民反映的同一事项已合并到本议题一并办理。"),
-    gettext_noop("列入%(meeting)s(%(when)s)"),
-    gettext_noop("%(meeting)s(%(when)s)取消:%(reason)s"),
-    gettext_noop("%(meeting)s表决票数更正:%(before)s → %(after)s。理由:%(reason)s"),
-    gettext_noop("交%(department)s办理,期限 %(deadline)s(%(days)d 个工作日)"),
+    gettext_noop("列入%(meeting)s（%(when)s）"),
+    gettext_noop("%(meeting)s（%(when)s）取消：%(reason)s"),
+    gettext_noop("%(meeting)s表决票数更正：%(before)s → %(after)s。理由：%(reason)s"),
+    gettext_noop("交%(department)s办理，期限 %(deadline)s（%(days)d 个工作日）"),
     gettext_noop("%(department)s已签收"),
-    gettext_noop("%(reply)s(承诺 %(date)s 前办结)"),
-    gettext_noop("经核实,部门答复的事项已办理完成。"),
+    gettext_noop("%(reply)s（承诺 %(date)s 前办结）"),
+    gettext_noop("经核实，部门答复的事项已办理完成。"),
     gettext_noop("反映人确认已办理完成。"),
     gettext_noop("公示 %(days)d 天"),
-    gettext_noop("公示期满,自动归档"),
+    gettext_noop("公示期满，自动归档"),
 )
-TALLY = gettext_noop("赞成 %(for)d,反对 %(against)d,弃权 %(abstain)d")
+TALLY = gettext_noop("赞成 %(for)d，反对 %(against)d，弃权 %(abstain)d")
 GENERATED_ACTORS = (gettext_noop("系统"),)
 PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
 

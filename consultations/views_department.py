@@ -190,7 +190,7 @@ def _refused(request: HttpRequest, assignment: Assignment, error: Exception) -> 
     if assignment.state not in LIVE_ASSIGNMENT_STATES:
         messages.error(
             request,
-            _("这件交办现在是“%(state)s”状态,可能已被同事处理,请查看最新情况。")
+            _("这件交办现在是“%(state)s”状态，可能已被同事处理，请查看最新情况。")
             % {"state": assignment.get_state_display()},
         )
     else:
@@ -202,7 +202,7 @@ def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     text = str(error)
-    return text or _("操作未能完成,请刷新页面后再试。")
+    return text or _("操作未能完成，请刷新页面后再试。")
 
 
 @handler_required
@@ -235,7 +235,7 @@ def assignment_answer(request: HttpRequest, pk: int) -> HttpResponse:
         except (TransitionNotAllowed, PermissionDenied) as error:
             return _refused(request, assignment, error)
         else:
-            messages.success(request, _("已答复。村里确认办理完成后议题办结,并发布结果公示。"))
+            messages.success(request, _("已答复。村里确认办理完成后议题办结，并发布结果公示。"))
             return redirect(assignment_url(assignment))
     return _assignment_page(request, assignment, answer_form=form, status=400)
 
@@ -260,7 +260,7 @@ def assignment_interim_reply(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("已阶段性答复,承诺 %(date)s 前办结。办结后请再作最终答复。")
+                _("已阶段性答复，承诺 %(date)s 前办结。办结后请再作最终答复。")
                 % {"date": form.cleaned_data["promised_on"].isoformat()},
             )
             return redirect(assignment_url(assignment))
@@ -282,6 +282,6 @@ def assignment_return(request: HttpRequest, pk: int) -> HttpResponse:
         except (TransitionNotAllowed, PermissionDenied) as error:
             return _refused(request, assignment, error)
         else:
-            messages.success(request, _("已退回村里,退回理由已告知。"))
+            messages.success(request, _("已退回村里，退回理由已告知。"))
             return redirect(assignment_url(assignment))
     return _assignment_page(request, assignment, return_form=form, status=400)

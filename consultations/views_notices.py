@@ -64,7 +64,7 @@ def _grouped_region_choices(regions) -> list:
     groups: dict[int, tuple[str, list]] = {}
     for region in regions:  # ordered by path: a district comes before its towns
         if region.level == RegionLevel.DISTRICT:
-            groups[region.pk] = (region.name, [(region.pk, _("%(district)s(全部)") % {"district": region.name})])
+            groups[region.pk] = (region.name, [(region.pk, _("%(district)s（全部）") % {"district": region.name})])
         else:
             label = region.parent.name if region.parent_id else region.name
             groups.setdefault(region.parent_id or region.pk, (label, []))[1].append((region.pk, region.name))

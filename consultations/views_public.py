@@ -73,11 +73,11 @@ MY_ISSUES_PER_PAGE = 20
 
 # The same words whether the code does not exist or the digits are wrong: the page reveals nothing.
 # Marked with gettext_noop by that name: makemessages knows no alias such as N_.
-NEUTRAL_TRACKING_ERROR = gettext_noop("回执码或手机号后四位不正确,请核对后再试。")
-TRACKING_BLOCKED_ERROR = gettext_noop("尝试次数过多,请一小时后再试。如有疑问,请联系村里的同心荟。")
+NEUTRAL_TRACKING_ERROR = gettext_noop("回执码或手机号后四位不正确，请核对后再试。")
+TRACKING_BLOCKED_ERROR = gettext_noop("尝试次数过多，请一小时后再试。如有疑问，请联系村里的同心荟。")
 # For one receipt code, whoever tried: the same words whether or not the code exists.
 TRACKING_CODE_BLOCKED_ERROR = gettext_noop(
-    "这个回执码的后四位输错次数过多,已暂停查询一小时,请稍后再试。急需了解进度的,请联系村里的同心荟。"
+    "这个回执码的后四位输错次数过多，已暂停查询一小时，请稍后再试。急需了解进度的，请联系村里的同心荟。"
 )
 
 
@@ -219,7 +219,7 @@ def issue_new(request: HttpRequest) -> HttpResponse:
         first = _wait_for_first_submission(token)
         if first is not None:
             return _to_receipt(request, first)
-        form.add_error(None, _("您的议题正在提交,请不要重复点击。稍后可凭短信中的回执码查询进度。"))
+        form.add_error(None, _("您的议题正在提交，请不要重复点击。稍后可凭短信中的回执码查询进度。"))
         return _render_new(request, form, preselected, member)
     try:
         issue = services.issue_submit(
@@ -416,7 +416,7 @@ def issue_rate(request: HttpRequest, code: str) -> HttpResponse:
     except (ValidationError, services.TransitionNotAllowed) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, _("感谢您的评价!您的意见会转给村里的同心荟。"))
+        messages.success(request, _("感谢您的评价！您的意见会转给村里的同心荟。"))
     return redirect("issues:track_detail", code=code)
 
 
@@ -432,7 +432,7 @@ def issue_confirm_done(request: HttpRequest, code: str) -> HttpResponse:
     except services.TransitionNotAllowed as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("谢谢您的确认!村里将发布办理结果公示。"))
+        messages.success(request, _("谢谢您的确认！村里将发布办理结果公示。"))
     return redirect("issues:track_detail", code=code)
 
 

@@ -137,21 +137,21 @@ def _perform(action: IssueAction, *, issue: Issue, actor: User, data: dict[str, 
     """Calls the service of the action; returns the success message and where to go next."""
     if action == A.ACCEPT:
         services.issue_accept(issue=issue, actor=actor, comment=data["comment"])
-        return _("已受理,议题进入待协商。"), issue_url(issue)
+        return _("已受理，议题进入待协商。"), issue_url(issue)
     if action == A.REJECT:
         services.issue_reject(issue=issue, actor=actor, reason=data["reason"])
-        return _("已不予受理,理由将告知反映人。"), issue_url(issue)
+        return _("已不予受理，理由将告知反映人。"), issue_url(issue)
     if action == A.MERGE:
         into = data["into"]
         services.issue_merge(issue=issue, into=into, actor=actor, comment=data["comment"])
-        return _("已合并到议题 %(code)s,两位反映人都会收到短信。") % {"code": into.receipt_code}, issue_url(into)
+        return _("已合并到议题 %(code)s，两位反映人都会收到短信。") % {"code": into.receipt_code}, issue_url(into)
     if action == A.PUT_ON_AGENDA:
         meeting = data["meeting"]
         services.meeting_add_issue(meeting=meeting, issue=issue, actor=actor)
         return _("已列入“%(meeting)s”的议程。") % {"meeting": meeting.title}, issue_url(issue)
     if action == A.RESOLVE_IN_VILLAGE:
         services.issue_resolve_in_village(issue=issue, actor=actor, resolution=data["resolution"])
-        return _("已记录村内解决,可以发布结果公示了。"), issue_url(issue)
+        return _("已记录村内解决，可以发布结果公示了。"), issue_url(issue)
     if action == A.ASSIGN:
         assignment = services.issue_assign(
             issue=issue,
@@ -160,21 +160,21 @@ def _perform(action: IssueAction, *, issue: Issue, actor: User, data: dict[str, 
             working_days=data["working_days"],
             instructions=data["instructions"],
         )
-        return _("已交%(department)s办理,期限 %(deadline)s。") % {
+        return _("已交%(department)s办理，期限 %(deadline)s。") % {
             "department": assignment.department.name,
             "deadline": assignment.deadline.isoformat(),
         }, issue_url(issue)
     if action == A.CONFIRM_DONE:
         services.issue_confirm_done(issue=issue, actor=actor, comment=data["comment"])
-        return _("已确认办结,可以发布结果公示了。"), issue_url(issue)
+        return _("已确认办结，可以发布结果公示了。"), issue_url(issue)
     if action == A.PUBLISH:
         notice = services.issue_publish(
             issue=issue, actor=actor, title=data["title"], body=data["body"], period_days=data["period_days"]
         )
-        return _("已发布结果公示,公示期 %(days)d 天。") % {"days": notice.period_days}, issue_url(issue)
+        return _("已发布结果公示，公示期 %(days)d 天。") % {"days": notice.period_days}, issue_url(issue)
     if action == A.REOPEN:
         services.issue_reopen(issue=issue, actor=actor, reason=data["reason"])
-        return _("已重新受理,议题回到待协商。"), issue_url(issue)
+        return _("已重新受理，议题回到待协商。"), issue_url(issue)
     raise Http404
 
 
@@ -304,7 +304,7 @@ def enter(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_service_error(error)
         else:
-            messages.success(request, _("已代为录入,回执码 %(code)s,请告知反映人。") % {"code": issue.receipt_code})
+            messages.success(request, _("已代为录入，回执码 %(code)s，请告知反映人。") % {"code": issue.receipt_code})
             return redirect(issue_url(issue))
     return render(request, "consultations/staff/enter.html", {"form": form}, status=400 if form.is_bound else 200)
 
@@ -584,7 +584,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
     def cancel(data: dict[str, Any]) -> str:
         services.meeting_cancel(meeting=meeting, actor=user, reason=data["reason"])
-        return _("“%(title)s”已取消,议程上的议题已退回待协商,反映人会收到通知。") % {"title": meeting.title}
+        return _("“%(title)s”已取消，议程上的议题已退回待协商，反映人会收到通知。") % {"title": meeting.title}
 
     return _meeting_step(request, meeting, "cancel", form, cancel)
 
@@ -605,7 +605,7 @@ def agenda_consensus(request: HttpRequest, pk: int) -> HttpResponse:
 
     def record(data: dict[str, Any]) -> str:
         services.agenda_record_consensus(item=item, actor=user, **data)
-        return _("“%(title)s”已记录为达成共识,可以村内解决或提交职能部门。") % {"title": item.issue.title}
+        return _("“%(title)s”已记录为达成共识，可以村内解决或提交职能部门。") % {"title": item.issue.title}
 
     return _meeting_step(request, item.meeting, f"c{item.pk}", form, record)
 
@@ -619,7 +619,7 @@ def agenda_correct_tally(request: HttpRequest, pk: int) -> HttpResponse:
 
     def correct(data: dict[str, Any]) -> str:
         services.agenda_correct_tally(item=item, actor=user, **data)
-        return _("“%(title)s”的表决票数已更正,更正记录在议题的办理记录里。") % {"title": item.issue.title}
+        return _("“%(title)s”的表决票数已更正，更正记录在议题的办理记录里。") % {"title": item.issue.title}
 
     return _meeting_step(request, item.meeting, f"t{item.pk}", form, correct)
 
@@ -635,7 +635,7 @@ def agenda_no_consensus(request: HttpRequest, pk: int) -> HttpResponse:
         close = data["then"] == CLOSE
         services.agenda_record_no_consensus(item=item, actor=user, note=data["note"], close=close)
         if close:
-            return _("“%(title)s”未达成共识,协商结束。") % {"title": item.issue.title}
-        return _("“%(title)s”未达成共识,已退回待协商,可列入下次议事会。") % {"title": item.issue.title}
+            return _("“%(title)s”未达成共识，协商结束。") % {"title": item.issue.title}
+        return _("“%(title)s”未达成共识，已退回待协商，可列入下次议事会。") % {"title": item.issue.title}
 
     return _meeting_step(request, item.meeting, f"n{item.pk}", form, record)

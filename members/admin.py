@@ -103,7 +103,7 @@ class PersonAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ("stratum", "is_representative", "political_affiliation")
     search_fields = ("name", "=phone")
     search_help_text = _("按姓名或完整手机号查找")
-    masked_search_help_text = _("按姓名查找(手机号对您是隐藏的,不能按号码查找)")
+    masked_search_help_text = _("按姓名查找（手机号对您是隐藏的，不能按号码查找）")
     fieldsets = (
         (None, {"fields": ("name", "gender", "phone", "region", "nationality")}),
         (_("阶层与职业"), {"fields": ("stratum", "occupation", "industry", "skills")}),

@@ -40,7 +40,7 @@ class MembershipAdminForm(ServiceModelForm):
         label=_("职务变更日期"),
         required=False,
         widget=AdminDateWidget,
-        help_text=_("变更职务时填写:原职务于当天结束,新职务从当天开始,历史记录会保留。"),
+        help_text=_("变更职务时填写：原职务于当天结束，新职务从当天开始，历史记录会保留。"),
     )
 
     class Meta:
@@ -77,7 +77,7 @@ class MembershipAdminForm(ServiceModelForm):
                 actor=actor,
             )
         if changes:
-            raise ValidationError(gettext("在册会籍只能变更职务或办理退出;其他内容请如实新增一条会籍。"))
+            raise ValidationError(gettext("在册会籍只能变更职务或办理退出；其他内容请如实新增一条会籍。"))
         return self.instance
 
 

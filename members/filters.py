@@ -31,7 +31,7 @@ YES, NO = "yes", "no"
 
 # Whole 11-digit numbers hit the phone index; shorter runs of digits ("0000", "138 0000") match anywhere.
 DIGITS_ONLY = re.compile(r"^[\d\s\-]+$")
-PHONE_SEARCH_HINT = _("姓名或手机号(可输入部分号码)")
+PHONE_SEARCH_HINT = _("姓名或手机号（可输入部分号码）")
 NAME_SEARCH_HINT = _("姓名")
 
 
@@ -59,7 +59,7 @@ class RosterFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         label=_("职务"), choices=MembershipRole.choices, method=_keep, empty_label=_("全部职务")
     )
-    joined = django_filters.DateFromToRangeFilter(label=_("入会日期(起止)"), method=_keep, widget=DateRangeInput())
+    joined = django_filters.DateFromToRangeFilter(label=_("入会日期（起止）"), method=_keep, widget=DateRangeInput())
     stratum = django_filters.ChoiceFilter(label=_("社会阶层"), choices=Stratum.choices, empty_label=_("全部阶层"))
     occupation = django_filters.ChoiceFilter(label=_("职业"), choices=[], empty_label=_("全部职业"))
     representative = django_filters.ChoiceFilter(

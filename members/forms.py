@@ -35,7 +35,7 @@ def date_field(label: StrOrPromise, **kwargs: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DateInput(),
-        error_messages={"invalid": _("请输入正确的日期,例如 2024-03-01。"), "required": _("请填写日期。")},
+        error_messages={"invalid": _("请输入正确的日期，例如 2024-03-01。"), "required": _("请填写日期。")},
         **kwargs,
     )
 
@@ -57,7 +57,7 @@ class PersonForm(RosterFormMixin, forms.ModelForm):
         label=_("手机号"),
         required=False,
         max_length=20,
-        help_text=_("11位手机号码,选填。"),
+        help_text=_("11位手机号码，选填。"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
 
@@ -154,7 +154,7 @@ class MembershipAddForm(RosterFormMixin, MembershipFields):
 
 class MembershipChangeRoleForm(RosterFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("新职务"), choices=MembershipRole.choices)
-    changed_on = date_field(_("变更日期"), help_text=_("原职务于当天结束,新职务从当天开始,历史记录会保留。"))
+    changed_on = date_field(_("变更日期"), help_text=_("原职务于当天结束，新职务从当天开始，历史记录会保留。"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,7 +167,7 @@ class MembershipEndForm(RosterFormMixin, forms.Form):
         label=_("退出原因"),
         max_length=200,
         error_messages={"required": _("请填写退出原因。")},
-        widget=forms.TextInput(attrs={"placeholder": _("如:工作调动、本人申请退出")}),
+        widget=forms.TextInput(attrs={"placeholder": _("如：工作调动、本人申请退出")}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

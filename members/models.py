@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入11位手机号码,例如 13800000000。"))
+mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入11位手机号码，例如 13800000000。"))
 
 
 class Gender(models.TextChoices):
@@ -66,7 +66,7 @@ class Person(models.Model):
                 fields=["phone"],
                 condition=~Q(phone=""),
                 name="unique_person_phone_when_set",
-                violation_error_message=_("该手机号已登记在人员名册中,属于另一位人员。"),
+                violation_error_message=_("该手机号已登记在人员名册中，属于另一位人员。"),
             )
         ]
 

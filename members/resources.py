@@ -96,7 +96,7 @@ class ChoiceLabelWidget(widgets.Widget):
             return text
         options = "、".join(_chinese(label) for label in self.choices.labels)
         raise ValueError(
-            _("“%(value)s”不是有效的%(column)s,应为:%(options)s。")
+            _("“%(value)s”不是有效的%(column)s，应为：%(options)s。")
             % {"value": text, "column": self.column, "options": options}
         )
 
@@ -122,7 +122,7 @@ class YesNoWidget(widgets.Widget):
             return True
         if text in self.NO:
             return False
-        raise ValueError(_("%(column)s应填“是”或“否”,而不是“%(value)s”。") % {"column": self.column, "value": value})
+        raise ValueError(_("%(column)s应填“是”或“否”，而不是“%(value)s”。") % {"column": self.column, "value": value})
 
     def render(self, value, obj=None, **kwargs):
         return "是" if value else "否"
@@ -155,7 +155,7 @@ class ChineseDateWidget(widgets.Widget):
             except ValueError:
                 pass
         raise ValueError(
-            _("%(column)s“%(value)s”不是有效日期,请写成 2019-02-28。") % {"column": self.column, "value": text}
+            _("%(column)s“%(value)s”不是有效日期，请写成 2019-02-28。") % {"column": self.column, "value": text}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -242,7 +242,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
 
     class Meta:
         model = Membership
-        name = gettext_lazy("人员名册(每行一人一会籍)")
+        name = gettext_lazy("人员名册（每行一人一会籍）")
         fields = (
             "name",
             "gender",
@@ -363,7 +363,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
             text,
             candidates,
             missing=_("区域“%(name)s”不存在或不在您的管辖范围内。"),
-            ambiguous=_("有不止一个名为“%(name)s”的区域,请写成“上级/%(name)s”。"),
+            ambiguous=_("有不止一个名为“%(name)s”的区域，请写成“上级/%(name)s”。"),
         )
 
     def _organization_named(self, text: str) -> Organization:
@@ -372,7 +372,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
             text,
             organizations_for(self.importer, Action.CHANGE).filter(name=text),
             missing=_("组织“%(name)s”不存在或不在您的管辖范围内。"),
-            ambiguous=_("有不止一个名为“%(name)s”的组织,请联系区统战部。"),
+            ambiguous=_("有不止一个名为“%(name)s”的组织，请联系区统战部。"),
         )
 
     @staticmethod
@@ -393,7 +393,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
         name = self._cell(row, NAME)
         if phone and "*" not in phone:
             if not MOBILE.match(phone):
-                raise ValidationError({PHONE: _("手机号“%(phone)s”格式不对,应为11位手机号码。") % {"phone": phone}})
+                raise ValidationError({PHONE: _("手机号“%(phone)s”格式不对，应为11位手机号码。") % {"phone": phone}})
             person = Person.objects.select_related("region").filter(phone=phone).first()
             if person is not None:
                 if not persons_for(self.importer, Action.CHANGE).filter(pk=person.pk).exists():
@@ -412,10 +412,10 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
         candidates = [p for p in same[:5] if "*" not in phone or mask_phone(p.phone) == phone]
         if len(candidates) > 1:
             raise ValidationError(
-                {PHONE: _("%(region)s有不止一位%(name)s,请填写手机号以区分。") % {"region": region_text, "name": name}}
+                {PHONE: _("%(region)s有不止一位%(name)s，请填写手机号以区分。") % {"region": region_text, "name": name}}
             )
         if not candidates and "*" in phone:
-            raise ValidationError({PHONE: _("手机号被遮挡,无法登记新人员,请填写完整号码。")})
+            raise ValidationError({PHONE: _("手机号被遮挡，无法登记新人员，请填写完整号码。")})
         return candidates[0] if candidates else None
 
     def get_instance(self, instance_loader, row):
@@ -505,7 +505,7 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
         if not phone or "*" in phone:
             return
         if not MOBILE.match(phone):
-            raise ValueError(_("手机号“%(phone)s”格式不对,应为11位手机号码。") % {"phone": phone})
+            raise ValueError(_("手机号“%(phone)s”格式不对，应为11位手机号码。") % {"phone": phone})
         person.phone = phone
 
     def save_instance(self, instance: Membership, is_create: bool, row, **kwargs) -> None:

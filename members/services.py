@@ -108,7 +108,7 @@ def phone_not_usable_message() -> str:
     another. It says what to do next instead: check the number with the person, and if it is right, the
     district UFWD (who sees across places) finds the existing record and moves or links it.
     """
-    return _("这个手机号不能在此登记。请先与本人核对号码;号码无误的,请联系区委统战部核实后办理。")
+    return _("这个手机号不能在此登记。请先与本人核对号码；号码无误的，请联系区委统战部核实后办理。")
 
 
 # ---- small checks shared by the services -------------------------------------------------------------------
@@ -149,7 +149,7 @@ def _lock_person_for(actor: User, person: Person) -> Person:
 
 def _ensure_region_in_scope(actor: User, region: Region | None) -> None:
     if region is None or not regions_for(actor, Action.VIEW).filter(pk=region.pk).exists():
-        raise ValidationError({"region": _("所在区域不在您的管辖范围内,请选择您负责范围内的区域。")})
+        raise ValidationError({"region": _("所在区域不在您的管辖范围内，请选择您负责范围内的区域。")})
 
 
 def _ensure_organization_in_scope(actor: User, organization: Organization) -> None:
@@ -168,7 +168,7 @@ def _ensure_phone_free(*, phone: str, actor: User, person: Person | None) -> Non
     if holder is None:
         return
     if persons_for(actor, Action.VIEW).filter(pk=holder.pk).exists():
-        message = _("该手机号已登记在人员名册中,属于 %(name)s,请勿重复登记。") % {"name": holder.name}
+        message = _("该手机号已登记在人员名册中，属于 %(name)s，请勿重复登记。") % {"name": holder.name}
     else:
         message = phone_not_usable_message()
     raise ValidationError({"phone": message})
@@ -208,13 +208,13 @@ def _ensure_span_free(
         if left_on is None:
             raise ValidationError(
                 {
-                    "organization": _("该人员已是%(organization)s的在册会员,如需调整职务请使用“变更职务”。")
+                    "organization": _("该人员已是%(organization)s的在册会员，如需调整职务请使用“变更职务”。")
                     % {"organization": organization.name}
                 }
             )
         raise ValidationError(
             {
-                "joined_on": _("这段会籍与 %(day)s 起至今的会籍重叠,同一组织的会籍不能重叠。")
+                "joined_on": _("这段会籍与 %(day)s 起至今的会籍重叠，同一组织的会籍不能重叠。")
                 % {"day": current.joined_on.isoformat()}
             }
         )
@@ -227,11 +227,11 @@ def _ensure_span_free(
     assert clash.left_on is not None
     if left_on is None:
         raise ValidationError(
-            {"joined_on": _("入会日期不能早于上次退出该组织的日期(%(day)s)。") % {"day": clash.left_on.isoformat()}}
+            {"joined_on": _("入会日期不能早于上次退出该组织的日期（%(day)s）。") % {"day": clash.left_on.isoformat()}}
         )
     raise ValidationError(
         {
-            "joined_on": _("这段会籍与 %(start)s 至 %(end)s 的会籍重叠,同一组织的会籍不能重叠。")
+            "joined_on": _("这段会籍与 %(start)s 至 %(end)s 的会籍重叠，同一组织的会籍不能重叠。")
             % {"start": clash.joined_on.isoformat(), "end": clash.left_on.isoformat()}
         }
     )
@@ -240,7 +240,7 @@ def _ensure_span_free(
 def _check_span_dates(*, joined_on: datetime.date, left_on: datetime.date | None) -> None:
     _ensure_not_in_future(joined_on, field="joined_on", label=_("入会日期"))
     _ensure_not_in_future(left_on, field="left_on", label=_("退出日期"))
-    _ensure_not_before(left_on, joined_on, field="left_on", message=_("退出日期不能早于入会日期(%(day)s)。"))
+    _ensure_not_before(left_on, joined_on, field="left_on", message=_("退出日期不能早于入会日期（%(day)s）。"))
 
 
 # ---- people ---------------------------------------------------------------------------------------------------
@@ -347,12 +347,12 @@ def membership_change_role(
     """A new role is a new span: the current row ends on `changed_on` and a new one starts that day."""
     locked = _lock_membership_for(actor, membership)
     if locked.left_on is not None:
-        raise ValidationError({"role": _("这条会籍已经结束,不能再变更职务。")})
+        raise ValidationError({"role": _("这条会籍已经结束，不能再变更职务。")})
     if locked.role == role:
         raise ValidationError({"role": _("新职务与现任职务相同。")})
     _ensure_not_in_future(changed_on, field="changed_on", label=_("变更日期"))
     _ensure_not_before(
-        changed_on, locked.joined_on, field="changed_on", message=_("变更日期不能早于本次入会日期(%(day)s)。")
+        changed_on, locked.joined_on, field="changed_on", message=_("变更日期不能早于本次入会日期（%(day)s）。")
     )
     new_label = MembershipRole(role).label
     locked.left_on = changed_on
@@ -378,13 +378,13 @@ def membership_end(*, membership: Membership, left_on: datetime.date, reason: st
     if locked.left_on is not None:
         raise ValidationError({"left_on": _("这条会籍已于 %(day)s 结束。") % {"day": locked.left_on.isoformat()}})
     _ensure_not_in_future(left_on, field="left_on", label=_("退出日期"))
-    _ensure_not_before(left_on, locked.joined_on, field="left_on", message=_("退出日期不能早于入会日期(%(day)s)。"))
+    _ensure_not_before(left_on, locked.joined_on, field="left_on", message=_("退出日期不能早于入会日期（%(day)s）。"))
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("请填写退出原因。")})
     locked.left_on = left_on
     locked.leave_reason = reason
-    _audit(locked, actor=actor, reason=_("退出组织:%(reason)s") % {"reason": reason})
+    _audit(locked, actor=actor, reason=_("退出组织：%(reason)s") % {"reason": reason})
     locked.save(update_fields=["left_on", "leave_reason"])
     return locked
 
@@ -445,7 +445,7 @@ def _check_assignment(assignment: ContactAssignment) -> None:
         assignment.ended_on,
         assignment.started_on,
         field="ended_on",
-        message=_("终止日期不能早于起始日期(%(day)s)。"),
+        message=_("终止日期不能早于起始日期（%(day)s）。"),
     )
     assignment.full_clean(validate_unique=False, validate_constraints=False)
 
@@ -560,7 +560,7 @@ Record = TypeVar("Record", PublicOffice, CrossAppointment)
 
 def _save_person_record(record: PersonRecord, *, actor: User, reason: str, update_fields: list[str] | None) -> None:
     _ensure_not_before(
-        record.ended_on, record.started_on, field="ended_on", message=_("终止日期不能早于起始日期(%(day)s)。")
+        record.ended_on, record.started_on, field="ended_on", message=_("终止日期不能早于起始日期（%(day)s）。")
     )
     if isinstance(record, CrossAppointment) and record.region_id is not None:
         _ensure_region_in_scope(actor, record.region)

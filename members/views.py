@@ -175,7 +175,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     organizations = organizations_for(user, Action.CHANGE).order_by("name")
     if not organizations.exists():
-        raise PermissionDenied(_("您的负责范围内还没有组织,无法登记人员。"))
+        raise PermissionDenied(_("您的负责范围内还没有组织，无法登记人员。"))
     form = PersonCreateForm(
         request.POST or None,
         regions=_person_regions(user),
@@ -288,7 +288,7 @@ def membership_change_role(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=MembershipChangeRoleForm,
         service=services.membership_change_role,
-        done=_("已变更职务,原职务记录已保留。"),
+        done=_("已变更职务，原职务记录已保留。"),
         page={"title": _("变更职务"), "submit_label": _("变更职务")},
     )
 
@@ -301,7 +301,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=MembershipEndForm,
         service=services.membership_end,
-        done=_("已办理退出,会籍记录已保留。"),
+        done=_("已办理退出，会籍记录已保留。"),
         page={"title": _("办理退出"), "submit_label": _("确认退出"), "danger": True},
     )
 

@@ -98,7 +98,7 @@ class OrganizationLevel(models.TextChoices):
 class Organization(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     slug = models.SlugField(
-        _("公开地址"), max_length=60, unique=True, help_text=_("用于 /orgs/<地址>/,公布后不要修改。")
+        _("公开地址"), max_length=60, unique=True, help_text=_("用于 /orgs/<地址>/，公布后不要修改。")
     )
     kind = models.CharField(_("类型"), max_length=32, choices=OrganizationKind.choices, db_index=True)
     category = models.CharField(

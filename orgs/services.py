@@ -71,7 +71,7 @@ def region_get_or_create(*, name: str, level: RegionLevel | str, parent: Region 
 def _ensure_parent_allowed(actor: User, parent: Region | None) -> None:
     if parent is None:
         if not is_unrestricted(actor):
-            raise ValidationError({"parent": _("请选择上级区域:新增区县由系统管理员办理。")})
+            raise ValidationError({"parent": _("请选择上级区域：新增区县由系统管理员办理。")})
         return
     if not regions_for(actor, Action.CHANGE).filter(pk=parent.pk).exists():
         raise ValidationError({"parent": _("上级区域不在您的管辖范围内。")})
@@ -153,7 +153,7 @@ ORGANIZATION_FIELDS = frozenset(OrganizationFields.__annotations__)
 def _ensure_organization_place(actor: User, organization: Organization) -> None:
     # Town staff place organizations anywhere in their town, though they may not edit the tree.
     if not regions_for(actor, Action.VIEW).filter(pk=organization.region_id).exists():
-        raise ValidationError({"region": _("所在区域不在您的管辖范围内,请选择您负责范围内的区域。")})
+        raise ValidationError({"region": _("所在区域不在您的管辖范围内，请选择您负责范围内的区域。")})
     founded_on = organization.founded_on
     if founded_on is not None and founded_on > timezone.localdate():
         raise ValidationError({"founded_on": _("成立日期不能晚于今天。")})

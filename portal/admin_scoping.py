@@ -129,7 +129,7 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
     # an admin names them to leave out a published office line (a department's 办公电话).
     phone_fields: Sequence[str] | None = None
     # Shown under the search box instead of search_help_text when the phone fields were left out of the search.
-    masked_search_help_text = _("手机号对您是隐藏的,不能按手机号查找。")
+    masked_search_help_text = _("手机号对您是隐藏的，不能按手机号查找。")
 
     model: type[models.Model]
     admin_site: admin.AdminSite

@@ -47,13 +47,13 @@ def _name_of(upload: File) -> str:
 
 def _too_many_pixels(name: str) -> ValidationError:
     return ValidationError(
-        _("“%(name)s”的像素尺寸过大,无法处理,请换一张或先用手机缩小。") % {"name": name}, code="too_many_pixels"
+        _("“%(name)s”的像素尺寸过大，无法处理，请换一张或先用手机缩小。") % {"name": name}, code="too_many_pixels"
     )
 
 
 def _not_an_image(name: str) -> ValidationError:
     return ValidationError(
-        _("“%(name)s”不是有效的图片文件,请选择手机相册里的照片。") % {"name": name}, code="not_an_image"
+        _("“%(name)s”不是有效的图片文件，请选择手机相册里的照片。") % {"name": name}, code="not_an_image"
     )
 
 
@@ -61,7 +61,7 @@ def _check_bytes(upload: File, max_bytes: int | None) -> None:
     limit = max_bytes or settings.ISSUE_PHOTO_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
-            _("“%(name)s”太大(超过 %(limit)d MB),请换一张或先压缩。")
+            _("“%(name)s”太大（超过 %(limit)d MB），请换一张或先压缩。")
             % {"name": _name_of(upload), "limit": limit // (1024 * 1024)},
             code="too_big",
         )
@@ -81,7 +81,7 @@ def _opened(upload: File, *, max_side: int) -> Image.Image:
             image = Image.open(upload)
         if image.format not in ALLOWED_FORMATS:
             raise ValidationError(
-                _("“%(name)s”不是支持的照片格式,请上传 JPG、PNG、WEBP 或 GIF 图片。") % {"name": name},
+                _("“%(name)s”不是支持的照片格式，请上传 JPG、PNG、WEBP 或 GIF 图片。") % {"name": name},
                 code="format",
             )
         if image.format in JPEG_FORMATS:

@@ -171,7 +171,7 @@ def wangweishan_tongxinhui(tree):
 @pytest.fixture
 def tianmu_alliance(tree):
     return Organization.objects.create(
-        name="天目共富联盟(望湖村)",
+        name="天目共富联盟（望湖村）",
         slug="tianmu-wanghu",
         kind=OrganizationKind.PROSPERITY_ALLIANCE,
         region=tree.wanghu,

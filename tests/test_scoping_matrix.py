@@ -120,7 +120,7 @@ def test_contact_log_notes_are_hidden_from_the_member_they_are_about(
         kind=ContactKind.VISIT,
         occurred_on=datetime.date(2026, 11, 1),
         contacted_by="李娟",
-        notes="家中老人生病,需要关心",
+        notes="家中老人生病，需要关心",
         author=village_staff_qingshan,
     )
     assert contact_logs_for(village_staff_qingshan, VIEW).filter(pk=log.pk).exists()

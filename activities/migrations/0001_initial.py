@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('phone', models.CharField(max_length=11, validators=[django.core.validators.RegexValidator('^1[3-9]\\d{9}$', '请输入11位手机号码,例如 13800000000。')], verbose_name='手机号')),
+                ('phone', models.CharField(max_length=11, validators=[django.core.validators.RegexValidator('^1[3-9]\\d{9}$', '请输入11位手机号码，例如 13800000000。')], verbose_name='手机号')),
                 ('status', models.CharField(choices=[('confirmed', '已报名'), ('waitlisted', '候补'), ('cancelled', '已取消')], db_index=True, max_length=16, verbose_name='状态')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='报名时间')),
                 ('promoted_at', models.DateTimeField(blank=True, null=True, verbose_name='候补转正时间')),

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='issue',
             name='channel',
-            field=models.CharField(choices=[('online', '网上提交'), ('paper', '纸质意见条(代录)'), ('phone', '电话反映(代录)'), ('visit', '走访收集(代录)'), ('meeting', '议事会现场(代录)')], db_index=True, default='online', max_length=16, verbose_name='来源'),
+            field=models.CharField(choices=[('online', '网上提交'), ('paper', '纸质意见条（代录）'), ('phone', '电话反映（代录）'), ('visit', '走访收集（代录）'), ('meeting', '议事会现场（代录）')], db_index=True, default='online', max_length=16, verbose_name='来源'),
         ),
     ]

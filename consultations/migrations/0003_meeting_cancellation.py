@@ -31,11 +31,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='agendaitem',
             name='outcome',
-            field=models.CharField(choices=[('pending', '待协商'), ('consensus', '达成共识'), ('no_consensus', '未达成共识'), ('cancelled', '会议取消,未协商')], db_index=True, default='pending', max_length=16, verbose_name='协商结果'),
+            field=models.CharField(choices=[('pending', '待协商'), ('consensus', '达成共识'), ('no_consensus', '未达成共识'), ('cancelled', '会议取消，未协商')], db_index=True, default='pending', max_length=16, verbose_name='协商结果'),
         ),
         migrations.AlterField(
             model_name='transition',
             name='action',
-            field=models.CharField(choices=[('submit', '提交议题'), ('accept', '受理'), ('reject', '不予受理'), ('merge', '合并'), ('put_on_agenda', '列入议事会议程'), ('record_consensus', '形成共识'), ('no_consensus_requeue', '未达成共识,下次再议'), ('no_consensus_close', '未达成共识,结束协商'), ('resolve_in_village', '村内解决'), ('assign', '提交职能部门'), ('acknowledge', '部门签收'), ('answer', '部门答复办结'), ('return', '部门退回'), ('publish', '发布结果公示'), ('close_after_notice', '公示期满归档'), ('rate', '评价办理结果'), ('reopen', '重新受理'), ('meeting_cancel', '议事会取消,退回待协商')], max_length=32, verbose_name='操作'),
+            field=models.CharField(choices=[('submit', '提交议题'), ('accept', '受理'), ('reject', '不予受理'), ('merge', '合并'), ('put_on_agenda', '列入议事会议程'), ('record_consensus', '形成共识'), ('no_consensus_requeue', '未达成共识，下次再议'), ('no_consensus_close', '未达成共识，结束协商'), ('resolve_in_village', '村内解决'), ('assign', '提交职能部门'), ('acknowledge', '部门签收'), ('answer', '部门答复办结'), ('return', '部门退回'), ('publish', '发布结果公示'), ('close_after_notice', '公示期满归档'), ('rate', '评价办理结果'), ('reopen', '重新受理'), ('meeting_cancel', '议事会取消，退回待协商')], max_length=32, verbose_name='操作'),
         ),
     ]

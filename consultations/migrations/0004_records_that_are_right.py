@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='issue',
             name='state',
-            field=models.CharField(choices=[('submitted', '已提交'), ('accepted', '待协商'), ('deliberating', '协商中'), ('agreed', '已达成共识'), ('assigned', '部门处理中'), ('answered', '部门已答复,待确认办结'), ('handled', '已办结'), ('publicized', '公示中'), ('closed', '已归档'), ('rejected', '不予受理'), ('merged', '已合并')], db_index=True, default='submitted', max_length=16, verbose_name='状态'),
+            field=models.CharField(choices=[('submitted', '已提交'), ('accepted', '待协商'), ('deliberating', '协商中'), ('agreed', '已达成共识'), ('assigned', '部门处理中'), ('answered', '部门已答复，待确认办结'), ('handled', '已办结'), ('publicized', '公示中'), ('closed', '已归档'), ('rejected', '不予受理'), ('merged', '已合并')], db_index=True, default='submitted', max_length=16, verbose_name='状态'),
         ),
         migrations.AlterField(
             model_name='issuephoto',
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='transition',
             name='action',
-            field=models.CharField(choices=[('submit', '提交议题'), ('accept', '受理'), ('reject', '不予受理'), ('merge', '合并'), ('put_on_agenda', '列入议事会议程'), ('record_consensus', '形成共识'), ('no_consensus_requeue', '未达成共识,下次再议'), ('no_consensus_close', '未达成共识,结束协商'), ('resolve_in_village', '村内解决'), ('assign', '提交职能部门'), ('acknowledge', '部门签收'), ('interim_reply', '部门答复:办理中'), ('answer', '部门答复办结'), ('return', '部门退回'), ('confirm_done', '确认办结'), ('correct_tally', '更正表决票数'), ('publish', '发布结果公示'), ('close_after_notice', '公示期满归档'), ('rate', '评价办理结果'), ('reopen', '重新受理'), ('meeting_cancel', '议事会取消,退回待协商')], max_length=32, verbose_name='操作'),
+            field=models.CharField(choices=[('submit', '提交议题'), ('accept', '受理'), ('reject', '不予受理'), ('merge', '合并'), ('put_on_agenda', '列入议事会议程'), ('record_consensus', '形成共识'), ('no_consensus_requeue', '未达成共识，下次再议'), ('no_consensus_close', '未达成共识，结束协商'), ('resolve_in_village', '村内解决'), ('assign', '提交职能部门'), ('acknowledge', '部门签收'), ('interim_reply', '部门答复：办理中'), ('answer', '部门答复办结'), ('return', '部门退回'), ('confirm_done', '确认办结'), ('correct_tally', '更正表决票数'), ('publish', '发布结果公示'), ('close_after_notice', '公示期满归档'), ('rate', '评价办理结果'), ('reopen', '重新受理'), ('meeting_cancel', '议事会取消，退回待协商')], max_length=32, verbose_name='操作'),
         ),
         migrations.AlterField(
             model_name='transition',
@@ -77,12 +77,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='transition',
             name='from_state',
-            field=models.CharField(blank=True, choices=[('submitted', '已提交'), ('accepted', '待协商'), ('deliberating', '协商中'), ('agreed', '已达成共识'), ('assigned', '部门处理中'), ('answered', '部门已答复,待确认办结'), ('handled', '已办结'), ('publicized', '公示中'), ('closed', '已归档'), ('rejected', '不予受理'), ('merged', '已合并')], default='', max_length=16, verbose_name='原状态'),
+            field=models.CharField(blank=True, choices=[('submitted', '已提交'), ('accepted', '待协商'), ('deliberating', '协商中'), ('agreed', '已达成共识'), ('assigned', '部门处理中'), ('answered', '部门已答复，待确认办结'), ('handled', '已办结'), ('publicized', '公示中'), ('closed', '已归档'), ('rejected', '不予受理'), ('merged', '已合并')], default='', max_length=16, verbose_name='原状态'),
         ),
         migrations.AlterField(
             model_name='transition',
             name='to_state',
-            field=models.CharField(choices=[('submitted', '已提交'), ('accepted', '待协商'), ('deliberating', '协商中'), ('agreed', '已达成共识'), ('assigned', '部门处理中'), ('answered', '部门已答复,待确认办结'), ('handled', '已办结'), ('publicized', '公示中'), ('closed', '已归档'), ('rejected', '不予受理'), ('merged', '已合并')], max_length=16, verbose_name='新状态'),
+            field=models.CharField(choices=[('submitted', '已提交'), ('accepted', '待协商'), ('deliberating', '协商中'), ('agreed', '已达成共识'), ('assigned', '部门处理中'), ('answered', '部门已答复，待确认办结'), ('handled', '已办结'), ('publicized', '公示中'), ('closed', '已归档'), ('rejected', '不予受理'), ('merged', '已合并')], max_length=16, verbose_name='新状态'),
         ),
         migrations.CreateModel(
             name='MeetingCorrection',

@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         migrations.AlterConstraint(
             model_name='person',
             name='unique_person_phone_when_set',
-            constraint=models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('phone',), name='unique_person_phone_when_set', violation_error_message='该手机号已登记在人员名册中,属于另一位人员。'),
+            constraint=models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('phone',), name='unique_person_phone_when_set', violation_error_message='该手机号已登记在人员名册中，属于另一位人员。'),
         ),
     ]

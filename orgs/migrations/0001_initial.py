@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('slug', models.SlugField(help_text='用于 /orgs/<地址>/,公布后不要修改。', max_length=60, unique=True, verbose_name='公开地址')),
+                ('slug', models.SlugField(help_text='用于 /orgs/<地址>/，公布后不要修改。', max_length=60, unique=True, verbose_name='公开地址')),
                 ('kind', models.CharField(choices=[('tongxinhui', '同心荟'), ('practice_base', '新阶层实践创新基地'), ('party_alliance', '党建联盟'), ('prosperity_alliance', '共富联盟'), ('other', '其他')], db_index=True, max_length=32, verbose_name='类型')),
                 ('category', models.CharField(blank=True, choices=[('incubation', '孵化型'), ('alliance', '联盟型'), ('culture', '文化型'), ('service', '服务型'), ('youth', '青创型'), ('industry_alliance', '产业联盟'), ('cross_region_alliance', '跨区域联盟'), ('enterprise_village', '企村结对'), ('other', '其他')], db_index=True, default='', max_length=32, verbose_name='类别')),
                 ('level', models.CharField(choices=[('district', '区级'), ('town', '镇街级'), ('village', '村/园区级')], db_index=True, max_length=16, verbose_name='级别')),
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('slug', models.SlugField(help_text='用于 /orgs/<地址>/,公布后不要修改。', max_length=60, verbose_name='公开地址')),
+                ('slug', models.SlugField(help_text='用于 /orgs/<地址>/，公布后不要修改。', max_length=60, verbose_name='公开地址')),
                 ('kind', models.CharField(choices=[('tongxinhui', '同心荟'), ('practice_base', '新阶层实践创新基地'), ('party_alliance', '党建联盟'), ('prosperity_alliance', '共富联盟'), ('other', '其他')], db_index=True, max_length=32, verbose_name='类型')),
                 ('category', models.CharField(blank=True, choices=[('incubation', '孵化型'), ('alliance', '联盟型'), ('culture', '文化型'), ('service', '服务型'), ('youth', '青创型'), ('industry_alliance', '产业联盟'), ('cross_region_alliance', '跨区域联盟'), ('enterprise_village', '企村结对'), ('other', '其他')], db_index=True, default='', max_length=32, verbose_name='类别')),
                 ('level', models.CharField(choices=[('district', '区级'), ('town', '镇街级'), ('village', '村/园区级')], db_index=True, max_length=16, verbose_name='级别')),

@@ -66,7 +66,7 @@ class PortalUserAdmin(ScopedAdminMixin, UserAdmin):
                 cleaned = super().clean()
                 # An account without a region or department would fall outside the district at once.
                 if not cleaned.get("region") and not cleaned.get("department"):
-                    raise ValidationError(_("请为账号指定负责区域或所属部门(须在您的管辖范围内)。"))
+                    raise ValidationError(_("请为账号指定负责区域或所属部门（须在您的管辖范围内）。"))
                 return cleaned
 
         return DistrictAccountForm

@@ -9,8 +9,8 @@ from portal.accounts.login_codes import CODE_DIGITS, normalize_phone
 
 class StaffLoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("用户名或密码不正确(注意区分大小写)。连续输错 5 次,该账号将在本网络暂时锁定。"),
-        "inactive": _("该账号已停用,请联系区统战部管理员。"),
+        "invalid_login": _("用户名或密码不正确（注意区分大小写）。连续输错 5 次，该账号将在本网络暂时锁定。"),
+        "inactive": _("该账号已停用，请联系区统战部管理员。"),
     }
 
     def __init__(self, *args, **kwargs) -> None:

@@ -93,7 +93,7 @@ def _login_code_text(code: str) -> str:
     minutes = max(1, settings.LOGIN_CODE_TTL_SECONDS // 60)
     # The text goes to a mainland phone in the site's language, whatever language the page was in.
     with translation.override(settings.LANGUAGE_CODE):
-        return _("您的登录验证码是 %(code)s,%(minutes)d 分钟内有效。请勿告诉他人。") % {
+        return _("您的登录验证码是 %(code)s，%(minutes)d 分钟内有效。请勿告诉他人。") % {
             "code": code,
             "minutes": minutes,
         }

@@ -84,15 +84,15 @@ def login_code_request(*, phone: str, ip: str | None) -> LoginCodeSent:
         )
         if recent and (now - recent[0].created_at).total_seconds() < settings.LOGIN_CODE_RESEND_SECONDS:
             wait = settings.LOGIN_CODE_RESEND_SECONDS - int((now - recent[0].created_at).total_seconds())
-            refusal = _("验证码已发送,请 %(seconds)d 秒后再重新获取。") % {"seconds": max(wait, 1)}
+            refusal = _("验证码已发送，请 %(seconds)d 秒后再重新获取。") % {"seconds": max(wait, 1)}
         elif len(recent) >= settings.LOGIN_CODE_PER_PHONE_PER_HOUR:
-            refusal = _("该号码获取验证码过于频繁,请一小时后再试。")
+            refusal = _("该号码获取验证码过于频繁，请一小时后再试。")
         elif (
             ip
             and LoginCode.objects.filter(requested_from_ip=ip, created_at__gte=hour_ago).count()
             >= settings.LOGIN_CODE_PER_IP_PER_HOUR
         ):
-            refusal = _("当前网络获取验证码过于频繁,请稍后再试。")
+            refusal = _("当前网络获取验证码过于频繁，请稍后再试。")
         else:
             login_code = LoginCode.objects.create(
                 phone=normalized,
@@ -105,8 +105,8 @@ def login_code_request(*, phone: str, ip: str | None) -> LoginCodeSent:
                 key=login_code_outbox_key(login_code),
                 recipient=Recipient(phone=normalized),
                 subject=_("登录验证码"),
-                body=_("登录验证码在发送时生成,不在此保存。"),
-                sms=_("登录验证码在发送时生成,不在此保存。"),
+                body=_("登录验证码在发送时生成，不在此保存。"),
+                sms=_("登录验证码在发送时生成，不在此保存。"),
                 priority=OutboxPriority.URGENT,
             )
             logger.info("login code requested for %s from %s", mask_phone(normalized), ip)
@@ -148,9 +148,9 @@ def login_code_verify(*, phone: str, code: str, ip: str | None) -> User:
             None,
         )
         if not open_codes:
-            refusal = _("验证码无效,请重新获取。")
+            refusal = _("验证码无效，请重新获取。")
         elif not valid:
-            refusal = _("验证码已过期,请重新获取。")
+            refusal = _("验证码已过期，请重新获取。")
         elif matching is None:
             refusal = _wrong_try(valid, now=now)
         else:
@@ -161,7 +161,7 @@ def login_code_verify(*, phone: str, code: str, ip: str | None) -> User:
             matching.user = member
             matching.save(update_fields=["status", "closed_at", "user"])
     if refusal is not None or member is None:
-        raise LoginCodeRefused(refusal or _("验证码无效,请重新获取。"))
+        raise LoginCodeRefused(refusal or _("验证码无效，请重新获取。"))
     logger.info("member %s logged in by SMS code from %s", member.pk, ip)
     return member
 
@@ -177,8 +177,8 @@ def _wrong_try(valid: list[LoginCode], *, now: datetime.datetime) -> str:
         login_code.save(update_fields=["failed_attempts", "status", "closed_at"])
         tries_left = max(tries_left, settings.LOGIN_CODE_MAX_ATTEMPTS - login_code.failed_attempts)
     if tries_left <= 0:
-        return _("验证码错误次数过多,已失效,请重新获取。")
-    return _("验证码不正确,还可以再试 %(left)d 次。") % {"left": tries_left}
+        return _("验证码错误次数过多，已失效，请重新获取。")
+    return _("验证码不正确，还可以再试 %(left)d 次。") % {"left": tries_left}
 
 
 def _still_a_member(login_code: LoginCode) -> bool:

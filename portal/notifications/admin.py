@@ -146,8 +146,8 @@ class OutboxMessageAdmin(ReadOnlyChangeFormMixin, ScopedAdminMixin, admin.ModelA
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d 条消息不是“发送失败”状态,未重新发送。",
-                    "%(count)d 条消息不是“发送失败”状态,未重新发送。",
+                    "%(count)d 条消息不是“发送失败”状态，未重新发送。",
+                    "%(count)d 条消息不是“发送失败”状态，未重新发送。",
                     skipped,
                 )
                 % {"count": skipped},

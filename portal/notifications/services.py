@@ -38,7 +38,7 @@ def channel_preferences_save(*, user: User, choices: Mapping[str, Set[str]]) -> 
     allowed = set(kinds_for_role(user.role))
     unknown = set(choices) - allowed
     if unknown:
-        raise ValidationError(_("这些消息类型不适用于您的角色:%(kinds)s") % {"kinds": "、".join(sorted(unknown))})
+        raise ValidationError(_("这些消息类型不适用于您的角色：%(kinds)s") % {"kinds": "、".join(sorted(unknown))})
     valid_channels = set(Channel.values)
     rows = []
     for kind, channels in choices.items():

@@ -18,7 +18,7 @@ PHONE = "13800001111"  # member_craftsman's number
 UNKNOWN_PHONE = "13911112222"
 STEP_1 = "/accounts/phone/"
 STEP_2 = "/accounts/phone/code/"
-SAME_ANSWER = "如果该号码已登记,验证码已发送"
+SAME_ANSWER = "如果该号码已登记，验证码已发送"
 
 
 @pytest.fixture
@@ -193,7 +193,7 @@ def test_five_wrong_codes_kill_the_code(client, member_craftsman, sms_outbox, se
 
     response = _enter_code(client, right)
     assert _logged_in_user(client) is None
-    assert "验证码无效,请重新获取" in response.content.decode()
+    assert "验证码无效，请重新获取" in response.content.decode()
 
 
 def test_a_wrong_code_keeps_what_was_typed_next_to_the_field(client, member_craftsman, sms_outbox, send):

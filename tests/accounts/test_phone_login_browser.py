@@ -19,7 +19,7 @@ def test_member_logs_in_on_a_phone_with_the_sms_code(
         page.get_by_label("手机号码").fill("138 0000 1111")
         page.get_by_role("button", name="获取验证码").click()
         page.wait_for_url("**/accounts/phone/code/")
-        assert "如果该号码已登记,验证码已发送" in page.content()
+        assert "如果该号码已登记，验证码已发送" in page.content()
 
         code = re.search(r"\d{6}", sms_backends.outbox[0].text)
         assert code is not None, sms_backends.outbox[0].text

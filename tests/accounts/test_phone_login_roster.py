@@ -18,7 +18,7 @@ from portal.accounts.roles import Role
 PHONE = "13800001111"  # craftsman_in_qingshan, on the roster
 STEP_1 = "/accounts/phone/"
 STEP_2 = "/accounts/phone/code/"
-SAME_ANSWER = "如果该号码已登记,验证码已发送"
+SAME_ANSWER = "如果该号码已登记，验证码已发送"
 
 pytestmark = pytest.mark.django_db
 

@@ -57,7 +57,7 @@ def activity_factory(qingshan_tongxinhui, village_staff_qingshan):
         starts_at = timezone.now() + starts_in
         fields.setdefault("host", qingshan_tongxinhui)
         fields.setdefault("actor", village_staff_qingshan)
-        fields.setdefault("title", f"青山talk 第{number}期:竹编与乡村设计")
+        fields.setdefault("title", f"青山talk 第{number}期：竹编与乡村设计")
         fields.setdefault("category", ActivityCategory.HERITAGE)
         fields.setdefault("form", ActivityForm.TALK)
         fields.setdefault("starts_at", starts_at)
@@ -69,7 +69,7 @@ def activity_factory(qingshan_tongxinhui, village_staff_qingshan):
             max(fields["starts_at"] - datetime.timedelta(hours=1), timezone.now() + datetime.timedelta(minutes=10)),
         )
         fields.setdefault("audience", Audience.MEMBERS)
-        fields.setdefault("description", "手艺人分享竹编技艺,聊聊乡村设计。")
+        fields.setdefault("description", "手艺人分享竹编技艺，聊聊乡村设计。")
         activity = services.activity_create(**fields)
         if publish:
             activity = services.activity_publish(activity=activity, actor=fields["actor"])

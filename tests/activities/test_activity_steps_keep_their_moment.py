@@ -44,7 +44,7 @@ def test_last_mays_talk_keeps_the_moments_of_its_planning_sign_ups_check_ins_and
     activity = services.activity_create(
         host=qingshan_tongxinhui,
         actor=secretary,
-        title="青山talk:竹编与乡村设计",
+        title="青山talk：竹编与乡村设计",
         category=ActivityCategory.HERITAGE,
         form=ActivityForm.TALK,
         starts_at=STARTS,

@@ -145,7 +145,7 @@ def test_capacity_cannot_drop_below_the_people_already_confirmed(
     with pytest.raises(ValidationError) as refusal:
         services.activity_update(activity=activity, actor=village_staff_qingshan, capacity=3)
 
-    assert "已有 4 人报名,名额不能少于 4" in refusal.value.message_dict["capacity"][0]
+    assert "已有 4 人报名，名额不能少于 4" in refusal.value.message_dict["capacity"][0]
     assert Activity.objects.get(pk=activity.pk).capacity == 5
 
 
@@ -172,7 +172,7 @@ def test_cancelling_the_activity_texts_everyone_signed_up_or_waiting(
 
     sms_outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.activity_cancel(activity=activity, actor=village_staff_qingshan, reason="台风预警,改期举行")
+        services.activity_cancel(activity=activity, actor=village_staff_qingshan, reason="台风预警，改期举行")
 
     assert sorted(message.phone for message in sms_outbox) == sorted([confirmed.phone, waiting.phone])
     assert all("台风预警" in message.text for message in sms_outbox)
@@ -210,7 +210,7 @@ def test_check_in_with_the_code_of_two_windows_ago_is_refused(activity_factory, 
     activity = activity_factory(starts_in=DURING_CHECKIN, audience=Audience.PUBLIC)
     (registration,) = sign_up_people(activity, 1)
 
-    with pytest.raises(ValidationError, match="签到码已过期,请重新扫描现场二维码"):
+    with pytest.raises(ValidationError, match="签到码已过期，请重新扫描现场二维码"):
         services.checkin_by_code(
             activity=activity, token=expired_token(activity), name="村民1", phone=registration.phone
         )

@@ -53,7 +53,7 @@ def villager_sign_up(qingshan_tongxinhui, village_staff_qingshan) -> Registratio
     activity = activity_services.activity_create(
         host=qingshan_tongxinhui,
         actor=village_staff_qingshan,
-        title="青山talk:竹编与乡村设计",
+        title="青山talk：竹编与乡村设计",
         category=ActivityCategory.HERITAGE,
         form=ActivityForm.TALK,
         starts_at=starts_at,

@@ -289,7 +289,7 @@ def test_a_phone_held_outside_ones_scope_gets_the_same_neutral_answer_in_the_adm
     url = reverse("admin:members_person_add")
     response = client.post(url, {**_person_data(tree, phone="13900002222"), **_inlines_untouched(client, url)})
     errors = _form_errors(response)
-    assert errors == {"phone": ["这个手机号不能在此登记。请先与本人核对号码;号码无误的,请联系区委统战部核实后办理。"]}
+    assert errors == {"phone": ["这个手机号不能在此登记。请先与本人核对号码；号码无误的，请联系区委统战部核实后办理。"]}
     page = response.content.decode()
     assert "已登记" not in page and "吴设计" not in page
     assert not Person.objects.filter(name="林新").exists()
@@ -342,7 +342,7 @@ def test_seats_and_posts_of_a_person_are_shown_beside_them_and_written_on_their_
             "ended_on": "2023-01-01",
         },
     )
-    assert _form_errors(response) == {"ended_on": ["终止日期不能早于起始日期(2024-01-01)。"]}
+    assert _form_errors(response) == {"ended_on": ["终止日期不能早于起始日期（2024-01-01）。"]}
     response = client.post(
         reverse("admin:members_crossappointment_add"),
         {"person": craftsman_in_qingshan.pk, "title": "村委委员", "body": "青山村村委会", "started_on": "2024-01-01"},

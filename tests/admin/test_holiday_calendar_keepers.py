@@ -64,11 +64,11 @@ def test_a_superuser_enters_changes_and_deletes_days(client, superuser, spring_f
     assert added.status_code == 302
     changed = client.post(
         reverse("admin:portal_workdayoverride_change", args=[day.pk]),
-        {"date": "2027-02-07", "is_workday": "on", "note": "春节调休(上班)"},
+        {"date": "2027-02-07", "is_workday": "on", "note": "春节调休（上班）"},
     )
     assert changed.status_code == 302
     day.refresh_from_db()
-    assert day.note == "春节调休(上班)"
+    assert day.note == "春节调休（上班）"
     assert (
         client.post(reverse("admin:portal_workdayoverride_delete", args=[day.pk]), {"post": "yes"}).status_code == 302
     )

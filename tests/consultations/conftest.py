@@ -81,7 +81,7 @@ def issue_factory(qingshan_tongxinhui):
         number = next(numbers)
         fields.setdefault("organization", qingshan_tongxinhui)
         fields.setdefault("title", f"村口路灯不亮{number}")
-        fields.setdefault("description", "村口到竹林的路灯坏了一个多月,晚上走路看不清。")
+        fields.setdefault("description", "村口到竹林的路灯坏了一个多月，晚上走路看不清。")
         fields.setdefault("category", IssueCategory.INFRASTRUCTURE)
         fields.setdefault("place", "村口")
         fields.setdefault("submitter_name", SUBMITTER_NAME)
@@ -122,7 +122,7 @@ def drive_issue(issue_factory, village_staff_qingshan, handler_huanghu, huanghu_
             _step(issue, staff=staff, handler=handler, department=department)
             issue.refresh_from_db()
         if target == S.REJECTED:
-            services.issue_reject(issue=issue, actor=staff, reason="属于个人纠纷,不在议事范围内。")
+            services.issue_reject(issue=issue, actor=staff, reason="属于个人纠纷，不在议事范围内。")
         elif target == S.MERGED:
             into = issue_factory(organization=issue.organization, title="同一路段路灯")
             services.issue_merge(issue=issue, into=into, actor=staff)
@@ -192,7 +192,7 @@ def _step(issue: Issue, *, staff, handler, department) -> None:
         services.agenda_record_consensus(
             item=item,
             actor=staff,
-            consensus_text="由村里统一更换路灯,费用从公益金列支。",
+            consensus_text="由村里统一更换路灯，费用从公益金列支。",
             votes_for=21,
             votes_against=2,
             votes_abstain=1,
@@ -201,12 +201,12 @@ def _step(issue: Issue, *, staff, handler, department) -> None:
         services.issue_assign(issue=issue, actor=staff, department=department)
     elif issue.state == S.ASSIGNED:
         assignment = issue.assignments.get(state__in=["open", "acknowledged"])
-        services.assignment_answer(assignment=assignment, actor=handler, answer="已更换路灯三盏,恢复照明。")
+        services.assignment_answer(assignment=assignment, actor=handler, answer="已更换路灯三盏，恢复照明。")
     elif issue.state == S.ANSWERED:
         # The village checks the lamps before the issue counts as handled.
         services.issue_confirm_done(issue=issue, actor=staff)
     elif issue.state == S.HANDLED:
-        services.issue_publish(issue=issue, actor=staff, title="村口路灯已修复", body="村口路灯已更换,恢复照明。")
+        services.issue_publish(issue=issue, actor=staff, title="村口路灯已修复", body="村口路灯已更换，恢复照明。")
     elif issue.state == S.PUBLICIZED:
         # The notice period is over: move its end into the past rather than wait seven days.
         PublicNotice.objects.filter(issue=issue).update(ends_at=timezone.now() - datetime.timedelta(minutes=1))

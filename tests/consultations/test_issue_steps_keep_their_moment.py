@@ -50,7 +50,7 @@ def test_a_paper_slip_entered_for_last_spring_is_dated_that_morning_on_the_villa
     issue = services.issue_submit(
         organization=qingshan_tongxinhui,
         title="村口路灯不亮",
-        description="村口到竹林的路灯坏了一个多月,晚上走路看不清。",
+        description="村口到竹林的路灯坏了一个多月，晚上走路看不清。",
         category="infrastructure",
         place="村口",
         submitter_name="王大伯",
@@ -105,7 +105,7 @@ def test_each_step_the_secretary_and_the_department_record_afterwards_keeps_its_
     services.agenda_record_consensus(
         item=issue.agenda_items.get(),
         actor=village_staff_qingshan,
-        consensus_text="由村里统一更换路灯,费用从公益金列支。",
+        consensus_text="由村里统一更换路灯，费用从公益金列支。",
         votes_for=21,
         votes_against=2,
         votes_abstain=1,

@@ -82,7 +82,7 @@ def _step(action, issue, *, staff, handler, department):
         services.feedback_submit(issue=issue, rating=Rating.UNSATISFIED, comment="路面又坏了")
         services.issue_reopen(issue=issue, actor=staff, reason="反映人不满意")
     elif action == A.MEETING_CANCEL:
-        services.meeting_cancel(meeting=issue.agenda_items.get().meeting, actor=staff, reason="台风预警,延期召开")
+        services.meeting_cancel(meeting=issue.agenda_items.get().meeting, actor=staff, reason="台风预警，延期召开")
     else:
         raise AssertionError(action)
 

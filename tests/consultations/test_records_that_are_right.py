@@ -49,7 +49,7 @@ def test_the_handler_gives_an_interim_reply_with_a_promised_date_and_the_issue_s
     client.force_login(handler_huanghu)
     response = client.post(
         reverse("department:interim_reply", args=[assignment.pk]),
-        {"reply": "已现场勘查,列入本月修缮计划。", "promised_on": promised.isoformat()},
+        {"reply": "已现场勘查，列入本月修缮计划。", "promised_on": promised.isoformat()},
     )
     assert response.status_code == 302
     issue.refresh_from_db()
@@ -64,11 +64,11 @@ def test_the_handler_gives_an_interim_reply_with_a_promised_date_and_the_issue_s
 
     client.force_login(village_staff_qingshan)
     staff_queue = client.get(reverse("staff_issues:queue")).content.decode()
-    assert f"办理中,承诺 {promised.isoformat()} 前办结" in staff_queue
+    assert f"办理中，承诺 {promised.isoformat()} 前办结" in staff_queue
 
     client.logout()
     timeline = client.get(_track_as_submitter(client, issue)).content.decode()
-    assert "部门答复:办理中" in timeline and promised.isoformat() in timeline
+    assert "部门答复：办理中" in timeline and promised.isoformat() in timeline
 
 
 def test_a_promised_date_in_the_past_is_refused_and_the_reply_is_kept(client, issue_in_state, handler_huanghu):
@@ -100,7 +100,7 @@ def test_the_final_answer_counts_only_once_the_village_confirms_it(
     assert "确认办结" in client.get(detail).content.decode()
     response = client.post(
         reverse("staff_issues:act", args=[issue.pk, A.CONFIRM_DONE]),
-        {f"{A.CONFIRM_DONE}-comment": "已到现场查看,三盏灯都亮了。"},
+        {f"{A.CONFIRM_DONE}-comment": "已到现场查看，三盏灯都亮了。"},
     )
     assert response.status_code == 302
     issue.refresh_from_db()
@@ -198,15 +198,15 @@ def test_a_wrong_tally_is_corrected_with_before_after_and_the_reason_on_the_issu
             f"t{item.pk}-votes_for": "7",
             f"t{item.pk}-votes_against": "2",
             f"t{item.pk}-votes_abstain": "1",
-            f"t{item.pk}-reason": "复核签到表,一票记错",
+            f"t{item.pk}-reason": "复核签到表，一票记错",
         },
     )
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.votes_for, item.votes_against, item.votes_abstain) == (7, 2, 1)
     step = Transition.objects.get(issue=item.issue, action=A.CORRECT_TALLY)
-    assert "赞成 8,反对 2,弃权 0 → 赞成 7,反对 2,弃权 1" in step.comment
-    assert "复核签到表,一票记错" in step.comment and step.actor == village_staff_qingshan
+    assert "赞成 8，反对 2，弃权 0 → 赞成 7，反对 2，弃权 1" in step.comment
+    assert "复核签到表，一票记错" in step.comment and step.actor == village_staff_qingshan
     assert step.from_state == step.to_state == S.AGREED
 
 
@@ -324,7 +324,7 @@ def test_the_deadline_preview_and_the_saved_deadline_agree_across_a_holiday_and_
     # The form sent back with an error shows the preview of the days typed, not of the default 15.
     refused = secretary.post(reverse("staff_issues:act", args=[issue.pk, A.ASSIGN]), {f"{A.ASSIGN}-working_days": "10"})
     assert refused.status_code == 400
-    assert "办理期限:2026-10-19" in refused.content.decode()
+    assert "办理期限：2026-10-19" in refused.content.decode()
 
     secretary.post(
         reverse("staff_issues:act", args=[issue.pk, A.ASSIGN]),
@@ -356,7 +356,7 @@ def test_the_home_counter_and_the_board_count_the_same_issues(client, issue_in_s
 def test_a_notice_prints_the_consensus_once_and_is_titled_one_way(client, issue_in_state, village_staff_qingshan):
     issue = issue_in_state("handled", title="村口路灯不亮")
     notice = services.issue_publish(
-        issue=issue, actor=village_staff_qingshan, title="议题办理结果公示:村口路灯不亮", body="已更换路灯三盏。"
+        issue=issue, actor=village_staff_qingshan, title="议题办理结果公示：村口路灯不亮", body="已更换路灯三盏。"
     )
     other = services.issue_publish(
         issue=issue_in_state("handled", title="水渠堵塞"),
@@ -366,4 +366,4 @@ def test_a_notice_prints_the_consensus_once_and_is_titled_one_way(client, issue_
     )
     assert notice.title == "村口路灯不亮" and other.title == "水渠堵塞"
     page = client.get(reverse("notices:detail", args=[notice.pk])).content.decode()
-    assert page.count("由村里统一更换路灯,费用从公益金列支。") == 1
+    assert page.count("由村里统一更换路灯，费用从公益金列支。") == 1

@@ -97,11 +97,11 @@ def test_staff_accept_a_submitted_issue(issue_factory, village_staff_qingshan):
 
 def test_staff_reject_with_a_reason_the_submitter_sees(issue_factory, village_staff_qingshan):
     issue = issue_factory()
-    services.issue_reject(issue=issue, actor=village_staff_qingshan, reason="属于邻里纠纷,请找调解委员会。")
+    services.issue_reject(issue=issue, actor=village_staff_qingshan, reason="属于邻里纠纷，请找调解委员会。")
     issue.refresh_from_db()
     row = _only_new_transition(issue, 1)
     assert issue.state == S.REJECTED
-    assert issue.rejection_reason == "属于邻里纠纷,请找调解委员会。"
+    assert issue.rejection_reason == "属于邻里纠纷，请找调解委员会。"
     assert (row.action, row.from_state, row.to_state, row.is_public) == (A.REJECT, S.SUBMITTED, S.REJECTED, True)
     assert row.comment == issue.rejection_reason and row.actor == village_staff_qingshan
 
@@ -211,7 +211,7 @@ def test_consensus_is_recorded_with_its_vote_tally(issue_in_state, village_staff
     row = _only_new_transition(issue, 3)
     assert issue.state == S.AGREED and issue.consensus_text == "修建村口停车场"
     assert (row.action, row.from_state, row.to_state) == (A.RECORD_CONSENSUS, S.DELIBERATING, S.AGREED)
-    assert "修建村口停车场" in row.comment and "赞成 30,反对 3,弃权 2" in row.comment
+    assert "修建村口停车场" in row.comment and "赞成 30，反对 3，弃权 2" in row.comment
     assert (item.outcome, item.votes_for, item.votes_against, item.votes_abstain) == (AgendaOutcome.CONSENSUS, 30, 3, 2)
     assert item.recorded_at is not None
 
@@ -246,7 +246,7 @@ def test_no_consensus_sends_the_issue_back_to_the_queue_for_the_next_meeting(
 ):
     issue = issue_in_state("deliberating")
     services.agenda_record_no_consensus(
-        item=issue.agenda_items.get(), actor=village_staff_qingshan, note="意见分歧较大,下月再议"
+        item=issue.agenda_items.get(), actor=village_staff_qingshan, note="意见分歧较大，下月再议"
     )
     issue.refresh_from_db()
     row = _only_new_transition(issue, 3)
@@ -255,7 +255,7 @@ def test_no_consensus_sends_the_issue_back_to_the_queue_for_the_next_meeting(
         A.NO_CONSENSUS_REQUEUE,
         S.DELIBERATING,
         S.ACCEPTED,
-        "意见分歧较大,下月再议",
+        "意见分歧较大，下月再议",
     )
     assert issue.agenda_items.get().outcome == AgendaOutcome.NO_CONSENSUS
     services.meeting_add_issue(meeting=meeting, issue=issue, actor=village_staff_qingshan)
@@ -300,7 +300,7 @@ def test_cancelling_a_meeting_takes_each_issue_on_its_agenda_back_to_the_queue(
     issues = [item.issue for item in next_weeks_meeting.agenda.order_by("position")]
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_cancel(
-            meeting=next_weeks_meeting, actor=village_staff_qingshan, reason="  台风预警,延期召开  "
+            meeting=next_weeks_meeting, actor=village_staff_qingshan, reason="  台风预警，延期召开  "
         )
     for issue in issues:
         issue.refresh_from_db()
@@ -312,12 +312,12 @@ def test_cancelling_a_meeting_takes_each_issue_on_its_agenda_back_to_the_queue(
             S.ACCEPTED,
             True,
         )
-        assert row.get_action_display() == "议事会取消,退回待协商"
-        assert "四月议事会" in row.comment and "台风预警,延期召开" in row.comment
+        assert row.get_action_display() == "议事会取消，退回待协商"
+        assert "四月议事会" in row.comment and "台风预警，延期召开" in row.comment
         assert row.actor == village_staff_qingshan
     meeting = Meeting.objects.get(pk=next_weeks_meeting.pk)
     assert meeting.state == MeetingState.CANCELLED, "the meeting is kept, marked cancelled"
-    assert (meeting.cancel_reason, meeting.cancelled_by) == ("台风预警,延期召开", village_staff_qingshan)
+    assert (meeting.cancel_reason, meeting.cancelled_by) == ("台风预警，延期召开", village_staff_qingshan)
     assert meeting.cancelled_at is not None
     assert set(meeting.agenda.values_list("outcome", flat=True)) == {AgendaOutcome.MEETING_CANCELLED}
     told = {message.phone: message.text for message in sms_outbox}
@@ -333,7 +333,7 @@ def test_an_issue_of_a_cancelled_meeting_goes_on_the_next_meeting(
     later = services.meeting_schedule(
         organization=qingshan_tongxinhui,
         actor=village_staff_qingshan,
-        title="四月议事会(延期)",
+        title="四月议事会（延期）",
         scheduled_at=timezone.now() + datetime.timedelta(days=14),
         place="文化礼堂",
         issues=[issue],
@@ -509,11 +509,11 @@ def test_the_departments_answer_waits_for_the_village_to_confirm_it(issue_in_sta
     # A promise is not a result: the final answer leaves the issue 待确认办结, not yet handled.
     issue = issue_in_state("assigned")
     assignment = issue.assignments.get()
-    services.assignment_answer(assignment=assignment, actor=handler_huanghu, answer="已安排施工队,月底完工。")
+    services.assignment_answer(assignment=assignment, actor=handler_huanghu, answer="已安排施工队，月底完工。")
     issue.refresh_from_db()
     assignment.refresh_from_db()
     row = _only_new_transition(issue, 5)
-    assert issue.state == S.ANSWERED and issue.resolution_text == "已安排施工队,月底完工。"
+    assert issue.state == S.ANSWERED and issue.resolution_text == "已安排施工队，月底完工。"
     assert (row.action, row.from_state, row.to_state, row.actor) == (A.ANSWER, S.ASSIGNED, S.ANSWERED, handler_huanghu)
     assert assignment.state == AssignmentState.ANSWERED and assignment.handled_by == handler_huanghu
     assert assignment.answered_at is not None and assignment.acknowledged_at is not None
@@ -524,7 +524,7 @@ def test_a_returned_issue_goes_back_to_the_village_and_can_be_assigned_again(
 ):
     issue = issue_in_state("assigned")
     first = issue.assignments.get()
-    services.assignment_return(assignment=first, actor=handler_huanghu, reason="不属于本部门职责,建议交城建办")
+    services.assignment_return(assignment=first, actor=handler_huanghu, reason="不属于本部门职责，建议交城建办")
     issue.refresh_from_db()
     first.refresh_from_db()
     row = _only_new_transition(issue, 5)
@@ -533,9 +533,9 @@ def test_a_returned_issue_goes_back_to_the_village_and_can_be_assigned_again(
         A.RETURN,
         S.ASSIGNED,
         S.AGREED,
-        "不属于本部门职责,建议交城建办",
+        "不属于本部门职责，建议交城建办",
     )
-    assert first.state == AssignmentState.RETURNED and first.return_reason == "不属于本部门职责,建议交城建办"
+    assert first.state == AssignmentState.RETURNED and first.return_reason == "不属于本部门职责，建议交城建办"
 
     second = services.issue_assign(issue=issue, actor=village_staff_qingshan, department=huanghu_water_office)
     issue.refresh_from_db()
@@ -632,7 +632,7 @@ def test_the_submitter_rates_the_result_once_per_notice(issue_in_state, state):
 def test_staff_reopen_a_closed_issue_after_an_unsatisfied_rating(issue_in_state, village_staff_qingshan):
     issue = issue_in_state("closed")
     services.feedback_submit(issue=issue, rating=Rating.UNSATISFIED, comment="只修了一盏")
-    services.issue_reopen(issue=issue, actor=village_staff_qingshan, reason="反映人不满意,重新协商")
+    services.issue_reopen(issue=issue, actor=village_staff_qingshan, reason="反映人不满意，重新协商")
     issue.refresh_from_db()
     row = _transitions(issue)[-1]
     assert issue.state == S.ACCEPTED
@@ -640,7 +640,7 @@ def test_staff_reopen_a_closed_issue_after_an_unsatisfied_rating(issue_in_state,
         A.REOPEN,
         S.CLOSED,
         S.ACCEPTED,
-        "反映人不满意,重新协商",
+        "反映人不满意，重新协商",
     )
 
 
@@ -668,7 +668,7 @@ def test_an_old_unsatisfied_rating_does_not_reopen_the_next_result(issue_in_stat
     issue = drive_issue(issue, "closed")
     assert issue.notices.count() == 2
     with pytest.raises(ValidationError):
-        services.issue_reopen(issue=issue, actor=village_staff_qingshan, reason="又不满意?")
+        services.issue_reopen(issue=issue, actor=village_staff_qingshan, reason="又不满意？")
     services.feedback_submit(issue=issue, rating=Rating.SATISFIED)
     assert issue.feedback.count() == 2, "each published result is rated once"
 

@@ -67,7 +67,7 @@ def test_a_colleague_who_entered_the_issue_is_not_told_but_the_others_are(
     village_staff_qingshan, second_secretary, issue_factory
 ):
     issue_factory(
-        title="电话反映:垃圾桶满了", entered_by=village_staff_qingshan, channel=IssueChannel.PHONE, settle=False
+        title="电话反映：垃圾桶满了", entered_by=village_staff_qingshan, channel=IssueChannel.PHONE, settle=False
     )
 
     assert _kinds(village_staff_qingshan) == []

@@ -28,8 +28,8 @@ PASSWORD = "correct-horse-42"
 TITLE = "竹林小路塌了一段"
 PHONE = "13712345678"
 VILLAGER = "李阿婆"
-CONSENSUS = "由村里出工出料修复塌方路段,镇农业农村办负责验收。"
-ANSWER = "已会同村里修复竹林小路塌方路段 30 米,并加装护栏,验收合格。"
+CONSENSUS = "由村里出工出料修复塌方路段，镇农业农村办负责验收。"
+ANSWER = "已会同村里修复竹林小路塌方路段 30 米，并加装护栏，验收合格。"
 NOTICE_TITLE = "竹林小路塌方已修复"
 
 
@@ -89,8 +89,8 @@ def test_an_issue_goes_round_the_whole_loop_across_three_people(
         expect(villager.get_by_test_id("fixed-organization")).to_contain_text("青山同心荟")
         villager.get_by_label("标题").fill(TITLE)
         villager.get_by_label("类别").select_option("infrastructure")
-        villager.get_by_label("具体情况").fill("去竹林的小路前天下雨塌了一段,老人小孩走很危险,希望尽快修一下。")
-        villager.get_by_label("地点(选填)").fill("竹林小路北段")
+        villager.get_by_label("具体情况").fill("去竹林的小路前天下雨塌了一段，老人小孩走很危险，希望尽快修一下。")
+        villager.get_by_label("地点（选填）").fill("竹林小路北段")
         villager.get_by_label("您的姓名").fill(VILLAGER)
         villager.get_by_label("手机号码").fill(PHONE)
         villager.locator("input[type=file]").set_input_files(str(photo))
@@ -122,7 +122,7 @@ def test_an_issue_goes_round_the_whole_loop_across_three_people(
         accept = staff.get_by_test_id("action-accept")
         accept.locator("summary").click()
         accept.get_by_role("button", name="受理").click()
-        expect(_success(staff)).to_contain_text("已受理,议题进入待协商。")
+        expect(_success(staff)).to_contain_text("已受理，议题进入待协商。")
         expect(_state_badge(staff)).to_have_text("待协商")
 
         # … schedules this month's 议事会 (it has just begun) with the issue on its agenda …
@@ -145,7 +145,7 @@ def test_an_issue_goes_round_the_whole_loop_across_three_people(
         attendance.get_by_label("列席村民人数").fill("23")
         attendance.get_by_label("职能部门代表人数").fill("1")
         attendance.get_by_label("统战部门代表人数").fill("1")
-        attendance.get_by_label("会议纪要").fill("讨论竹林小路塌方修复方案,村民同意出工出料。")
+        attendance.get_by_label("会议纪要").fill("讨论竹林小路塌方修复方案，村民同意出工出料。")
         attendance.get_by_role("button", name="保存出席情况").click()
         expect(_success(staff)).to_have_text("已登记出席情况和会议纪要。")
         expect(staff.get_by_test_id("attendance-summary")).to_contain_text("23")
@@ -159,7 +159,7 @@ def test_an_issue_goes_round_the_whole_loop_across_three_people(
         consensus.get_by_label("弃权").fill("1")
         consensus.get_by_role("button", name="记录共识").click()
         expect(_success(staff)).to_contain_text(f"“{TITLE}”已记录为达成共识")
-        expect(agenda_item).to_contain_text("赞成 21,反对 2,弃权 1")
+        expect(agenda_item).to_contain_text("赞成 21，反对 2，弃权 1")
 
         # Back on the issue: it goes to 黄湖镇农业农村办 with the default deadline.
         agenda_item.get_by_role("link", name=TITLE).click()
@@ -167,7 +167,7 @@ def test_an_issue_goes_round_the_whole_loop_across_three_people(
         assign = staff.get_by_test_id("action-assign")
         assign.locator("summary").click()
         assign.get_by_label("承办部门").select_option(label=huanghu_water_office.name)
-        expect(assign.get_by_label("办理时限(工作日)")).to_have_value("15")
+        expect(assign.get_by_label("办理时限（工作日）")).to_have_value("15")
         assign.get_by_role("button", name="提交职能部门").click()
         expect(_success(staff)).to_contain_text(f"已交{huanghu_water_office.name}办理")
         expect(_state_badge(staff)).to_have_text("部门处理中")
@@ -188,7 +188,7 @@ def test_an_issue_goes_round_the_whole_loop_across_three_people(
 
         # 4. The secretary checks the work, confirms it, and publishes the result.
         staff.reload()
-        expect(_state_badge(staff)).to_have_text("部门已答复,待确认办结")
+        expect(_state_badge(staff)).to_have_text("部门已答复，待确认办结")
         confirm = staff.get_by_test_id("action-confirm_done")
         confirm.locator("summary").click()
         confirm.get_by_role("button", name="确认办结").click()
@@ -197,9 +197,9 @@ def test_an_issue_goes_round_the_whole_loop_across_three_people(
         publish.locator("summary").click()
         publish.get_by_label("公示标题").fill(NOTICE_TITLE)
         expect(publish.get_by_label("公示内容")).to_contain_text(ANSWER)
-        expect(publish.get_by_label("公示期(天)")).to_have_value("7")
+        expect(publish.get_by_label("公示期（天）")).to_have_value("7")
         publish.get_by_role("button", name="发布结果公示").click()
-        expect(_success(staff)).to_have_text("已发布结果公示,公示期 7 天。")
+        expect(_success(staff)).to_have_text("已发布结果公示，公示期 7 天。")
         expect(_state_badge(staff)).to_have_text("公示中")
 
         # 5. Anyone finds it on the notice board, without the villager's name or phone.
@@ -223,7 +223,7 @@ def test_an_issue_goes_round_the_whole_loop_across_three_people(
         for step in ("受理", "形成共识", "提交职能部门", "部门答复办结", "发布结果公示"):
             expect(timeline).to_contain_text(step)
         villager.get_by_role("radio", name="满意", exact=True).check()
-        villager.get_by_label("意见(选填)").fill("修得很快,谢谢村里和镇里。")
+        villager.get_by_label("意见（选填）").fill("修得很快，谢谢村里和镇里。")
         villager.get_by_role("button", name="提交评价").click()
         expect(_success(villager)).to_contain_text("感谢您的评价")
         expect(villager.get_by_test_id("feedback-given")).to_contain_text("满意")
@@ -235,5 +235,5 @@ def test_an_issue_goes_round_the_whole_loop_across_three_people(
     feedback = Feedback.objects.get(issue__receipt_code=code)
     assert feedback.rating == Rating.SATISFIED
     assert feedback.notice == PublicNotice.objects.get(issue__receipt_code=code)
-    assert feedback.comment == "修得很快,谢谢村里和镇里。"
+    assert feedback.comment == "修得很快，谢谢村里和镇里。"
     assert Issue.objects.get(receipt_code=code).state == IssueState.PUBLICIZED

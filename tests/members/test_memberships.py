@@ -43,7 +43,7 @@ def test_a_role_change_dated_before_joining_is_refused_and_nothing_changes(
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "变更日期不能早于本次入会日期(2019-02-28)" in page
+    assert "变更日期不能早于本次入会日期（2019-02-28）" in page
     assert 'value="2018-01-01"' in page
     assert Membership.objects.count() == 1
     old.refresh_from_db()
@@ -66,7 +66,7 @@ def test_ending_a_membership_keeps_the_row_with_date_and_reason(client, village_
 @pytest.mark.parametrize(
     ("left_on", "message"),
     [
-        ("2019-01-01", "退出日期不能早于入会日期(2019-02-28)"),
+        ("2019-01-01", "退出日期不能早于入会日期（2019-02-28）"),
         ("2999-01-01", "退出日期不能晚于今天"),
         ("not-a-date", "请输入正确的日期"),
     ],

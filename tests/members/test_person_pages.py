@@ -154,14 +154,14 @@ def test_village_staff_add_a_contact_log_which_appears_on_the_person_page(
             "occurred_on": today,
             "kind": ContactKind.CONDOLENCE,
             "contacted_by": "李娟",
-            "notes": "春节慰问,送去对联",
+            "notes": "春节慰问，送去对联",
         },
         follow=True,
     )
     assert response.status_code == 200
     page = response.content.decode()
     assert "已添加联系记录" in page
-    assert "春节慰问,送去对联" in page
+    assert "春节慰问，送去对联" in page
     log = ContactLog.objects.get()
     assert (log.author, log.kind, log.person) == (
         village_staff_qingshan,
@@ -282,7 +282,7 @@ def test_a_phone_already_in_the_roster_names_the_holder_when_in_scope(
     client.force_login(village_staff_qingshan)
     response = client.post(reverse("members:person_create"), new_person_data(qingshan_tongxinhui, phone="13800001111"))
     assert response.status_code == 400
-    assert "该手机号已登记在人员名册中,属于 张竹青" in str(response.context["form"].errors), response.context[
+    assert "该手机号已登记在人员名册中，属于 张竹青" in str(response.context["form"].errors), response.context[
         "form"
     ].errors
     assert Person.objects.count() == 1
@@ -296,7 +296,7 @@ def test_a_phone_already_in_the_roster_out_of_scope_does_not_leak_who_holds_it(
     page = response.content.decode()
     assert response.status_code == 400
     # Not even that the number is registered: a village must not learn who lives elsewhere (probe 13).
-    assert "这个手机号不能在此登记。请先与本人核对号码;号码无误的,请联系区委统战部核实后办理。" in page
+    assert "这个手机号不能在此登记。请先与本人核对号码；号码无误的，请联系区委统战部核实后办理。" in page
     assert "已登记" not in page and "管辖范围以外" not in page
     assert "吴设计" not in page
     assert not Person.objects.filter(name="林新").exists()

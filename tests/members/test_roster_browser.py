@@ -50,12 +50,12 @@ def test_village_staff_find_a_member_by_phone_and_add_a_contact_log_on_a_phone(
     rows.first.get_by_role("link", name="张竹青").click()
     expect(page.get_by_role("heading", name=re.compile("张竹青"))).to_be_visible()
     page.locator("label", has_text="走访").click()
-    page.get_by_label("情况记录").fill("上门走访,了解竹编工坊用地需求")
+    page.get_by_label("情况记录").fill("上门走访，了解竹编工坊用地需求")
     page.get_by_role("button", name="添加联系记录").click()
 
     expect(page.get_by_text("已添加联系记录。")).to_be_visible()
     log = page.get_by_test_id("contact-log").first
-    expect(log).to_contain_text("上门走访,了解竹编工坊用地需求")
+    expect(log).to_contain_text("上门走访，了解竹编工坊用地需求")
     expect(log).to_contain_text("青山村 秘书 李娟")
     page.screenshot(path=str(SCREENSHOTS / "person-390.png"), full_page=True)
     # Nothing on the page is wider than the phone.

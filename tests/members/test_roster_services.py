@@ -223,7 +223,7 @@ def test_a_correction_cannot_end_a_span_before_it_began(village_staff_qingshan, 
             reason="按名册更正",
             actor=village_staff_qingshan,
         )
-    assert refused.value.message_dict["left_on"] == ["退出日期不能早于入会日期(2019-02-28)。"]
+    assert refused.value.message_dict["left_on"] == ["退出日期不能早于入会日期（2019-02-28）。"]
 
 
 def test_members_on_a_day_count_a_role_change_once_and_not_the_day_someone_left(
@@ -285,7 +285,7 @@ def test_a_liaison_from_another_district_or_ending_before_it_began_is_refused(
         services.contact_assignment_update(
             actor=district_admin_yuhang, assignment=assignment, changes={"ended_on": datetime.date(2023, 1, 1)}
         )
-    assert refused.value.message_dict["ended_on"] == ["终止日期不能早于起始日期(2024-01-01)。"]
+    assert refused.value.message_dict["ended_on"] == ["终止日期不能早于起始日期（2024-01-01）。"]
 
 
 def test_a_contact_log_is_corrected_only_by_its_author(

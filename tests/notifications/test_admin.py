@@ -122,7 +122,7 @@ def test_resending_a_failed_message_sends_it_once(client, tree, superuser, setti
         body="您反映的议题已受理。",
         sms="您反映的议题已受理。",
     )
-    OutboxMessage.objects.update(state=OutboxState.FAILED, attempts=5, last_error="SmsSendError: 网关超时")
+    OutboxMessage.objects.update(state=OutboxState.FAILED, attempts=5, last_error="SmsSendError：网关超时")
     sent_already = outbox_row("already-sent", phone="13912340000", state=OutboxState.SENT)
     failed = OutboxMessage.objects.get(idempotency_key__startswith="issue:7:")
     client.force_login(superuser)

@@ -201,7 +201,7 @@ def test_saved_preferences_show_again_and_can_be_changed(client, member_craftsma
     preference = ChannelPreference.objects.get(user=member_craftsman, kind=Kind.ISSUE_PROGRESS)
     assert preference.channels == [Channel.SMS]
     assert ChannelPreference.objects.filter(user=member_craftsman).count() == 7, (
-        "one row per kind a member receives, 议事会取消 included"
+        "one row per kind a member receives，议事会取消 included"
     )
 
 

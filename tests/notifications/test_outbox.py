@@ -33,7 +33,7 @@ class FailingBackend:
         pass
 
     def send(self, *, phone: str, text: str) -> str:
-        raise SmsSendError("provider said no: 余额不足")
+        raise SmsSendError("provider said no：余额不足")
 
 
 def enqueue_progress(recipient: Recipient, number: int = 1, **extra) -> list[OutboxMessage]:
@@ -42,7 +42,7 @@ def enqueue_progress(recipient: Recipient, number: int = 1, **extra) -> list[Out
         key=f"issue:{number}:accepted",
         recipient=recipient,
         subject=f"议题{number}已受理",
-        body=f"您反映的议题{number}已受理,将提交议事会协商。",
+        body=f"您反映的议题{number}已受理，将提交议事会协商。",
         sms=f"您反映的议题{number}已受理。",
         url=f"/issues/track/{number:08d}/",
         **extra,
@@ -81,7 +81,7 @@ def test_a_handler_who_turned_everything_off_still_gets_required_channels(handle
         recipient=Recipient(user=handler_huanghu),
         subject="新的交办",
         body="请办理。",
-        sms="您有一件新的交办议题,请登录门户办理。",
+        sms="您有一件新的交办议题，请登录门户办理。",
     )
     assert rows_of() == [(Channel.INBOX, "pending"), (Channel.SMS, "pending")]
 

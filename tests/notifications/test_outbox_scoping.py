@@ -40,7 +40,7 @@ def phone_only_row(key: str, *, phone: str, region_path: str = "", user=None) ->
         phone=phone,
         region_path=region_path,
         subject=key,
-        body="您反映的议题已受理,回执码 12345678。",
+        body="您反映的议题已受理，回执码 12345678。",
         next_attempt_at=timezone.now(),
     )
 
@@ -137,7 +137,7 @@ def test_a_cancelled_activity_tells_the_outbox_the_region_of_its_host(
     activity = activity_services.activity_create(
         host=qingshan_tongxinhui,
         actor=village_staff_qingshan,
-        title="青山talk:竹编与乡村设计",
+        title="青山talk：竹编与乡村设计",
         category=ActivityCategory.HERITAGE,
         form=ActivityForm.TALK,
         starts_at=starts_at,

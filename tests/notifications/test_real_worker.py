@@ -32,7 +32,7 @@ def _tell_submitter(issue: Issue) -> None:
         kind=Kind.ISSUE_PROGRESS,
         key=f"issue:{issue.pk}:transition:{transition.pk}",
         recipient=Recipient(phone=issue.submitter_phone),
-        subject=f"议题进展:{issue.title}",
+        subject=f"议题进展：{issue.title}",
         body=submitter_sms_for(transition),
         sms=submitter_sms_for(transition),
     )

@@ -114,7 +114,7 @@ def test_public_page_introduces_the_organization(client, qingshan_page):
     assert "杭州市第一个以村为单元" in html
     assert "未来乡村实验区" in html and "2019" in html and "区级" in html
     assert "同心驿站" in html and "同心会客厅" in html
-    assert "天目共富联盟(望湖村)" in html, "partners are listed"
+    assert "天目共富联盟（望湖村）" in html, "partners are listed"
 
 
 def test_public_page_names_current_leaders_with_their_roles(client, qingshan_page):
@@ -195,7 +195,7 @@ def test_list_filters_by_town_and_kind(client, qingshan_tongxinhui, tianmu_allia
     assert names == ["青山同心荟"], "a town lists what lies under it, not other districts"
 
     response = client.get(reverse("orgs:public_list"), {"kind": OrganizationKind.PROSPERITY_ALLIANCE})
-    assert [org.name for org in response.context["page"].object_list] == ["天目共富联盟(望湖村)"]
+    assert [org.name for org in response.context["page"].object_list] == ["天目共富联盟（望湖村）"]
 
 
 def test_list_shows_current_member_counts_and_hides_inactive_organizations(

@@ -87,7 +87,7 @@ def test_an_issue_requeued_from_an_earlier_meeting_is_announced_for_the_new_one(
 ):
     issue = issue_in_state("deliberating", submitter_phone="13955556666")
     services.agenda_record_no_consensus(
-        item=issue.agenda_items.get(), actor=village_staff_qingshan, note="意见分歧较大,下次再议。"
+        item=issue.agenda_items.get(), actor=village_staff_qingshan, note="意见分歧较大，下次再议。"
     )
     meeting = services.meeting_schedule(
         organization=qingshan_tongxinhui,
@@ -155,7 +155,7 @@ def test_meeting_sweep_queries_do_not_grow_with_meetings_on_other_days(meeting_t
 def activity_tomorrow(activity_factory, tomorrow):
     starts = at(tomorrow, 14, 30)
     return activity_factory(
-        title="青山talk:竹编与乡村设计",
+        title="青山talk：竹编与乡村设计",
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2),
         place="青山村同心驿站",

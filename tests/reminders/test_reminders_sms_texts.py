@@ -28,7 +28,7 @@ from tests.reminders.reminder_helpers import at, outbox
 pytestmark = pytest.mark.any_hour
 
 LONG_TITLE = "关于村口到竹林步道沿线路灯长期不亮影响村民夜间出行安全的问题反映以及后续维护管理机制的建议" * 2
-LONG_PLACE = "青山村文化礼堂二楼多功能会议室(村委会大楼东侧,停车场从南门进入)" * 3
+LONG_PLACE = "青山村文化礼堂二楼多功能会议室（村委会大楼东侧，停车场从南门进入）" * 3
 LONG_NAME = "杭州市余杭区黄湖镇青山村新的社会阶层人士同心荟联合会暨新阶层实践创新基地" * 2
 
 

@@ -35,7 +35,7 @@ def _issue_form(organization_slug: str, token: str) -> dict[str, str]:
     return {
         "organization": organization_slug,
         "title": "竹林小路塌了一段",
-        "description": "去竹林的小路前天下雨塌了一段,老人小孩走很危险。",
+        "description": "去竹林的小路前天下雨塌了一段，老人小孩走很危险。",
         "category": "infrastructure",
         "place": "竹林小路北段",
         "submitter_name": "李阿婆",

@@ -80,4 +80,4 @@ def test_activity_photos_accept_images_only_and_come_back_reencoded_without_exif
 def test_a_villager_whose_empty_file_is_not_a_photo_is_told_so_and_asked_to_choose_again():
     form = bound(VillagerLikeForm, "photos", [jpeg(), SimpleUploadedFile("空.jpg", b"", content_type="image/jpeg")])
     assert not form.is_valid()
-    assert form.errors["photos"] == ["“空.jpg”不是有效的图片文件,请选择手机相册里的照片。", "请重新选择照片。"]
+    assert form.errors["photos"] == ["“空.jpg”不是有效的图片文件，请选择手机相册里的照片。", "请重新选择照片。"]

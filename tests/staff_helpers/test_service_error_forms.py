@@ -17,8 +17,8 @@ class LeaveForm(ServiceErrorsMixin, forms.Form):
 def test_a_refusal_naming_a_field_is_shown_next_to_it_and_what_was_typed_stays():
     form = LeaveForm({"left_on": "2024-03-01", "reason": "工作调动"})
     assert form.is_valid()
-    form.add_service_error(ValidationError({"left_on": "退出日期不能早于入会日期(2024-05-01)。"}))
-    assert form.errors == {"left_on": ["退出日期不能早于入会日期(2024-05-01)。"]}
+    form.add_service_error(ValidationError({"left_on": "退出日期不能早于入会日期（2024-05-01）。"}))
+    assert form.errors == {"left_on": ["退出日期不能早于入会日期（2024-05-01）。"]}
     html = form.as_div()
     assert 'value="2024-03-01"' in html
     assert 'value="工作调动"' in html
@@ -57,7 +57,7 @@ def test_ending_a_membership_before_it_began_says_why_on_the_page_and_keeps_the_
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "退出日期不能早于入会日期(2019-02-28)。" in page
+    assert "退出日期不能早于入会日期（2019-02-28）。" in page
     assert 'value="本人申请退出"' in page
     membership.refresh_from_db()
     assert membership.left_on is None

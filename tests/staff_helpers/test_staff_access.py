@@ -30,7 +30,7 @@ def _refusal_of(view, user) -> str:
 
 @role_required(Role.VILLAGE_STAFF, refusal=gettext_lazy("人员名册仅对村、镇街工作人员和统战部管理员开放。"))
 def roster_like_page(request):
-    return HttpResponse(f"你好,{acting_user(request).display_name}")
+    return HttpResponse(f"你好，{acting_user(request).display_name}")
 
 
 @role_required(Role.DEPARTMENT_HANDLER, refusal=gettext_lazy("这里是职能部门经办人的工作页面。"), superusers=False)
@@ -93,4 +93,4 @@ def test_a_superuser_is_refused_where_the_page_says_superusers_false(installatio
 def test_the_acting_user_is_the_signed_in_staff_member(village_staff_qingshan):
     request = RequestFactory().get("/somewhere/")
     request.user = village_staff_qingshan
-    assert roster_like_page(request).content.decode() == "你好,青山村 秘书 李娟"
+    assert roster_like_page(request).content.decode() == "你好，青山村 秘书 李娟"

@@ -23,19 +23,19 @@ def test_a_member_signs_up_and_checks_in_on_a_phone(
     live_server, browser, phone_context_args, activity_factory, member_craftsman, sms_outbox, wangweishan_tongxinhui
 ):
     activity = activity_factory(
-        title="青山talk:竹编手艺与乡村设计",
+        title="青山talk：竹编手艺与乡村设计",
         starts_in=datetime.timedelta(minutes=30),
         capacity=30,
         co_hosts=[wangweishan_tongxinhui],
-        place="青山村同心驿站(龙坞水库旁)",
-        description="竹编手艺人张竹青分享三十年的竹编经验,现场体验编一只小竹篮。\n请穿方便活动的衣服。",
+        place="青山村同心驿站（龙坞水库旁）",
+        description="竹编手艺人张竹青分享三十年的竹编经验，现场体验编一只小竹篮。\n请穿方便活动的衣服。",
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(**phone_context_args)
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/activities/{activity.pk}/")
-        expect(page.get_by_role("heading", name="青山talk:竹编手艺与乡村设计")).to_be_visible()
+        expect(page.get_by_role("heading", name="青山talk：竹编手艺与乡村设计")).to_be_visible()
         page.get_by_role("link", name="会员用手机号登录后报名").click()
 
         page.get_by_label("手机号码").fill("138 0000 1111")
@@ -61,8 +61,8 @@ def test_a_member_signs_up_and_checks_in_on_a_phone(
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
         page.get_by_role("link", name="我的活动").click()
-        expect(page.get_by_test_id("attended")).to_contain_text("青山talk:竹编手艺与乡村设计")
-        expect(page.get_by_test_id("upcoming")).not_to_contain_text("青山talk:竹编手艺与乡村设计")
+        expect(page.get_by_test_id("attended")).to_contain_text("青山talk：竹编手艺与乡村设计")
+        expect(page.get_by_test_id("upcoming")).not_to_contain_text("青山talk：竹编手艺与乡村设计")
         page.screenshot(path=str(SCREENSHOTS / "activity-mine-390.png"), full_page=True)
     finally:
         context.close()

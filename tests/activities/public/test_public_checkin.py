@@ -16,7 +16,7 @@ from activities.public_tokens import scan_proof
 pytestmark = pytest.mark.django_db
 
 DURING_CHECKIN = datetime.timedelta(minutes=30)
-EXPIRED_MESSAGE = "签到码已过期,请重新扫描现场二维码"
+EXPIRED_MESSAGE = "签到码已过期，请重新扫描现场二维码"
 
 
 def checkin_url(activity, **query) -> str:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_listing_shows_upcoming_published_activities_soonest_first(client, activity_factory):
-    later = activity_factory(title="青山talk:水源地保护", starts_in=datetime.timedelta(days=9))
+    later = activity_factory(title="青山talk：水源地保护", starts_in=datetime.timedelta(days=9))
     sooner = activity_factory(title="竹编体验课", starts_in=datetime.timedelta(days=2))
     activity_factory(title="还在筹备的草稿", publish=False)
 
@@ -71,7 +71,7 @@ def test_the_listing_tells_when_an_activity_is_full(client, activity_factory, si
 
     page = client.get(reverse("activities:list")).content.decode()
 
-    assert "已满,可候补" in page
+    assert "已满，可候补" in page
     assert "剩余 30 个名额" in page
 
 
@@ -91,7 +91,7 @@ def test_the_listing_runs_the_same_few_queries_however_many_activities(
 
 def test_the_detail_page_shows_what_a_villager_needs_to_decide(client, activity_factory, wangweishan_tongxinhui):
     activity = activity_factory(
-        title="同心荟互访:竹编与茶",
+        title="同心荟互访：竹编与茶",
         co_hosts=[wangweishan_tongxinhui],
         place="青山村同心驿站二楼",
         capacity=25,
@@ -101,13 +101,13 @@ def test_the_detail_page_shows_what_a_villager_needs_to_decide(client, activity_
     page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
 
     for text in (
-        "同心荟互访:竹编与茶",
+        "同心荟互访：竹编与茶",
         "青山同心荟",
         "王位山同心荟",
         "文化传承",
         "分享会",
         "青山村同心驿站二楼",
-        "共 25 人,剩余 25 个",
+        "共 25 人，剩余 25 个",
         "报名截止",
         "仅限会员",
         "两村会员互相学习。",
@@ -124,7 +124,7 @@ def test_the_detail_page_of_a_full_activity_offers_the_waiting_list(client, acti
 
     page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
 
-    assert "已满,可候补" in page
+    assert "已满，可候补" in page
     assert "加入候补" in page
 
 
@@ -151,12 +151,12 @@ def test_an_activity_of_an_inactive_organization_is_not_found(client, activity_f
 
 def test_a_cancelled_activity_shows_the_reason_and_takes_no_sign_ups(client, activity_factory, village_staff_qingshan):
     activity = activity_factory(audience=Audience.PUBLIC)
-    services.activity_cancel(activity=activity, actor=village_staff_qingshan, reason="台风预警,改期举行")
+    services.activity_cancel(activity=activity, actor=village_staff_qingshan, reason="台风预警，改期举行")
 
     page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
 
     assert "本次活动已取消" in page
-    assert "台风预警,改期举行" in page
+    assert "台风预警，改期举行" in page
     assert "立即报名" not in page
 
 
@@ -164,13 +164,13 @@ def test_after_the_activity_the_page_shows_the_summary_and_photos(client, activi
     activity = activity_factory(starts_in=datetime.timedelta(minutes=30))
     Activity.objects.filter(pk=activity.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
     activity.refresh_from_db()
-    services.activity_complete(activity=activity, actor=village_staff_qingshan, summary="28 位会员参加,编了竹篮。")
+    services.activity_complete(activity=activity, actor=village_staff_qingshan, summary="28 位会员参加，编了竹篮。")
     ActivityPhoto.objects.create(activity=activity, image="activities/photos/2025/05/bamboo.jpg", caption="竹篮成品")
 
     page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
 
     assert "活动小结" in page
-    assert "28 位会员参加,编了竹篮。" in page
+    assert "28 位会员参加，编了竹篮。" in page
     assert "竹篮成品" in page
     assert "/media/activities/photos/2025/05/bamboo.jpg" in page
     assert "立即报名" not in page

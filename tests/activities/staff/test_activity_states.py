@@ -86,11 +86,11 @@ def test_the_clock_closes_sign_up_and_opens_the_summary():
     hour = datetime.timedelta(hours=1)
     upcoming = Activity(status=S.PUBLISHED, starts_at=now + 3 * hour, signup_deadline=now + hour)
     assert A.REGISTER in allowed_actions(upcoming, now=now)
-    assert refusal(upcoming, A.COMPLETE, now=now) == "活动还没有开始,结束后再写小结。"
+    assert refusal(upcoming, A.COMPLETE, now=now) == "活动还没有开始，结束后再写小结。"
     assert refusal(upcoming, A.REGISTER, now=now + 2 * hour) == "报名已经截止。"
     assert A.COMPLETE in allowed_actions(upcoming, now=now + 4 * hour)
     stale_draft = Activity(status=S.DRAFT, starts_at=now + 3 * hour, signup_deadline=now - hour)
-    assert refusal(stale_draft, A.PUBLISH, now=now) == "报名截止时间已经过去,请先修改时间。"
+    assert refusal(stale_draft, A.PUBLISH, now=now) == "报名截止时间已经过去，请先修改时间。"
 
 
 # ---- the services refuse what the table does not allow -------------------------------------------------------------

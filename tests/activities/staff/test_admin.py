@@ -15,13 +15,13 @@ pytestmark = pytest.mark.django_db
 def test_town_staff_see_their_towns_activities_with_confirmed_counts(
     staff_client, town_staff_huanghu, activity_factory, sign_up_people, tianmu_alliance, village_staff_wanghu
 ):
-    activity = activity_factory(title="青山talk:竹编", audience="public")
+    activity = activity_factory(title="青山talk：竹编", audience="public")
     sign_up_people(activity, 3)
     activity_factory(title="天目结对", host=tianmu_alliance, actor=village_staff_wanghu)
     response = staff_client(town_staff_huanghu).get(reverse("admin:activities_activity_changelist"))
     assert response.status_code == 200
     rows = list(response.context["cl"].result_list)
-    assert [(row.title, row.confirmed_count) for row in rows] == [("青山talk:竹编", 3)]
+    assert [(row.title, row.confirmed_count) for row in rows] == [("青山talk：竹编", 3)]
 
 
 def test_staff_cannot_change_activities_or_sign_ups_in_the_admin(staff_client, town_staff_huanghu, activity_factory):

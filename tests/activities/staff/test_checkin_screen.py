@@ -21,7 +21,7 @@ def screen(client, activity):
 def test_the_screen_shows_a_qr_code_of_the_checkin_address_with_a_valid_token(
     staff_client, village_staff_qingshan, activity_factory, settings
 ):
-    activity = activity_factory(title="青山talk:自然好邻居")
+    activity = activity_factory(title="青山talk：自然好邻居")
     response = screen(staff_client(village_staff_qingshan), activity)
     page = response.content.decode()
     assert response.status_code == 200
@@ -35,7 +35,7 @@ def test_the_screen_shows_a_qr_code_of_the_checkin_address_with_a_valid_token(
     svg = re.search(r"<svg.*?</svg>", page, re.S)
     assert svg is not None
     assert svg.group(0) == qr_svg(url)
-    assert "青山talk:自然好邻居" in page
+    assert "青山talk：自然好邻居" in page
     assert "<script" not in page.split("</head>")[0]
     assert response["Cache-Control"] == "no-store"
 

@@ -141,7 +141,7 @@ def test_list_and_figures_pages_run_the_same_queries_for_3_and_30_organizations(
 
 
 def test_the_month_view_is_a_calendar_from_monday(staff_client, village_staff_qingshan, activity_factory):
-    activity = activity_factory(title="展览参观:水的一生")
+    activity = activity_factory(title="展览参观：水的一生")
     month = Month.containing(activity.starts_at)
     response = staff_client(village_staff_qingshan).get(reverse("staff_activities:month"), {"month": month.key})
     page = response.content.decode()
@@ -152,8 +152,8 @@ def test_the_month_view_is_a_calendar_from_monday(staff_client, village_staff_qi
         assert week[0].day.weekday() == 0
     day = timezone.localtime(activity.starts_at).date()
     cells = [cell for week in response.context["weeks"] for cell in week if cell.day == day]
-    assert [a.title for a in cells[0].activities] == ["展览参观:水的一生"]
-    assert "展览参观:水的一生" in page
+    assert [a.title for a in cells[0].activities] == ["展览参观：水的一生"]
+    assert "展览参观：水的一生" in page
     assert f"month={month.shifted(-1).key}" in page
     assert f"month={month.shifted(1).key}" in page
 

@@ -28,7 +28,7 @@ def plan(qingshan_tongxinhui):
     start = timezone.now() + datetime.timedelta(days=10)
     return {
         "host": str(qingshan_tongxinhui.pk),
-        "title": "乡村传统体验:竹编入门",
+        "title": "乡村传统体验：竹编入门",
         "category": "heritage",
         "form": "traditional_experience",
         "starts_at": local(start),
@@ -51,7 +51,7 @@ def test_village_staff_plan_an_activity_as_a_draft(staff_client, village_staff_q
     assert response.status_code == 302
     assert response["Location"] == reverse("staff_activities:detail", args=[activity.pk])
     assert activity.status == ActivityStatus.DRAFT
-    assert activity.title == "乡村传统体验:竹编入门"
+    assert activity.title == "乡村传统体验：竹编入门"
     # Typed as Beijing time: 10 days from now at the minute shown in the form.
     assert local(activity.starts_at) == plan["starts_at"]
     assert activity.created_by == village_staff_qingshan
@@ -174,7 +174,7 @@ def test_capacity_cannot_drop_below_the_people_already_signed_up(
         reverse("staff_activities:edit", args=[activity.pk]), edit_data(activity, capacity="3", place="村文化礼堂")
     )
     assert response.status_code == 400
-    assert "已有 5 人报名,名额不能少于 5" in " ".join(response.context["form"].errors["capacity"])
+    assert "已有 5 人报名，名额不能少于 5" in " ".join(response.context["form"].errors["capacity"])
     assert "村文化礼堂" in response.content.decode()  # what was typed is kept
     activity.refresh_from_db()
     assert (activity.capacity, activity.place) == (10, "青山村同心驿站")  # nothing half-saved

@@ -34,11 +34,11 @@ def test_cancelling_tells_everyone_signed_up_or_waiting_by_sms(
     sms_outbox,
     django_capture_on_commit_callbacks,
 ):
-    activity = activity_factory(capacity=2, audience="public", title="生态环保:龙坞水库巡护")
+    activity = activity_factory(capacity=2, audience="public", title="生态环保：龙坞水库巡护")
     people = sign_up_people(activity, 3)  # two confirmed, one waiting
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client(village_staff_qingshan).post(
-            reverse("staff_activities:cancel", args=[activity.pk]), {"reason": "台风预警,改期另行通知"}
+            reverse("staff_activities:cancel", args=[activity.pk]), {"reason": "台风预警，改期另行通知"}
         )
     assert response.status_code == 302
     activity.refresh_from_db()
@@ -69,7 +69,7 @@ def test_after_the_event_staff_record_summary_walk_ins_and_photos(
     ]
     response = staff_client(village_staff_qingshan).post(
         reverse("staff_activities:complete", args=[activity.pk]),
-        {"summary": "二十位会员学了竹编,做了十只小竹篮。", "walk_in_count": "4", "photos": photos},
+        {"summary": "二十位会员学了竹编，做了十只小竹篮。", "walk_in_count": "4", "photos": photos},
     )
     assert response.status_code == 302
     activity.refresh_from_db()

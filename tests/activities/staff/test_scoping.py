@@ -12,12 +12,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def qingshan_talk(activity_factory):
-    return activity_factory(title="青山talk:竹编与设计")
+    return activity_factory(title="青山talk：竹编与设计")
 
 
 @pytest.fixture
 def tianmu_pairing(activity_factory, tianmu_alliance, village_staff_wanghu):
-    return activity_factory(title="天目结对:电梯企业开放日", host=tianmu_alliance, actor=village_staff_wanghu)
+    return activity_factory(title="天目结对：电梯企业开放日", host=tianmu_alliance, actor=village_staff_wanghu)
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_village_staff_see_only_their_organizations_activities(
     staff_client, village_staff_qingshan, qingshan_talk, tianmu_pairing
 ):
     page = staff_client(village_staff_qingshan).get(reverse("staff_activities:list")).content.decode()
-    assert "青山talk:竹编与设计" in page
+    assert "青山talk：竹编与设计" in page
     assert "天目结对" not in page
 
 
@@ -46,7 +46,7 @@ def test_district_admin_sees_every_activity_of_the_district_only(
     staff_client, district_admin_yuhang, qingshan_talk, tianmu_pairing
 ):
     page = staff_client(district_admin_yuhang).get(reverse("staff_activities:list")).content.decode()
-    assert "青山talk:竹编与设计" in page
+    assert "青山talk：竹编与设计" in page
     assert "天目结对" not in page  # 临安区 is another district
 
 

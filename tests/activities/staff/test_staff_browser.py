@@ -36,16 +36,16 @@ def watch_csp(page) -> list[str]:
 
 @pytest.fixture
 def busy_month(activity_factory, wangweishan_tongxinhui, sign_up_people):
-    activity_factory(title="青山talk:竹编与乡村设计", starts_in=datetime.timedelta(days=2), audience="public")
+    activity_factory(title="青山talk：竹编与乡村设计", starts_in=datetime.timedelta(days=2), audience="public")
     visit = activity_factory(
-        title="同心荟互访:走进王位山",
+        title="同心荟互访：走进王位山",
         starts_in=datetime.timedelta(days=5),
         form="exchange_visit",
         co_hosts=[wangweishan_tongxinhui],
         audience="public",
     )
     sign_up_people(visit, 6)
-    activity_factory(title="生态环保:龙坞水库巡护", starts_in=datetime.timedelta(days=9), publish=False)
+    activity_factory(title="生态环保：龙坞水库巡护", starts_in=datetime.timedelta(days=9), publish=False)
     return visit
 
 

@@ -25,7 +25,7 @@ def test_a_truncated_cover_is_refused_and_the_plan_is_kept(
     start = timezone.localtime() + datetime.timedelta(days=10)
     plan = {
         "host": str(qingshan_tongxinhui.pk),
-        "title": "乡村传统体验:竹编入门",
+        "title": "乡村传统体验：竹编入门",
         "category": "heritage",
         "form": "traditional_experience",
         "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
@@ -43,7 +43,7 @@ def test_a_truncated_cover_is_refused_and_the_plan_is_kept(
     assert response.status_code == 400
     assert "“封面.jpg”不是有效的图片文件" in " ".join(response.context["form"].errors["cover"])
     page = response.content.decode()
-    assert "乡村传统体验:竹编入门" in page
+    assert "乡村传统体验：竹编入门" in page
     assert "青山村竹编工坊" in page
     assert not Activity.objects.exists()
 

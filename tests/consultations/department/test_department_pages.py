@@ -81,7 +81,7 @@ def test_handler_sees_the_issue_its_consensus_and_the_instructions(
     content = client.get(page_of(assignment)).content.decode()
     assert "灌溉渠漏水" in content
     assert "三号田畈" in content
-    assert "由村里统一更换路灯,费用从公益金列支。" in content
+    assert "由村里统一更换路灯，费用从公益金列支。" in content
     assert "请核实后答复。" in content
     assert assignment.issue.receipt_code in content
     assert "王大伯" in content

@@ -41,7 +41,7 @@ def test_handler_answers_the_overdue_issue_first_on_a_desktop(live_server, brows
     rows.first.click()
     page.get_by_role("button", name="签收").click()
     expect(page.get_by_text("已签收。请在办理期限内答复。")).to_be_visible()
-    page.get_by_label("答复内容").fill("已派维修人员更换泵站电机,恢复灌溉。")
+    page.get_by_label("答复内容").fill("已派维修人员更换泵站电机，恢复灌溉。")
     page.screenshot(path=str(SCREENSHOTS / "department-assignment-1280.png"), full_page=True)
     page.get_by_role("button", name="最终答复").click()
     expect(page.get_by_test_id("assignment-state")).to_have_text("已答复")

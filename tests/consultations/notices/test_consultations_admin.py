@@ -79,7 +79,7 @@ def test_the_admin_cannot_change_an_issues_state(client, issue_in_state, distric
     response = client.post(
         reverse("admin:consultations_issue_change", args=[issue.pk]),
         {
-            "title": "村口路灯不亮(已核实)",
+            "title": "村口路灯不亮（已核实）",
             "description": issue.description,
             "category": issue.category,
             "place": issue.place,
@@ -96,7 +96,7 @@ def test_the_admin_cannot_change_an_issues_state(client, issue_in_state, distric
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     issue.refresh_from_db()
-    assert issue.title == "村口路灯不亮(已核实)"
+    assert issue.title == "村口路灯不亮（已核实）"
     assert issue.state == IssueState.ACCEPTED
     assert issue.resolved_at is None
 

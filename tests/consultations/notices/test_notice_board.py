@@ -93,8 +93,8 @@ def test_the_notice_shows_the_result_the_consensus_and_the_dates_of_each_public_
     response = client.get(detail_of(notice))
     content = response.content.decode()
     assert "村口路灯已修复" in content
-    assert "村口路灯已更换,恢复照明。" in content
-    assert "由村里统一更换路灯,费用从公益金列支。" in content
+    assert "村口路灯已更换，恢复照明。" in content
+    assert "由村里统一更换路灯，费用从公益金列支。" in content
     # The receipt code is the submitter's key to their own page: a public notice never prints it.
     assert issue.receipt_code not in content
     assert timezone.localdate(notice.published_at).isoformat() in content

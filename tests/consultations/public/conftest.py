@@ -80,7 +80,7 @@ def issue_form_data(qingshan_tongxinhui):
         values: dict[str, object] = {
             "organization": qingshan_tongxinhui.slug,
             "title": "竹林小路塌了一段",
-            "description": "去竹林的小路前天下雨塌了一段,老人小孩走很危险,希望尽快修一下。",
+            "description": "去竹林的小路前天下雨塌了一段，老人小孩走很危险，希望尽快修一下。",
             "category": "infrastructure",
             "place": "竹林小路北段",
             "submitter_name": VILLAGER_NAME,

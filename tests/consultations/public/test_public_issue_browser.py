@@ -24,8 +24,8 @@ def _noisy_photo(path, size=(2400, 1800)):
 def _fill_issue(page, *, title="竹林小路塌了一段"):
     page.get_by_label("标题").fill(title)
     page.get_by_label("类别").select_option("infrastructure")
-    page.get_by_label("具体情况").fill("去竹林的小路前天下雨塌了一段,老人小孩走很危险。")
-    page.get_by_label("地点(选填)").fill("竹林小路北段")
+    page.get_by_label("具体情况").fill("去竹林的小路前天下雨塌了一段，老人小孩走很危险。")
+    page.get_by_label("地点（选填）").fill("竹林小路北段")
     page.get_by_label("您的姓名").fill("李阿婆")
     page.get_by_label("手机号码").fill("137 1234 5678")
 
@@ -92,12 +92,12 @@ def test_typed_text_survives_a_reload_and_is_forgotten_after_submitting(
     try:
         page.goto(f"{live_server.url}/issues/new/?org=qingshan")
         page.get_by_label("标题").fill("祠堂屋顶漏雨")
-        page.get_by_label("具体情况").fill("下大雨时祠堂东边屋顶漏雨,老物件要受潮了。")
+        page.get_by_label("具体情况").fill("下大雨时祠堂东边屋顶漏雨，老物件要受潮了。")
         page.get_by_label("类别").select_option("culture")
 
         page.reload()  # the signal dropped, the tab was closed, the phone restarted…
         assert page.get_by_label("标题").input_value() == "祠堂屋顶漏雨"
-        assert page.get_by_label("具体情况").input_value() == "下大雨时祠堂东边屋顶漏雨,老物件要受潮了。"
+        assert page.get_by_label("具体情况").input_value() == "下大雨时祠堂东边屋顶漏雨，老物件要受潮了。"
         assert page.get_by_label("类别").input_value() == "culture"
         page.locator("[data-draft-restored]").wait_for(state="visible")
 

@@ -43,7 +43,7 @@ def test_the_phone_checks_the_form_before_sending_and_goes_to_the_first_field_to
             "类别：请选择类别。",
             "具体情况：请填写具体情况。",
             "您的姓名：请填写您的姓名。",
-            "手机号码：请输入 11 位手机号码,例如 13800000000。",
+            "手机号码：请输入 11 位手机号码，例如 13800000000。",
         ]
         assert "请输入 11 位手机号码" in page.get_by_test_id("error-submitter_phone").inner_text()
         assert page.get_by_test_id("error-description").inner_text() == "请填写具体情况。"
@@ -52,7 +52,7 @@ def test_the_phone_checks_the_form_before_sending_and_goes_to_the_first_field_to
         assert page.get_by_role("button", name="提交议题").is_enabled()
         assert posts == [] and Issue.objects.count() == 0
 
-        summary.get_by_role("link", name="手机号码：请输入 11 位手机号码,例如 13800000000。").click()
+        summary.get_by_role("link", name="手机号码：请输入 11 位手机号码，例如 13800000000。").click()
         assert focused_field(page) == "submitter_phone"
         assert in_view(page, "[name=submitter_phone]")
         page.get_by_label("手机号码").fill("137 1234 5678")
@@ -60,7 +60,7 @@ def test_the_phone_checks_the_form_before_sending_and_goes_to_the_first_field_to
 
         page.get_by_label("向哪个组织反映").select_option(label="青山同心荟（黄湖镇 青山村）")
         page.get_by_label("类别").select_option("infrastructure")
-        page.get_by_label("具体情况").fill("村口路灯坏了一个星期,晚上看不清路。")
+        page.get_by_label("具体情况").fill("村口路灯坏了一个星期，晚上看不清路。")
         page.get_by_label("您的姓名").fill("李阿婆")
         page.get_by_role("button", name="提交议题").click()
         page.wait_for_url("**/issues/new/receipt/*/")
@@ -87,7 +87,7 @@ def test_an_error_found_by_the_server_names_the_field_and_puts_the_cursor_in_it(
         page.get_by_role("button", name="提交议题").click()
 
         page.get_by_test_id("error-summary").wait_for()
-        assert page.get_by_test_id("error-summary").inner_text() == "手机号码：请输入 11 位手机号码,例如 13800000000。"
+        assert page.get_by_test_id("error-summary").inner_text() == "手机号码：请输入 11 位手机号码，例如 13800000000。"
         assert focused_field(page) == "submitter_phone"
         assert in_view(page, "[name=submitter_phone]")
         assert page.get_by_label("标题").input_value() == "祠堂屋顶漏雨"

@@ -35,7 +35,7 @@ def villages_with_organizations(town, count: int, *, prefix: str = "村") -> lis
 def test_each_organization_is_named_with_its_town_and_village(client, qingshan_tongxinhui, tianmu_alliance):
     choices = dict(choices_on(client.get(reverse("issues:new"))))
     assert choices["qingshan"] == "青山同心荟（黄湖镇 青山村）"
-    assert choices["tianmu-wanghu"] == "天目共富联盟(望湖村)（龙岗镇 望湖村）"
+    assert choices["tianmu-wanghu"] == "天目共富联盟（望湖村）（龙岗镇 望湖村）"
     assert "青山同心荟（黄湖镇 青山村）" in client.get(reverse("issues:new")).content.decode()
 
 

@@ -118,7 +118,7 @@ def test_page_is_light_no_inline_script_and_loads_the_form_script(client, qingsh
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"title": "长" * 61}, "title", "标题最多 60 个字,现在有 61 个字"),
+        ({"title": "长" * 61}, "title", "标题最多 60 个字，现在有 61 个字"),
         ({"description": "长" * 2001}, "description", "具体情况最多 2000 个字"),
         ({"title": "   "}, "title", "请填写标题"),
         ({"description": ""}, "description", "请填写具体情况"),

@@ -134,7 +134,7 @@ def test_rejection_reason_and_merge_target_are_shown(client, issue_in_state):
     rejected_html = client.get(_detail(rejected.receipt_code)).content.decode()
     merged_html = client.get(_detail(merged.receipt_code)).content.decode()
 
-    assert "属于个人纠纷,不在议事范围内。" in rejected_html
+    assert "属于个人纠纷，不在议事范围内。" in rejected_html
     assert "已合并办理" in merged_html
     assert merged.merged_into.get_state_display() in merged_html
 
@@ -158,7 +158,7 @@ def test_internal_notes_stay_off_the_public_timeline(client, issue_factory):
         from_state="submitted",
         to_state="submitted",
         actor_label="内部",
-        comment="内部备注:此人常来反映",
+        comment="内部备注：此人常来反映",
         is_public=False,
     )
     _track(client, issue.receipt_code, LAST4)
@@ -206,7 +206,7 @@ def test_submitter_rates_the_published_result_once(client, issue_form_data, driv
 
     response = client.post(
         f"/issues/track/{issue.receipt_code}/rate/",
-        {"rating": "basically_satisfied", "comment": "修得不错,路边再装个护栏更好"},
+        {"rating": "basically_satisfied", "comment": "修得不错，路边再装个护栏更好"},
     )
     assert response["Location"] == _detail(issue.receipt_code)
 
@@ -320,9 +320,9 @@ def test_a_cancelled_meeting_shows_on_the_submitters_timeline_with_its_reason(
         place="青山村文化礼堂",
         issues=[issue],
     )
-    services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="台风预警,延期召开")
+    services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="台风预警，延期召开")
 
     html = client.get(_track(client, issue.receipt_code, LAST4)["Location"]).content.decode()
-    assert "议事会取消,退回待协商" in html
-    assert "台风预警,延期召开" in html
+    assert "议事会取消，退回待协商" in html
+    assert "台风预警，延期召开" in html
     assert 'data-action="meeting_cancel"' in html

@@ -91,7 +91,7 @@ def test_secretary_accepts_and_assigns_with_a_live_deadline_preview(
     assign = page.get_by_test_id("action-assign")
     assign.locator("summary").click()
     assign.get_by_label("承办部门").select_option(label=huanghu_water_office.name)
-    assign.get_by_label("办理时限(工作日)").fill("5")
+    assign.get_by_label("办理时限（工作日）").fill("5")
     expected = add_working_days(timezone.localdate(), 5).strftime("%Y-%m-%d")
     page.get_by_test_id("deadline-preview").filter(has_text=expected).wait_for()
     page.screenshot(path=str(SCREENSHOTS / "issue-assign-desktop.png"), full_page=True)

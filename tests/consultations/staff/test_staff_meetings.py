@@ -114,7 +114,7 @@ def test_meeting_to_consensus_to_department_with_a_deadline(
     response = secretary.post(
         reverse("staff_issues:agenda_consensus", args=[item.pk]),
         {
-            f"c{item.pk}-consensus_text": "村里出资更换路灯,镇农业农村办协调电力。",
+            f"c{item.pk}-consensus_text": "村里出资更换路灯，镇农业农村办协调电力。",
             f"c{item.pk}-votes_for": "18",
             f"c{item.pk}-votes_against": "2",
             f"c{item.pk}-votes_abstain": "1",
@@ -151,7 +151,7 @@ def test_consensus_that_the_vote_does_not_carry_is_refused_and_kept(
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "赞成票没有超过反对票,不能记为达成共识。" in page
+    assert "赞成票没有超过反对票，不能记为达成共识。" in page
     assert "拓宽道路" in page
     issue.refresh_from_db()
     assert issue.state == S.DELIBERATING
@@ -164,7 +164,7 @@ def test_no_consensus_goes_back_to_the_queue_for_the_next_meeting(
     item = schedule(qingshan_tongxinhui, village_staff_qingshan, issues=[issue]).agenda.get()
     secretary.post(
         reverse("staff_issues:agenda_no_consensus", args=[item.pk]),
-        {f"n{item.pk}-note": "意见分歧较大,补充材料后再议。", f"n{item.pk}-then": "requeue"},
+        {f"n{item.pk}-note": "意见分歧较大，补充材料后再议。", f"n{item.pk}-then": "requeue"},
     )
     issue.refresh_from_db()
     assert issue.state == S.ACCEPTED
@@ -249,7 +249,7 @@ def test_bad_attendance_counts_keep_the_minutes(secretary, qingshan_tongxinhui, 
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "不能小于 0。" in page and "请填写人数或票数,没有请填 0。" in page and "纪要草稿" in page
+    assert "不能小于 0。" in page and "请填写人数或票数，没有请填 0。" in page and "纪要草稿" in page
     held.refresh_from_db()
     assert held.state == MeetingState.SCHEDULED
 
@@ -350,12 +350,12 @@ def test_the_secretary_cancels_a_scheduled_meeting_and_its_issues_wait_for_the_n
     page = secretary.get(meeting_url(meeting)).content.decode()
     assert 'data-testid="cancel-meeting"' in page
 
-    response = secretary.post(cancel_url(meeting), {"cancel-reason": "台风预警,延期召开"}, follow=True)
+    response = secretary.post(cancel_url(meeting), {"cancel-reason": "台风预警，延期召开"}, follow=True)
 
     page = response.content.decode()
     assert response.redirect_chain == [(meeting_url(meeting), 302)]
-    assert "已取消,议程上的议题已退回待协商" in page
-    assert "本次议事会已取消" in page and "台风预警,延期召开" in page
+    assert "已取消，议程上的议题已退回待协商" in page
+    assert "本次议事会已取消" in page and "台风预警，延期召开" in page
     assert 'data-testid="cancel-meeting"' not in page, "a cancelled meeting offers no second cancellation"
     assert 'data-testid="add-issues"' not in page and "记录共识" not in page
     meeting.refresh_from_db()
@@ -364,7 +364,7 @@ def test_the_secretary_cancels_a_scheduled_meeting_and_its_issues_wait_for_the_n
         issue.refresh_from_db()
         assert issue.state == S.ACCEPTED
     trail = secretary.get(reverse("staff_issues:detail", args=[issues[0].pk])).content.decode()
-    assert "议事会取消,退回待协商" in trail and "会议取消,未协商" in trail
+    assert "议事会取消，退回待协商" in trail and "会议取消，未协商" in trail
     offered = secretary.get(reverse("staff_issues:meeting_new")).context["form"].fields["issues"].queryset
     assert set(offered) == set(issues), "the issues are offered again for the next meeting"
 
@@ -393,7 +393,7 @@ def test_no_cancel_button_once_the_meeting_was_held_or_an_outcome_recorded(
 
     response = secretary.post(cancel_url(meeting), {"cancel-reason": "改期"})
     assert response.status_code == 400
-    assert "说明议事会已经召开,不能取消" in response.content.decode()
+    assert "说明议事会已经召开，不能取消" in response.content.decode()
     second.refresh_from_db()
     assert second.state == S.DELIBERATING
 
@@ -464,10 +464,10 @@ def test_the_monthly_rhythm_does_not_count_a_cancelled_meeting(
 
 def test_the_admin_shows_a_cancellation_but_does_not_edit_it(admin_client, qingshan_tongxinhui, village_staff_qingshan):
     meeting = schedule(qingshan_tongxinhui, village_staff_qingshan, hours_from_now=72)
-    services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="台风预警,延期召开")
+    services.meeting_cancel(meeting=meeting, actor=village_staff_qingshan, reason="台风预警，延期召开")
     url = reverse("admin:consultations_meeting_change", args=[meeting.pk])
     page = admin_client.get(url).content.decode()
-    assert "台风预警,延期召开" in page
+    assert "台风预警，延期召开" in page
     assert 'name="cancel_reason"' not in page and 'name="state"' not in page
 
 
@@ -495,7 +495,7 @@ def test_cancelling_a_meeting_tells_the_secretarys_colleagues_in_their_inbox_wit
         qingshan_tongxinhui, village_staff_qingshan, hours_from_now=72, issues=[issue_in_state(S.ACCEPTED)]
     )
 
-    secretary.post(cancel_url(meeting), {"cancel-reason": "台风预警,延期召开"})
+    secretary.post(cancel_url(meeting), {"cancel-reason": "台风预警，延期召开"})
 
     [to_colleague] = told_of_cancellation(Channel.INBOX)
     assert to_colleague.user == colleague_in_qingshan, "the secretary who cancelled it is not told of it"
@@ -504,8 +504,8 @@ def test_cancelling_a_meeting_tells_the_secretarys_colleagues_in_their_inbox_wit
     outbox_dispatch_once(limit=50)
     client.force_login(colleague_in_qingshan)
     inbox = client.get(reverse("notifications:inbox")).content.decode()
-    assert "议事会取消:月度协商议事会" in inbox
-    assert "台风预警,延期召开" in inbox and "1 件议题已退回待协商" in inbox
+    assert "议事会取消：月度协商议事会" in inbox
+    assert "台风预警，延期召开" in inbox and "1 件议题已退回待协商" in inbox
 
 
 def test_a_meeting_cancelled_by_the_town_is_told_to_the_village_secretary_only(

@@ -39,7 +39,14 @@ def test_issue_page_shows_everything_staff_need(secretary, issue_factory, villag
     response = secretary.get(detail_url(issue))
     page = response.content.decode()
     assert response.status_code == 200
-    shown = ("竹林步道塌方", "李阿婆", "13522223333", "电话反映(代录)", "由 青山村 秘书 李娟 代录", issue.receipt_code)
+    shown = (
+        "竹林步道塌方",
+        "李阿婆",
+        "13522223333",
+        "电话反映（代录）",
+        "由 青山村 秘书 李娟 代录",
+        issue.receipt_code,
+    )
     for text in shown:
         assert text in page
     assert actions_offered(response) == ["accept", "reject", "merge"]
@@ -63,7 +70,7 @@ def test_rejecting_needs_a_reason(secretary, issue_factory):
     issue = issue_factory()
     response = secretary.post(act_url(issue, "reject"), {"reject-reason": "  "})
     assert response.status_code == 400
-    assert "请填写不予受理的理由,反映人会看到它。" in response.content.decode()
+    assert "请填写不予受理的理由，反映人会看到它。" in response.content.decode()
     issue.refresh_from_db()
     assert issue.state == S.SUBMITTED
 
@@ -73,7 +80,7 @@ def test_rejection_reason_is_kept_for_the_tracking_page_and_sent(
 ):
     issue = issue_factory()
     sms_outbox.clear()
-    reason = "属于个人之间的邻里纠纷,请联系村调解委员会。"
+    reason = "属于个人之间的邻里纠纷，请联系村调解委员会。"
     with django_capture_on_commit_callbacks(execute=True):
         secretary.post(act_url(issue, "reject"), {"reject-reason": reason})
     issue.refresh_from_db()
@@ -270,8 +277,8 @@ def test_reopening_is_offered_only_after_an_unsatisfied_rating(secretary, issue_
     services.feedback_submit(issue=unhappy, rating=Rating.UNSATISFIED, comment="路灯又坏了")
     page = secretary.get(detail_url(unhappy))
     assert "reopen" in actions_offered(page)
-    assert "内部记录,不对外显示" in page.content.decode()  # the rating step is not on the public timeline
-    secretary.post(act_url(unhappy, "reopen"), {"reopen-reason": "反映人不满意,路灯再次损坏。"})
+    assert "内部记录，不对外显示" in page.content.decode()  # the rating step is not on the public timeline
+    secretary.post(act_url(unhappy, "reopen"), {"reopen-reason": "反映人不满意，路灯再次损坏。"})
     unhappy.refresh_from_db()
     assert unhappy.state == S.ACCEPTED
 

@@ -122,7 +122,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         host, _sep, port_text = str(options["addrport"]).rpartition(":")
         if not host or not port_text.isdigit():
-            raise CommandError(_("地址应写作 主机:端口，例如 127.0.0.1:8000。"))
+            raise CommandError(_("地址应写作 主机：端口，例如 127.0.0.1:8000。"))
         self.host, self.port = host, int(port_text)
         self.stop_signal: int | None = None
         celery = [sys.executable, "-m", "celery", "--quiet", "-A", "portal"]

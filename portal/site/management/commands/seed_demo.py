@@ -17,15 +17,15 @@ def _row(cells: tuple[str, ...], widths: list[int]) -> str:
 
 
 class Command(BaseCommand):
-    help = "Loads the demo data of the seeds (青山同心荟, 鹿城, 天目共富联盟…) and prints the logins."
+    help = "Loads the demo data of the seeds （青山同心荟，鹿城，天目共富联盟…） and prints the logins."
 
     def handle(self, *args, **options) -> None:
         result = seed_demo()
         if result.created:
             created = "、".join(f"{label} {number}" for label, number in result.created.items())
-            self.stdout.write(self.style.SUCCESS(f"演示数据已载入,新建:{created}。"))
+            self.stdout.write(self.style.SUCCESS(f"演示数据已载入，新建：{created}。"))
         else:
-            self.stdout.write(self.style.SUCCESS("演示数据已是最新,没有新建任何记录。"))
+            self.stdout.write(self.style.SUCCESS("演示数据已是最新，没有新建任何记录。"))
         self._print_logins(result.logins)
 
     def _print_logins(self, logins: list[DemoLogin]) -> None:
@@ -34,18 +34,18 @@ class Command(BaseCommand):
         others = [(login.role, login.username, login.where) for login in logins if not login.featured]
         widths = [max(_width(row[i]) for row in [header, *featured, *others]) for i in range(len(header))]
         self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING(f"演示账号(密码都是 {DEMO_PASSWORD},只用于本地演示数据)"))
+        self.stdout.write(self.style.MIGRATE_HEADING(f"演示账号（密码都是 {DEMO_PASSWORD}，只用于本地演示数据）"))
         self.stdout.write(_row(header, widths))
         self.stdout.write("  ".join("-" * width for width in widths))
         for row in featured:
             self.stdout.write(_row(row, widths))
         if others:
             self.stdout.write("")
-            self.stdout.write("其他演示账号,密码相同:")
+            self.stdout.write("其他演示账号，密码相同：")
             for row in others:
                 self.stdout.write(_row(row, widths))
         self.stdout.write("")
         self.stdout.write(
-            "工作人员在 /accounts/login/ 用用户名和密码登录,区、镇统战干部和超级管理员也可进入 /admin/;"
-            "会员在 /accounts/phone/ 输入手机号,验证码写在服务器日志里。"
+            "工作人员在 /accounts/login/ 用用户名和密码登录，区、镇统战干部和超级管理员也可进入 /admin/；"
+            "会员在 /accounts/phone/ 输入手机号，验证码写在服务器日志里。"
         )
