@@ -25,18 +25,18 @@ QUEUE_MESSAGES = """
     from portal.notifications.kinds import Kind
     from portal.notifications.outbox import Recipient, message_enqueue
 
-    prefix, count = sys.argv[1], int（sys.argv[2]）
-    for number in range（count）：
+    prefix, count = sys.argv[1], int(sys.argv[2])
+    for number in range(count):
         # One transaction per message, as a page would: each commit kicks the worker through the broker.
-        with transaction.atomic（）：
-            message_enqueue（
+        with transaction.atomic():
+            message_enqueue(
                 kind=Kind.ISSUE_PROGRESS,
                 key=f"{prefix}:{number}",
-                recipient=Recipient（phone="13912345678"），
+                recipient=Recipient(phone="13912345678"),
                 subject="议题已受理",
                 body=f"{prefix}-{number}",
                 sms=f"{prefix}-{number}",
-）
+            )
 """
 
 
@@ -68,15 +68,15 @@ def test_a_worker_on_the_embedded_broker_sends_what_the_web_process_queues(
         from django.db import transaction
         from portal.notifications.kinds import Kind
         from portal.notifications.outbox import Recipient, message_enqueue
-        with transaction.atomic（）:
-            message_enqueue（
+        with transaction.atomic():
+            message_enqueue(
                 kind=Kind.ISSUE_PROGRESS,
                 key="issue:1:accepted",
-                recipient=Recipient（phone="13912345678"）,
+                recipient=Recipient(phone="13912345678"),
                 subject="议题已受理",
                 body="您反映的议题已受理。",
                 sms="您反映的议题已受理。",
-）
+            )
         """
     )
     wait_for(lambda: sends(sms_log), process=worker)

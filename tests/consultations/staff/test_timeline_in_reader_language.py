@@ -56,7 +56,7 @@ def test_a_secretary_reading_in_english_reads_the_steps_the_portal_wrote_in_engl
 def test_a_secretary_reading_in_chinese_reads_the_same_steps_as_they_were_written(secretary, closed_issue):
     timeline = _timeline(secretary.get(detail_url(closed_issue)).content.decode())
 
-    assert "列入月度协商议事会(" in timeline
+    assert "列入月度协商议事会（" in timeline
     assert f"{CONSENSUS}（赞成 21，反对 2，弃权 1）" in timeline
     assert "公示期满，自动归档" in timeline
     assert "系统" in timeline
