@@ -135,7 +135,7 @@ class IssueChoice(forms.ModelChoiceField):
 
 class MeetingChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Meeting) -> str:
-        return f"{obj.title}({timezone.localtime(obj.scheduled_at):%Y-%m-%d %H:%M})"
+        return f"{obj.title}（{timezone.localtime(obj.scheduled_at):%Y-%m-%d %H:%M}）"
 
 
 class MergeForm(StaffForm):

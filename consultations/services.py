@@ -544,7 +544,7 @@ def agenda_record_consensus(
         issue,
         A.RECORD_CONSENSUS,
         actor=actor,
-        comment=f"{consensus_text}({tally})",
+        comment=_("%(text)s（%(tally)s）") % {"text": consensus_text, "tally": tally},
         extra_fields=["consensus_text"],
         now=now,
     )

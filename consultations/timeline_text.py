@@ -33,6 +33,7 @@ GENERATED_COMMENTS = (
     gettext_noop("公示期满，自动归档"),
 )
 TALLY = gettext_noop("赞成 %(for)d，反对 %(against)d，弃权 %(abstain)d")
+CONSENSUS_WITH_TALLY = gettext_noop("%(text)s（%(tally)s）")
 GENERATED_ACTORS = (gettext_noop("系统"),)
 PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
 
@@ -56,7 +57,8 @@ def _pattern(text: str, *, whole: bool = True) -> re.Pattern[str]:
         last = found.end()
     parts.append(re.escape(text[last:]))
     body = "".join(parts)
-    return re.compile(rf"^{body}$" if whole else rf"^(?P<lead>.*?)\(?{body}\)?$", re.S)
+    # Older consensus steps were written with half-width brackets around the tally.
+    return re.compile(rf"^{body}$" if whole else rf"^(?P<lead>.*?)[(（]?{body}[)）]?$", re.S)
 
 
 def _in_every_language(render: Callable[[], str]) -> set[str]:
@@ -97,7 +99,10 @@ def comment_text(comment: str, *, action: str = "") -> str:
     for pattern in _patterns(TALLY, whole=False):
         found = pattern.match(comment)
         if found:
-            return f"{found['lead']}({gettext(TALLY) % _params(found, TALLY)})"
+            return gettext(CONSENSUS_WITH_TALLY) % {
+                "text": found["lead"],
+                "tally": gettext(TALLY) % _params(found, TALLY),
+            }
     # A rating: its label, then what the submitter typed.
     if action != IssueAction.RATE:
         return comment
