@@ -32,6 +32,7 @@ from orgs.models import Organization
 from orgs.scoping import organizations_for, organizations_public
 from portal.accounts.models import User
 from portal.notifications.outbox import Recipient, message_enqueue
+from portal.page_cache import Shown, page_cache_touch
 from portal.scoping import Action
 
 # Check-in opens this long before the start, for people who arrive early.
@@ -70,6 +71,8 @@ def _log(
         comment=comment,
         created_at=now or timezone.now(),
     )
+    # Every change of an activity or its sign-ups is logged here, and each may change its public pages.
+    page_cache_touch(Shown.ACTIVITIES)
 
 
 def _notify(registration_id: int, event: str) -> None:
@@ -211,6 +214,7 @@ def activity_set_cover(*, activity: Activity, actor: User, cover: File) -> Activ
     check_allowed(locked, A.EDIT, now=timezone.now())
     locked.cover = cover
     locked.save(update_fields=["cover"])
+    page_cache_touch(Shown.ACTIVITIES)
     return locked
 
 

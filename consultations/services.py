@@ -55,6 +55,7 @@ from orgs.scoping import departments_for, organizations_for
 from portal.accounts.models import User
 from portal.notifications.kinds import Kind
 from portal.notifications.outbox import Recipient, message_enqueue
+from portal.page_cache import Shown, page_cache_touch
 from portal.scoping import Action
 from portal.workdays import add_working_days
 
@@ -118,6 +119,9 @@ def _apply(
         created_at=moment,
     )
     _queue_submitter_message(transition)
+    if is_public and issue.resolved_at is not None:
+        # A published issue's public steps are on its notice, and its result on the counters and the board.
+        page_cache_touch(Shown.NOTICES)
     return transition
 
 

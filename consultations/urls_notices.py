@@ -1,10 +1,13 @@
 from django.urls import path
 
 from consultations import views_notices
+from portal.page_cache import Shown, public_page
+
+notice_page = public_page(Shown.NOTICES, Shown.ORGANIZATIONS, Shown.REGIONS, query=("region", "org", "page"))
 
 app_name = "notices"
 
 urlpatterns = [
-    path("", views_notices.board, name="board"),
-    path("<int:pk>/", views_notices.detail, name="detail"),
+    path("", notice_page(views_notices.board), name="board"),
+    path("<int:pk>/", notice_page(views_notices.detail), name="detail"),
 ]

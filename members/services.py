@@ -48,6 +48,7 @@ from orgs.scoping import organizations_for, regions_for
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.accounts.scoping import users_for
+from portal.page_cache import Shown, page_cache_touch
 from portal.scoping import Action, is_unrestricted
 
 
@@ -180,6 +181,8 @@ def _validate_person(person: Person) -> None:
 
 
 def _save_person(person: Person, *, update_fields: list[str] | None = None) -> None:
+    # Leaders' names and the counts by stratum are on the public pages.
+    page_cache_touch(Shown.MEMBERS)
     try:
         with transaction.atomic():
             person.save(update_fields=update_fields)
@@ -329,6 +332,7 @@ def membership_add(
     membership.full_clean(validate_unique=False, validate_constraints=False)
     _audit(membership, actor=actor, reason=_("加入组织"))
     membership.save()
+    page_cache_touch(Shown.MEMBERS)
     return membership
 
 
@@ -369,6 +373,7 @@ def membership_change_role(
         reason=_("由%(old)s变更为%(new)s") % {"old": locked.get_role_display(), "new": new_label},
     )
     successor.save()
+    page_cache_touch(Shown.MEMBERS)
     return successor
 
 
@@ -386,6 +391,7 @@ def membership_end(*, membership: Membership, left_on: datetime.date, reason: st
     locked.leave_reason = reason
     _audit(locked, actor=actor, reason=_("退出组织：%(reason)s") % {"reason": reason})
     locked.save(update_fields=["left_on", "leave_reason"])
+    page_cache_touch(Shown.MEMBERS)
     return locked
 
 
@@ -427,6 +433,7 @@ def membership_correct(
     locked.full_clean(validate_unique=False, validate_constraints=False)
     _audit(locked, actor=actor, reason=reason)
     locked.save(update_fields=changed)
+    page_cache_touch(Shown.MEMBERS)
     return locked
 
 

@@ -21,6 +21,7 @@ from orgs.models import Organization, Region, RegionLevel
 from orgs.scoping import organizations_for, regions_for
 from portal.accounts.models import User
 from portal.notifications.outbox import outbox_region_move
+from portal.page_cache import Shown, page_cache_touch
 from portal.scoping import Action, is_unrestricted
 
 
@@ -51,6 +52,7 @@ def _write_region(*, name: str, level: RegionLevel | str, parent: Region | None,
     region.path = f"{parent.path if parent else '/'}{region.pk}/"
     _audit(region, actor=actor, reason=_("新增区域"))
     region.save(update_fields=["path"])
+    page_cache_touch(Shown.REGIONS)
     return region
 
 
@@ -129,6 +131,7 @@ def region_update(*, actor: User, region: Region, changes: RegionChanges) -> Reg
             descendant.save(update_fields=["path"])
         # The outbox keeps a copy of the path of what each message is about: it scopes messages to bare numbers.
         outbox_region_move(old_path=old_path, new_path=locked.path)
+    page_cache_touch(Shown.REGIONS)
     return locked
 
 
@@ -196,6 +199,7 @@ def organization_create(
     _audit(organization, actor=actor, reason=_("新增组织"))
     organization.save()
     _set_partners(actor, organization, partners)
+    page_cache_touch(Shown.ORGANIZATIONS)
     return organization
 
 
@@ -223,4 +227,5 @@ def organization_update(
         _audit(locked, actor=actor, reason=_("修改组织信息"))
         locked.save(update_fields=changed)
     _set_partners(actor, locked, partners)
+    page_cache_touch(Shown.ORGANIZATIONS)
     return locked

@@ -101,6 +101,15 @@ class FailOpenRedisCache(RedisCache):
             "set_many", lambda: super(FailOpenRedisCache, self).set_many(data, timeout, version), list(data)
         )
 
+    def set_many_if_up(self, data: dict[Any, Any], timeout: Any = None, version: int | None = None) -> bool:
+        """set_many that says whether Redis took the values: False when it is down (so the caller can retry)."""
+
+        def write() -> bool:
+            super(FailOpenRedisCache, self).set_many(data, timeout, version)
+            return True
+
+        return self._fail_open("set_many", write, False)
+
     def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
         self._fail_open("delete_many", lambda: super(FailOpenRedisCache, self).delete_many(keys, version), None)
 

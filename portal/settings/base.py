@@ -210,6 +210,10 @@ PORTAL_SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Public pages kept for anonymous visitors (portal/page_cache.py): at most this long, and never past midnight, so
+# what reads the clock ("公示中", upcoming activities) is at most this far behind. Changes are shown at once.
+PAGE_CACHE_SECONDS = 60
+
 # Activities: the check-in QR code changes this often; the previous code stays valid one more period.
 CHECKIN_CODE_ROTATE_SECONDS = 60
 ACTIVITY_PHOTO_MAX_BYTES = 10 * 1024 * 1024

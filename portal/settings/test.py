@@ -21,6 +21,8 @@ STORAGES = {
     # No collectstatic here: each URL carries the digest of its file, so browsers keep it for a year.
     "staticfiles": {"BACKEND": "portal.static_files.VersionedStaticFilesStorage"},
 }
+# Tests make rows without the services, which would leave a kept page stale: the page-cache tests turn it on.
+PAGE_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(os.environ.get("PORTAL_TEST_MEDIA", "/tmp/portal-test-media"))  # noqa: S108

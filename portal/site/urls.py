@@ -4,6 +4,7 @@ from django.urls import include, path
 
 import orgs.urls
 from portal.health import healthz
+from portal.page_cache import EVERYTHING, public_page
 from portal.site import views
 from portal.site.media import protected_media
 
@@ -12,13 +13,13 @@ from portal.site.media import protected_media
 organization_urls = (
     [
         *orgs.urls.urlpatterns,
-        path("<slug:slug>/", views.organization_public_detail, name="public_detail"),
+        path("<slug:slug>/", public_page(*EVERYTHING)(views.organization_public_detail), name="public_detail"),
     ],
     orgs.urls.app_name,
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_page(*EVERYTHING)(views.home), name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("portal.accounts.urls")),

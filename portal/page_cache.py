@@ -1,0 +1,209 @@
+"""Public pages kept whole in the cache for anonymous visitors, rendered again once what they show changes.
+
+A villager who scans a QR code carries no cookie: for such a GET the page is looked up by its path and query,
+the language, Beijing's date and one version per thing it shows ("notices", "activities"...). The services
+that change those things call `page_cache_touch(...)`, which gives each named thing a new version once the
+transaction commits, so the next visitor's key finds nothing and the page is rendered from the database.
+
+What must never be shared stays out of the stored page: cookies and headers are not stored (the middleware
+sets them again on every answer, CSRF cookie and Vary included), and each CSRF token of a form is cut out and
+written in afresh for each visitor. A request with a session or messages cookie, a signed-in visitor, an
+htmx request or a query the page does not read is rendered as usual and not stored. Pages live at most
+PAGE_CACHE_SECONDS and never past Beijing's midnight, so a page that reads the clock ("公示中", upcoming
+activities) is at most that far behind, and a version bump lost to a Redis outage is too.
+
+The cache fails open (portal.fail_open_cache): with Redis down every page is rendered as if nothing were kept.
+A bump that could not be written is kept in the process and written before its next look-up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+
+from portal.fail_open_cache import FailOpenRedisCache
+
+logger = logging.getLogger("portal.page_cache")
+
+VERSION_PREFIX = "page-cache:version:"
+PAGE_PREFIX = "page-cache:page:"
+DEFAULT_SECONDS = 60
+# Longer queries are somebody's experiment, not a link of ours: rendered, never stored.
+MAX_QUERY_LENGTH = 300
+CSRF_HOLE = "\x00csrf-token\x00"
+CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+class Shown(StrEnum):
+    """What public pages show, each with its own version."""
+
+    ORGANIZATIONS = "orgs"
+    REGIONS = "regions"
+    MEMBERS = "members"
+    NOTICES = "notices"
+    ACTIVITIES = "activities"
+
+
+EVERYTHING: tuple[Shown, ...] = tuple(Shown)
+
+_pending_lock = threading.Lock()
+# Bumps that a Redis outage kept from being written: written before this process serves a cached page again.
+_pending: set[str] = set()
+
+
+def page_cache_touch(*shown: Shown | str) -> None:
+    """Pages showing any of these are rendered afresh once the current transaction commits (now, outside one)."""
+    if shown:
+        names = frozenset(str(name) for name in shown)
+        transaction.on_commit(functools.partial(_bump, names), robust=True)
+
+
+def _bump(names: Iterable[str]) -> None:
+    names = set(names)
+    with _pending_lock:
+        names |= _pending
+        _pending.clear()
+    if not _write_versions({VERSION_PREFIX + name: _new_version() for name in names}):
+        logger.warning("page cache: versions of %s not written, kept for the next look-up", sorted(names))
+        with _pending_lock:
+            _pending.update(names)
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def _write_versions(values: dict[str, str]) -> bool:
+    """Writes the versions for good; False when the cache could not take them."""
+    backend = caches["default"]  # `cache` is a proxy: only the backend itself is a FailOpenRedisCache
+    if isinstance(backend, FailOpenRedisCache):
+        return backend.set_many_if_up(values, timeout=None)
+    try:
+        cache.set_many(values, timeout=None)
+    except Exception:  # any other backend: a failed bump must not fail the caller whose commit it follows
+        return False
+    return True
+
+
+def _current_versions(names: Iterable[str]) -> list[str]:
+    """The version of each name, in one round trip; a name without one (evicted, or never bumped) gets one."""
+    if _pending:
+        _bump(())
+    keys = [VERSION_PREFIX + name for name in names]
+    found = cache.get_many(keys)
+    versions = []
+    for key in keys:
+        version = found.get(key)
+        if version is None:
+            # Never a constant: a page stored under an old version must not match once the version is lost.
+            version = _new_version()
+            if not cache.add(key, version, timeout=None):
+                version = cache.get(key) or version
+        versions.append(str(version))
+    return versions
+
+
+def _seconds_to_keep(now: datetime.datetime) -> int:
+    local = timezone.localtime(now)
+    midnight = datetime.datetime.combine(local.date() + datetime.timedelta(days=1), datetime.time(), local.tzinfo)
+    seconds = getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS)
+    return max(1, min(int(seconds), int((midnight - local).total_seconds())))
+
+
+def _may_use_cache(request: HttpRequest, query_names: frozenset[str]) -> bool:
+    if request.method != "GET" or getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS) <= 0:
+        return False
+    # No session cookie means nobody is signed in, and the page reads no session: no query to know it.
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies:
+        return False
+    if "HTTP_HX_REQUEST" in request.META:
+        return False
+    query = request.META.get("QUERY_STRING", "")
+    return len(query) <= MAX_QUERY_LENGTH and set(request.GET) <= query_names
+
+
+def _page_key(request: HttpRequest, versions: list[str], now: datetime.datetime) -> str:
+    parts = [
+        request.get_full_path(),
+        translation.get_language() or "",
+        timezone.localdate(now).isoformat(),
+        *versions,
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"{PAGE_PREFIX}{digest}"
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html") or response.has_header("Cache-Control"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    storage = getattr(request, "_messages", None)
+    return not (storage is not None and getattr(storage, "added_new", False))
+
+
+def _from_stored(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
+    content: str = stored["content"]
+    if CSRF_HOLE in content:
+        content = content.replace(CSRF_HOLE, get_token(request))
+    response = HttpResponse(content, content_type=stored["content_type"])
+    # As the rendered page would say: it differs with the session cookie and the language.
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def public_page(*shown: Shown, query: Iterable[str] = ()) -> Callable[[Callable[..., HttpResponse]], Callable]:
+    """Keeps the view's page for anonymous GETs, until any of `shown` changes; `query` names what it reads."""
+    names = sorted({str(name) for name in shown})
+    query_names = frozenset(query)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not _may_use_cache(request, query_names):
+                return view(request, *args, **kwargs)
+            now = timezone.now()
+            # Read before rendering: a change committed meanwhile bumps past this key, never under it.
+            key = _page_key(request, _current_versions(names), now)
+            stored = cache.get(key)
+            if isinstance(stored, dict):
+                return _from_stored(request, stored)
+            response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                response.render()  # rendered now so that its content can be kept
+            if _storable(request, response):
+                content = response.content.decode(response.charset)
+                cache.set(
+                    key,
+                    {
+                        "content": CSRF_INPUT.sub(lambda match: match[1] + CSRF_HOLE + match[2], content),
+                        "content_type": response["Content-Type"],
+                    },
+                    timeout=_seconds_to_keep(now),
+                )
+            return response
+
+        return cached_view
+
+    return decorator
