@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from portal.accounts.roles import ADMIN_SITE_ROLES
+from portal.page_cache import EVERYTHING, page_cache_touch
 from portal.phones import mask_phone, sees_every_phone_whole
 from portal.scoping import Action, AnyUser, is_unrestricted
 
@@ -133,6 +134,23 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
 
     model: type[models.Model]
     admin_site: admin.AdminSite
+
+    # ---- public pages ---------------------------------------------------------------------------------------
+
+    # Not every admin write goes through a service (inlines such as recognitions and spaces, a notice's wording),
+    # and many are on a public page: admin writes are rare, so after one every kept public page is rendered afresh.
+
+    def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
+        page_cache_touch(*EVERYTHING)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
+        page_cache_touch(*EVERYTHING)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        page_cache_touch(*EVERYTHING)
+        return super().log_deletions(request, queryset)
 
     # ---- scope --------------------------------------------------------------------------------------------------
 

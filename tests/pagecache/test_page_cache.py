@@ -267,3 +267,23 @@ def test_a_page_kept_before_midnight_in_beijing_is_rendered_afresh_after_it(
         with django_assert_max_num_queries(20) as queries:
             _html(Client().get("/activities/"))
         assert len(queries) > 0
+
+
+def test_a_recognition_added_in_the_admin_shows_on_the_organization_page_at_once(
+    qingshan_tongxinhui, district_admin_yuhang, committed
+):
+    assert "浙江省新的社会阶层人士统战工作实践创新基地" not in _html(Client().get("/orgs/qingshan/"))
+    admin = Client()
+    admin.force_login(district_admin_yuhang)
+    with committed():
+        added = admin.post(
+            "/admin/orgs/recognition/add/",
+            {
+                "organization": qingshan_tongxinhui.pk,
+                "level": "provincial",
+                "title": "浙江省新的社会阶层人士统战工作实践创新基地",
+                "year": 2024,
+            },
+        )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    assert "浙江省新的社会阶层人士统战工作实践创新基地" in _html(Client().get("/orgs/qingshan/"))
