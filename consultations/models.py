@@ -320,6 +320,9 @@ class PublicNotice(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("发布人"), on_delete=models.PROTECT, related_name="+"
     )
+    # On the board: the issue's latest notice while its result stands (consultations.counters keeps it, in the
+    # transaction of the step), so the board reads a flag instead of finding each issue's latest notice.
+    is_current = models.BooleanField(_("当前公示"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("结果公示")
@@ -328,6 +331,14 @@ class PublicNotice(models.Model):
         indexes = [
             models.Index(fields=["organization", "published_at"], name="notice_org_time"),
             models.Index(fields=["region", "published_at"], name="notice_region_time"),
+            # The board, whole or filtered, walks only the notices on it, newest first.
+            models.Index(fields=["-published_at", "-id"], condition=Q(is_current=True), name="notice_board"),
+            models.Index(
+                fields=["organization", "-published_at", "-id"], condition=Q(is_current=True), name="notice_board_org"
+            ),
+            models.Index(
+                fields=["region", "-published_at", "-id"], condition=Q(is_current=True), name="notice_board_region"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -390,3 +401,36 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} {self.get_rating_display()}"
+
+
+class OrganizationResolvedTally(models.Model):
+    """已解决议题 of one organization, kept by consultations.counters in the transaction of each change."""
+
+    organization = models.OneToOneField(
+        "orgs.Organization", primary_key=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("组织")
+    )
+    count = models.IntegerField(_("已解决议题"), default=0)
+
+    class Meta:
+        verbose_name = _("组织已解决议题数")
+        verbose_name_plural = _("组织已解决议题数")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.count}"
+
+
+class RegionResolvedTally(models.Model):
+    """已解决议题 of everything under a region (the region itself and every place below it): each notice
+    counts on its region and on every region above, so a district's or the whole board's figure is one row."""
+
+    region = models.OneToOneField(
+        "orgs.Region", primary_key=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("区域")
+    )
+    count = models.IntegerField(_("已解决议题"), default=0)
+
+    class Meta:
+        verbose_name = _("区域已解决议题数")
+        verbose_name_plural = _("区域已解决议题数")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.count}"

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from consultations.counters import board_follow_state, notice_put_on_board
 from consultations.handler_messages import assignment_new_notify
 from consultations.meeting_messages import meeting_cancelled_notify
 from consultations.messages import rating_request_message, submitter_progress_message
@@ -107,6 +108,7 @@ def _apply(
         fields += ["state", "state_changed_at"]
     if fields:
         issue.save(update_fields=fields)
+    board_follow_state(issue, from_state=from_state)
     transition = Transition.objects.create(
         issue=issue,
         action=action,
@@ -854,7 +856,7 @@ def issue_publish(
     locked.resolved_at = now
     comment = _("公示 %(days)d 天") % {"days": days}
     _apply(locked, A.PUBLISH, actor=actor, comment=comment, extra_fields=["resolved_at"], now=now)
-    return PublicNotice.objects.create(
+    notice = PublicNotice.objects.create(
         issue=locked,
         organization_id=locked.organization_id,
         region_id=locked.region_id,
@@ -865,6 +867,8 @@ def issue_publish(
         ends_at=now + datetime.timedelta(days=days),
         published_by=actor,
     )
+    notice_put_on_board(notice)
+    return notice
 
 
 def issue_close_after_notice(*, issue: Issue, now: datetime.datetime | None = None) -> Issue:

@@ -83,9 +83,11 @@ def board(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         region = form.cleaned_data["region"]
         organization = form.organization
-    page = Paginator(notices_board(organization=organization, region=region), NOTICES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    resolved_count = resolved_issue_count(organization=organization, region=region)
+    paginator = Paginator(notices_board(organization=organization, region=region), NOTICES_PER_PAGE)
+    # The board holds exactly what the kept counter counts (consultations.counters): no COUNT over the board.
+    paginator.count = resolved_count
+    page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     for notice in page.object_list:
         notice.is_running = notice.ends_at > now
@@ -112,7 +114,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "organization": organization,
         "region": region,
         "organization_choices": organization_choices,
-        "resolved_count": resolved_issue_count(organization=organization, region=region),
+        "resolved_count": resolved_count,
         "resolved_scope_label": counter_label,
     }
     return render(request, "consultations/notices/board.html", context)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from members.models import LEADERSHIP_ROLES, Membership, MembershipRole, Stratum
 from orgs.models import Organization, Region, RegionLevel
 from orgs.scoping import organizations_public
+from portal.scoping import path_ids
 
 
 def region_trail(region: Region) -> list[Region]:
@@ -101,11 +102,14 @@ def organization_member_counts(organization_ids: list[int], *, on: datetime.date
 
 
 def regions_for_public_filter() -> QuerySet[Region]:
-    """Districts and towns with a public organization under them: the choices of the list filter."""
-    has_public_organization = organizations_public().filter(region__path__startswith=OuterRef("path"))
-    return (
-        Region.objects.filter(level__in=[RegionLevel.DISTRICT, RegionLevel.TOWN])
-        .filter(Exists(has_public_organization))
-        .select_related("parent")
-        .order_by("path")
-    )
+    """Districts and towns with a public organization under them: the choices of the list filter.
+
+    Read from the places the public organizations sit in, whose paths name every place above them: a prefix
+    match of each district against every organization's place would cost districts × organizations."""
+    levels = [RegionLevel.DISTRICT, RegionLevel.TOWN]
+    places = Region.objects.filter(pk__in=organizations_public().order_by().values("region_id")).order_by()
+    above: set[int] = set()
+    for path, level in places.values_list("path", "level"):
+        ids = path_ids(path)
+        above.update(ids if level in levels else ids[:-1])
+    return Region.objects.filter(level__in=levels, pk__in=above).select_related("parent").order_by("path")

@@ -1,38 +1,39 @@
 """Pages that show several apps at once: the home page and an organization's public page."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from activities.selectors_public import organization_public_activities, upcoming_public_activities
 from consultations.counters import resolved_issue_count
-from members.models import Membership
+from orgs.models import Organization
 from orgs.scoping import organizations_public
 from orgs.selectors import (
     organization_leaders,
+    organization_member_counts,
     organization_partners,
     organization_stratum_counts,
     region_trail,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class CurrentMembers(TypedDict):
+    """Hung on each organization of the home page for its template."""
+
+    current_members: int
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    # Counted as the organization's own page counts them (members on Beijing's today), so the two agree.
-    current_members = (
-        Membership.objects.on(timezone.localdate())
-        .filter(organization=OuterRef("pk"))
-        .order_by()
-        .values("organization")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    organizations = (
-        organizations_public()
-        .annotate(current_members=Coalesce(Subquery(current_members, output_field=IntegerField()), Value(0)))
-        .order_by("region__path", "name")[:30]
-    )
+    organizations = list(organizations_public().order_by("region__path", "name")[:30])
+    # Counted as the organization's own page counts them (members on Beijing's today), for these 30 only.
+    member_counts = organization_member_counts([organization.pk for organization in organizations])
+    for organization in cast("list[WithAnnotations[Organization, CurrentMembers]]", organizations):
+        organization.current_members = member_counts.get(organization.pk, 0)
     return render(
         request,
         "portal/home.html",

@@ -2,7 +2,8 @@
 
 `published_issue(**fields)` carries an issue of 青山同心荟 round the loop through the services up to its public
 notice. `notice_rows(organization, count)` writes notices directly, for the organizations the 青山 staff
-cannot act for and for measuring queries: what a page costs must not depend on how many rows there are.
+cannot act for and for measuring queries: what a page costs must not depend on how many rows there are. Rows
+written without the services are put on the board as a bulk load is, by counters_rebuild.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from consultations.counters import counters_rebuild
 from consultations.models import Issue, IssueCategory, PublicNotice
 from consultations.states import IssueState
 
@@ -52,7 +54,7 @@ def notice_rows(village_staff_qingshan):
             for index in range(count)
         )
         start = now - datetime.timedelta(days=30 if ended else 1)
-        return PublicNotice.objects.bulk_create(
+        notices = PublicNotice.objects.bulk_create(
             PublicNotice(
                 issue=issue,
                 organization=organization,
@@ -66,5 +68,7 @@ def notice_rows(village_staff_qingshan):
             )
             for index, issue in enumerate(issues)
         )
+        counters_rebuild()
+        return notices
 
     return make
