@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev system-test-deps check lint messages clean
+.PHONY: run test install install-dev system-test-deps check lint messages clean bench bench-deps
 
 $(UV):
 	@python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || \
@@ -46,6 +46,22 @@ system-test-deps:
 test: install-dev system-test-deps
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) -m tests.harness.servers -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# The portal at province scale, served by gunicorn as in production (bench/run.py; README, "Performance").
+# SCALE=1 is the province of the design; the default takes about 15 minutes on 2 cores.
+SCALE ?= 0.01
+BENCH_ARGS ?=
+bench-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+bench: install bench-deps
+	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

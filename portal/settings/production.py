@@ -50,6 +50,12 @@ CSRF_COOKIE_SECURE = True
 
 SMS_BACKEND_OPTIONS = json.loads(env_str("SMS_BACKEND_OPTIONS", "{}"))
 
+# `make bench` only (bench/run.py): a trivial view to measure pages against and a query count on each response.
+# Never set in a real installation: the header tells anyone what a request costs.
+PORTAL_BENCH = env_bool("PORTAL_BENCH", False)
+if PORTAL_BENCH:
+    MIDDLEWARE = ["portal.bench_probe.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 import orgs.urls
+from portal import bench_probe
 from portal.health import healthz
 from portal.page_cache import EVERYTHING, public_page
 from portal.site import views
@@ -37,3 +38,7 @@ urlpatterns = [
 
 # Uploads are served through a permission check in every environment, never as plain static files.
 urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", protected_media, name="media")]
+
+# The yardstick of `make bench`, served only by a server started with PORTAL_BENCH=1 (portal/settings/production.py).
+if getattr(settings, "PORTAL_BENCH", False):
+    urlpatterns += bench_probe.urlpatterns

@@ -1,0 +1,251 @@
+"""The parts of the bench that run inside the bench's own process, on the database the server reads: sessions
+for the logged-in pages, the reminder sweeps as beat runs them, and a 10,000-row roster import through the
+admin's import pages. Needs Django set up with the server's settings (bench/run.py does it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import html
+import io
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SWEEP_GOAL_SECONDS = 2.0
+# Sweeps that only act from the 20th of a month are also run as on the 20th, so they are measured doing work.
+MONTHLY_SWEEPS_FROM_20TH = ("issues_remind_agenda", "organizations_remind_no_activity")
+
+
+@dataclass
+class QueryCount:
+    count: int = 0
+
+
+@contextlib.contextmanager
+def queries_counted() -> Iterator[QueryCount]:
+    from django.db import connection
+
+    counted = QueryCount()
+
+    def counting(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict) -> Any:
+        counted.count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counting):
+        yield counted
+
+
+def session_cookie(username: str, extra: dict[str, object] | None = None) -> str:
+    """A signed-in session of the user, as the login page would leave it, saved in the session store."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from portal.accounts.models import User
+
+    user = User.objects.get(username=username)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    for key, value in (extra or {}).items():
+        store[key] = value
+    store.create()
+    assert store.session_key is not None
+    return store.session_key
+
+
+def visitor_session_cookie(extra: dict[str, object]) -> str:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    for key, value in extra.items():
+        store[key] = value
+    store.create()
+    assert store.session_key is not None
+    return store.session_key
+
+
+def _timed(name: str, run: Callable[[], int]) -> dict[str, object]:
+    with queries_counted() as counted:
+        started = time.perf_counter()
+        queued = run()
+        seconds = time.perf_counter() - started
+    return {
+        "name": name,
+        "seconds": round(seconds, 3),
+        "queries": counted.count,
+        "queued": queued,
+        "pass": seconds < SWEEP_GOAL_SECONDS,
+    }
+
+
+def sweeps_run() -> list[dict[str, object]]:
+    """Every task of beat's default schedule, called in this process as the worker would, timed and counted."""
+    from django.conf import settings
+    from django.utils import timezone, translation
+
+    import activities.tasks
+    import consultations.tasks
+    import portal.accounts.tasks
+    import portal.notifications.tasks
+    import portal.tasks
+    from activities import reminders as activity_reminders
+    from consultations import reminders as issue_reminders
+    from portal.celery import app
+    from portal.notifications.schedule import DEFAULT_SCHEDULE
+
+    assert activities.tasks and consultations.tasks and portal.accounts.tasks  # registered with the app
+    assert portal.notifications.tasks and portal.tasks
+    results = []
+    for entry in DEFAULT_SCHEDULE:
+
+        def as_the_worker(task: Any = app.tasks[entry.task]) -> int:
+            return int(task() or 0)
+
+        results.append(_timed(entry.task.rsplit(".", 1)[-1], as_the_worker))
+    today = timezone.localdate()
+    if today.day < 20:
+        twentieth = today.replace(day=20)
+        for sweep in (issue_reminders.issues_remind_agenda, activity_reminders.organizations_remind_no_activity):
+
+            def on_the_20th(sweep: Callable[..., int] = sweep, day: datetime.date = twentieth) -> int:
+                with translation.override(settings.LANGUAGE_CODE):
+                    return sweep(today=day)
+
+            results.append(_timed(f"{sweep.__name__} (as on the 20th)", on_the_20th))
+    return results
+
+
+ROSTER_HEADERS = [
+    "姓名",
+    "性别",
+    "手机号",
+    "社会阶层",
+    "职业",
+    "行业",
+    "专长",
+    "政治面貌",
+    "代表人士",
+    "所在区域",
+    "组织",
+    "职务",
+    "入会日期",
+    "退出日期",
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "建国秀英志强丽娟海燕明华文军桂兰春梅小红伟东晓峰"
+
+
+def roster_workbook(rows: int, *, village: str, organization: str) -> bytes:
+    import openpyxl
+
+    from members.models import Stratum
+
+    strata = [str(label) for _, label in Stratum.choices]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(ROSTER_HEADERS)
+    for number in range(rows):
+        name = SURNAMES[number % len(SURNAMES)] + GIVEN[(number // 20) % len(GIVEN)] + GIVEN[(number // 7) % 24]
+        sheet.append(
+            [
+                name,
+                "男" if number % 2 else "女",
+                f"199{number:08d}",
+                strata[number % len(strata)],
+                "个体经营",
+                "农业",
+                "",
+                "群众",
+                "否",
+                village,
+                organization,
+                "会员",
+                "2024-03-01",
+                None,
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+INPUT = re.compile(r"<input\b[^>]*>")
+ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+def _confirm_fields(page: str, action: str) -> dict[str, str] | None:
+    """The hidden fields of the preview's confirm form, as the browser sends them back; None without the form."""
+    start = page.find(f'action="{action}"')
+    if start < 0:
+        return None
+    form = page[start : page.index("</form>", start)]
+    fields = {}
+    for tag in INPUT.findall(form):
+        attributes = dict(ATTRIBUTE.findall(tag))
+        if "name" in attributes and attributes.get("type") != "submit":
+            fields[attributes["name"]] = html.unescape(attributes.get("value", ""))
+    return fields
+
+
+def roster_import(*, username: str, rows: int = 10_000, host: str = "127.0.0.1") -> dict[str, object]:
+    """The admin's two steps (upload with its dry run, then confirm), timed, as a town's staff member imports."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from members.models import Membership
+    from orgs.models import RegionLevel
+    from orgs.scoping import organizations_for
+    from portal.accounts.models import User
+    from portal.scoping import Action
+
+    user = User.objects.get(username=username)
+    organization = (
+        organizations_for(user, Action.VIEW)
+        .filter(region__level=RegionLevel.VILLAGE, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    assert organization is not None, f"{username} keeps no village organization"
+    workbook = roster_workbook(rows, village=organization.region.name, organization=organization.name)
+    client = Client(HTTP_HOST=host, HTTP_X_FORWARDED_PROTO="https")
+    client.force_login(user)
+    before = Membership.objects.count()
+    upload = SimpleUploadedFile(
+        "名册.xlsx", workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    started = time.perf_counter()
+    with queries_counted() as preview_queries:
+        preview = client.post(
+            reverse("admin:members_membership_import"), {"format": 0, "resource": 0, "import_file": upload}
+        )
+    preview_seconds = time.perf_counter() - started
+    fields = _confirm_fields(preview.content.decode("utf-8"), reverse("admin:members_membership_process_import"))
+    if preview.status_code != 200 or fields is None:
+        saved = Path(tempfile.gettempdir()) / "bench-roster-preview.html"
+        saved.write_bytes(preview.content)
+        raise RuntimeError(f"the roster preview answered {preview.status_code} without a confirm form: see {saved}")
+    started = time.perf_counter()
+    with queries_counted() as confirm_queries:
+        confirmed = client.post(reverse("admin:members_membership_process_import"), {**fields, "confirm": "1"})
+    confirm_seconds = time.perf_counter() - started
+    added = Membership.objects.count() - before
+    if confirmed.status_code != 302 or added != rows:
+        raise RuntimeError(f"the roster import answered {confirmed.status_code} and added {added} of {rows} rows")
+    return {
+        "rows": rows,
+        "organization": organization.name,
+        "preview_seconds": round(preview_seconds, 1),
+        "preview_queries": preview_queries.count,
+        "confirm_seconds": round(confirm_seconds, 1),
+        "confirm_queries": confirm_queries.count,
+        "rows_per_second": round(rows / (preview_seconds + confirm_seconds), 1),
+    }

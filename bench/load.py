@@ -1,0 +1,244 @@
+"""The load generator: HTTP/1.1 on raw asyncio streams, a fixed number of clients, a page and the trivial view
+measured in alternate short rounds so that both meet the same machine state (caches, autovacuum, the
+other processes of a 2-core machine).
+
+A client asks for keep-alive; gunicorn's sync workers (as in production) close each connection after the
+response, so a client then connects again, and the connection is part of the latency it records, as it is
+for a visitor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+QUERY_HEADER = "x-bench-queries"
+
+
+class BenchFailure(Exception):
+    """A page answered what no visitor should see (an error, or a form sent back instead of a redirect)."""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    wire_bytes: int
+
+
+@dataclass(frozen=True)
+class Target:
+    """One page as a visitor reaches it. `build(n)` gives the n-th request's bytes (a POST differs each time)."""
+
+    name: str
+    group: str  # public, phone, staff or admin: which throughput goal applies
+    build: Callable[[int], bytes]
+    expect: frozenset[int] = frozenset({200})
+
+
+@dataclass
+class Samples:
+    latencies: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    unexpected: list[str] = field(default_factory=list)
+
+    def add(self, status: int, latency: float, queries: int | None) -> None:
+        self.latencies.append(latency)
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        if queries is not None:
+            self.queries.append(queries)
+
+    def summary(self) -> dict[str, Any]:
+        ordered = sorted(self.latencies)
+        count = len(ordered)
+        return {
+            "requests": count,
+            "statuses": {str(code): number for code, number in sorted(self.statuses.items())},
+            "queries": statistics.median(self.queries) if self.queries else None,
+            "queries_max": max(self.queries) if self.queries else None,
+            "median_ms": round(statistics.median(ordered) * 1000, 1) if count else None,
+            "p95_ms": round(percentile(ordered, 0.95) * 1000, 1) if count else None,
+            "rps": round(count / self.seconds, 1) if self.seconds else None,
+        }
+
+
+TAG = re.compile(r"<[^>]+>")
+HEAD = re.compile(r"<head>.*?</head>|<script.*?</script>|<style.*?</style>", re.DOTALL)
+
+
+def gist(body: bytes, length: int = 400) -> str:
+    """The words of an answer, for a failure message: a form sent back says what it refused."""
+    text = HEAD.sub(" ", body.decode("utf-8", "replace"))
+    for marker in ("invalid-feedback", "alert-danger", "errorlist", "<main"):
+        if marker in text:
+            text = text[text.index(marker) :]
+            break
+    return " ".join(TAG.sub(" ", text).split())[:length]
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    rank = max(1, min(len(ordered), int(-(-fraction * len(ordered) // 1))))
+    return ordered[rank - 1]
+
+
+def request_bytes(
+    method: str,
+    path: str,
+    *,
+    host: str,
+    headers: dict[str, str] | None = None,
+    cookies: dict[str, str] | None = None,
+    body: bytes = b"",
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: keep-alive"]
+    for name, value in (headers or {}).items():
+        lines.append(f"{name}: {value}")
+    if cookies:
+        lines.append("Cookie: " + "; ".join(f"{name}={value}" for name, value in cookies.items()))
+    if body or method == "POST":
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+class Connection:
+    """One client's connection, opened again whenever the server closed it."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def fetch(self, raw: bytes) -> Response:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(raw)
+        try:
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError:
+            # A kept-alive connection the server closed meanwhile: once more on a fresh one.
+            await self.close()
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            self.writer.write(raw)
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split(" ", 2)[1])
+        headers: dict[str, str] = {}
+        for line in header_lines:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                name = name.strip().lower()
+                # Set-Cookie repeats; the bench only needs to find a cookie's name in it.
+                headers[name] = f"{headers[name]}\n{value.strip()}" if name in headers else value.strip()
+        body = await self._body(headers)
+        if headers.get("connection", "").lower() == "close":
+            await self.close()
+        return Response(status=status, headers=headers, body=body, wire_bytes=len(head) + len(body))
+
+    async def _body(self, headers: dict[str, str]) -> bytes:
+        assert self.reader is not None
+        if "content-length" in headers:
+            return await self.reader.readexactly(int(headers["content-length"]))
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            chunks: list[bytes] = []
+            while True:
+                size = int((await self.reader.readline()).split(b";")[0], 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    return b"".join(chunks)
+                chunks.append(chunk[:-2])
+        return await self.reader.read()
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+
+async def fetch_once(host: str, port: int, raw: bytes) -> Response:
+    connection = Connection(host, port)
+    try:
+        return await connection.fetch(raw)
+    finally:
+        await connection.close()
+
+
+async def _round(target: Target, *, host: str, port: int, clients: int, seconds: float, samples: Samples) -> None:
+    """`clients` clients fetch the target back to back for `seconds`; every answer is recorded."""
+    deadline = time.perf_counter() + seconds
+    sequence = iter(range(10**12))
+
+    async def client() -> None:
+        connection = Connection(host, port)
+        try:
+            while time.perf_counter() < deadline:
+                raw = target.build(next(sequence))
+                started = time.perf_counter()
+                response = await connection.fetch(raw)
+                latency = time.perf_counter() - started
+                queries = response.headers.get(QUERY_HEADER)
+                samples.add(response.status, latency, int(queries) if queries is not None else None)
+                if response.status not in target.expect and len(samples.unexpected) < 3:
+                    samples.unexpected.append(f"{response.status}: {gist(response.body)}")
+        finally:
+            await connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    samples.seconds += time.perf_counter() - started
+
+
+@dataclass
+class Comparison:
+    target: Target
+    page: Samples
+    trivial: Samples
+
+    def summary(self) -> dict[str, Any]:
+        page = self.page.summary()
+        trivial = self.trivial.summary()
+        ratio = None
+        if isinstance(page["rps"], float) and isinstance(trivial["rps"], float) and trivial["rps"]:
+            ratio = round(page["rps"] / trivial["rps"], 3)
+        return {"name": self.target.name, "group": self.target.group, **page, "trivial": trivial, "ratio": ratio}
+
+
+async def compare(
+    target: Target,
+    trivial: Target,
+    *,
+    host: str,
+    port: int,
+    clients: int = 16,
+    rounds: int = 5,
+    round_seconds: float = 1.0,
+    warmup_requests: int = 8,
+) -> Comparison:
+    """The page and the trivial view in alternate rounds; raises BenchFailure if the page answers unexpectedly."""
+    for number in range(warmup_requests):
+        await fetch_once(host, port, target.build(10**9 + number))
+    result = Comparison(target=target, page=Samples(), trivial=Samples())
+    for _ in range(rounds):
+        await _round(target, host=host, port=port, clients=clients, seconds=round_seconds, samples=result.page)
+        await _round(trivial, host=host, port=port, clients=clients, seconds=round_seconds, samples=result.trivial)
+    for name, samples, expected in (
+        (target.name, result.page, target.expect),
+        ("trivial", result.trivial, trivial.expect),
+    ):
+        wrong = {code: number for code, number in samples.statuses.items() if code not in expected}
+        if wrong:
+            raise BenchFailure(f"{name}: unexpected statuses {wrong}; first answers: {samples.unexpected}")
+    return result

@@ -1,0 +1,114 @@
+"""The bench's results table: the latest run beside the first, each goal judged."""
+
+from __future__ import annotations
+
+import json
+
+from bench import report
+
+
+def _page(name: str, group: str, *, queries: float, p95: float, ratio: float) -> dict[str, object]:
+    return {
+        "name": name,
+        "group": group,
+        "queries": queries,
+        "median_ms": p95 / 2,
+        "p95_ms": p95,
+        "rps": 100.0 * ratio,
+        "trivial": {"rps": 100.0},
+        "ratio": ratio,
+    }
+
+
+def _run(scale: float, date: str, pages: list[dict[str, object]], *, form_bytes: int, sweep_seconds: float):
+    return {
+        "date": date,
+        "commit": "abc1234",
+        "scale": scale,
+        "results": {
+            "pages": pages,
+            "sweeps": [{"name": "remind_triage_waiting", "seconds": sweep_seconds, "queries": 6, "queued": 2}],
+            "phone_form": {
+                "path": "/issues/new/",
+                "wire_bytes": form_bytes,
+                "resources": [{"path": "/issues/new/", "encoding": "identity", "wire_bytes": form_bytes}],
+            },
+            "roster_import": {
+                "rows": 10000,
+                "preview_seconds": 30.0,
+                "confirm_seconds": 40.0,
+                "rows_per_second": 142.9,
+            },
+        },
+    }
+
+
+BEFORE = _run(
+    0.01,
+    "2026-12-01 23:50 UTC",
+    [
+        _page("/notices/", "public", queries=4, p95=120.0, ratio=0.3),
+        _page("/staff/issues/ (village)", "staff", queries=11, p95=400.0, ratio=0.1),
+    ],
+    form_bytes=70_000,
+    sweep_seconds=3.5,
+)
+AFTER = _run(
+    1.0,
+    "2026-12-02 01:00 UTC",
+    [
+        _page("/notices/", "public", queries=4, p95=80.0, ratio=0.6),
+        _page("/staff/issues/ (village)", "staff", queries=12, p95=250.0, ratio=0.3),
+    ],
+    form_bytes=50_000,
+    sweep_seconds=0.4,
+)
+
+
+def _row(table: str, page: str) -> list[str]:
+    line = next(line for line in table.splitlines() if line.startswith(f"| `{page}` "))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_a_page_that_keeps_its_query_count_and_meets_its_goals_passes_beside_its_before_numbers():
+    table = report.markdown([BEFORE, AFTER])
+    assert _row(table, "/notices/") == [
+        "`/notices/`",
+        "public",
+        "4",
+        "40",
+        "80",
+        "60",
+        "100",
+        "0.60",
+        "pass",
+        "pass",
+        "pass",
+        "4 / 120 / 0.30",
+    ]
+
+
+def test_a_staff_page_whose_queries_grew_with_the_province_fails_that_goal_only():
+    row = _row(report.markdown([BEFORE, AFTER]), "/staff/issues/ (village)")
+    assert row[2] == "12"
+    assert row[8:11] == ["**FAIL**", "pass", "pass"]
+
+
+def test_the_first_run_alone_judges_what_it_can_and_leaves_the_query_comparison_open():
+    table = report.markdown([BEFORE])
+    assert _row(table, "/notices/")[8:11] == ["–", "**FAIL**", "pass"]
+    assert "before:" not in table
+    assert "| `remind_triage_waiting` | 3.500 | 6 | 2 | **FAIL** |" in table
+    assert "**68.4 KB** (goal under 60.0 KB: **FAIL**)" in table
+    assert "not all pass" in table
+
+
+def test_runs_are_kept_in_results_json_and_the_table_beside_it(tmp_path):
+    results = tmp_path / "results.json"
+    report.results_append(results, BEFORE)
+    report.results_append(results, AFTER)
+    assert [run["scale"] for run in json.loads(results.read_text())["runs"]] == [0.01, 1.0]
+    table = (tmp_path / "results.md").read_text()
+    assert "scale 1.0 (before: 2026-12-01 23:50 UTC, `abc1234`, scale 0.01)" in table
+    assert "Roster import of 10000 rows through the admin" in table
+    assert "| **total** | | **48.8 KB** (goal under 60.0 KB: pass) |" in table
