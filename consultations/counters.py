@@ -11,9 +11,11 @@ result was not withdrawn (`Issue.resolved_at` is set at publishing and cleared o
 
 The pages never recount: the services keep the answer in the transaction of each step —
 - `PublicNotice.is_current` marks the notices on the board (partial indexes walk only those, newest first);
-- `OrganizationResolvedTally` holds the figure of each organization, `RegionResolvedTally` that of everything
-  under each region (a notice counts on its region and every region above it); the whole board is the sum of
-  the few root regions' rows.
+- `OrganizationResolvedTally` holds the figure of each organization, `RegionResolvedTally` that of the notices
+  of each place (the region a notice was published for, copied from its issue and never changed). A district's
+  or town's figure sums the rows of the places under it, the same places the board's region filter lists, so a
+  place moved to another town (orgs.services.region_update) carries its figure along with no write here; the
+  whole board sums every row (one per village at most: 20,000 rows in the province, a few milliseconds).
 Both change with UPDATE ... SET count = count + 1 (an upsert), never read-modify-write, rows taken in id order.
 `counters_rebuild` sets everything from the recount (after a bulk load) and `counters_check` compares.
 
@@ -29,13 +31,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OrderBy, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from consultations.models import Issue, OrganizationResolvedTally, PublicNotice, RegionResolvedTally
 from consultations.scoping import notices_public
 from consultations.states import RESOLVED_STATES
 from orgs.models import Organization, Region
-from portal.scoping import path_ids
 
 # ---- reading -------------------------------------------------------------------------------------------------
 
@@ -43,15 +45,18 @@ from portal.scoping import path_ids
 def resolved_notices(
     *, organization: Organization | None = None, region: Region | None = None
 ) -> QuerySet[PublicNotice]:
-    """The notices on the board: the current notice of each resolved issue, of one organization, of everything
-    under a region, or (neither given) everywhere."""
+    """The notices on the board, newest first: the current notice of each resolved issue, of one organization,
+    of everything under a region, or (neither given) everywhere."""
     notices = notices_public().filter(is_current=True)
+    newest_first: list[str | OrderBy] = ["-published_at", "-id"]
     if organization is not None:
         notices = notices.filter(organization=organization)
-    if region is not None:
-        # Region ids first, so that the board's partial index on (region, published_at) serves the filter.
+    elif region is not None:
         notices = notices.filter(region_id__in=Region.objects.filter(path__startswith=region.path).values("pk"))
-    return notices
+        # Sorted from the place's own notices (found by the partial index on region): walking the whole board's
+        # index newest first and skipping the other places' notices would read all of them for a quiet district.
+        newest_first = [Coalesce("published_at", "published_at").desc(), "-id"]
+    return notices.order_by(*newest_first)
 
 
 def resolved_issue_count(*, organization: Organization | None = None, region: Region | None = None) -> int:
@@ -63,11 +68,10 @@ def resolved_issue_count(*, organization: Organization | None = None, region: Re
     if organization is not None:
         kept = OrganizationResolvedTally.objects.filter(organization=organization).values_list("count", flat=True)
         return next(iter(kept), 0)
+    tallies = RegionResolvedTally.objects.all()
     if region is not None:
-        under = RegionResolvedTally.objects.filter(region=region).values_list("count", flat=True)
-        return next(iter(under), 0)
-    total = RegionResolvedTally.objects.filter(region__parent__isnull=True).aggregate(total=Sum("count"))["total"]
-    return total or 0
+        tallies = tallies.filter(region__path__startswith=region.path)
+    return tallies.aggregate(total=Sum("count"))["total"] or 0
 
 
 def resolved_issue_counts(organization_ids: Iterable[int]) -> dict[int, int]:
@@ -107,14 +111,9 @@ def _add(model: type[models.Model], deltas: dict[int, int]) -> None:
 
 
 def _tally(notices: Sequence[PublicNotice], delta: int) -> None:
-    """Adds delta for each notice to its organization's row and to the rows of its region and every region
-    above it."""
+    """Adds delta for each notice to the rows of its organization and of its place."""
     by_organization: Counter[int] = Counter(notice.organization_id for notice in notices)
-    by_region_id: Counter[int] = Counter(notice.region_id for notice in notices)
-    by_region: Counter[int] = Counter()
-    for region_id, path in Region.objects.filter(pk__in=list(by_region_id)).values_list("pk", "path"):
-        for ancestor in path_ids(path):
-            by_region[ancestor] += by_region_id[region_id]
+    by_region: Counter[int] = Counter(notice.region_id for notice in notices)
     _add(OrganizationResolvedTally, {pk: n * delta for pk, n in by_organization.items()})
     _add(RegionResolvedTally, {pk: n * delta for pk, n in by_region.items()})
 
@@ -163,15 +162,13 @@ class Recount:
 
 
 def _tallies_of(notices: QuerySet[PublicNotice]) -> tuple[dict[int, int], dict[int, int]]:
-    """Counts per organization and, rolled up to every ancestor, per region: two grouped queries."""
+    """Counts per organization and per place: two grouped queries."""
+    grouped = notices.order_by()
     by_organization = dict(
-        notices.order_by().values("organization_id").annotate(n=Count("pk")).values_list("organization_id", "n")
+        grouped.values("organization_id").annotate(n=Count("pk")).values_list("organization_id", "n")
     )
-    by_region: Counter[int] = Counter()
-    for path, n in notices.order_by().values("region__path").annotate(n=Count("pk")).values_list("region__path", "n"):
-        for ancestor in path_ids(path):
-            by_region[ancestor] += n
-    return by_organization, dict(by_region)
+    by_region = dict(grouped.values("region_id").annotate(n=Count("pk")).values_list("region_id", "n"))
+    return by_organization, by_region
 
 
 def recount() -> Recount:

@@ -420,8 +420,8 @@ class OrganizationResolvedTally(models.Model):
 
 
 class RegionResolvedTally(models.Model):
-    """已解决议题 of everything under a region (the region itself and every place below it): each notice
-    counts on its region and on every region above, so a district's or the whole board's figure is one row."""
+    """已解决议题 of the notices published for one place (a notice's own region, as its issue was filed); the
+    figure of a district or town sums the rows of the places under it (consultations.counters)."""
 
     region = models.OneToOneField(
         "orgs.Region", primary_key=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("区域")

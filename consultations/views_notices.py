@@ -73,8 +73,7 @@ def _grouped_region_choices(regions) -> list:
 
 def notices_board(*, organization: Organization | None, region: Region | None) -> QuerySet[PublicNotice]:
     """What the counter above the board counts, one notice per resolved issue (consultations.counters)."""
-    notices = resolved_notices(organization=organization, region=region).select_related("region__parent")
-    return notices.order_by("-published_at", "-id")
+    return resolved_notices(organization=organization, region=region).select_related("region__parent")
 
 
 def board(request: HttpRequest) -> HttpResponse:

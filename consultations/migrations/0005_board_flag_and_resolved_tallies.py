@@ -23,12 +23,10 @@ def fill_board_and_tallies(apps, schema_editor):
         OrganizationResolvedTally(organization_id=row["organization_id"], count=row["n"])
         for row in on_board.values("organization_id").annotate(n=Count("pk"))
     )
-    by_region = {}
-    for row in on_board.values("region__path").annotate(n=Count("pk")):
-        for part in row["region__path"].strip("/").split("/"):
-            if part:
-                by_region[int(part)] = by_region.get(int(part), 0) + row["n"]
-    RegionResolvedTally.objects.bulk_create(RegionResolvedTally(region_id=pk, count=n) for pk, n in by_region.items())
+    RegionResolvedTally.objects.bulk_create(
+        RegionResolvedTally(region_id=row["region_id"], count=row["n"])
+        for row in on_board.values("region_id").annotate(n=Count("pk"))
+    )
 
 
 class Migration(migrations.Migration):

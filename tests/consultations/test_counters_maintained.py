@@ -18,6 +18,8 @@ from consultations import services
 from consultations.counters import counters_check, counters_rebuild, recount, resolved_issue_count
 from consultations.models import Issue, OrganizationResolvedTally, PublicNotice, Rating
 from consultations.states import TRANSITIONS, IssueAction, IssueState
+from orgs.models import RegionLevel
+from orgs.services import region_create, region_update
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +138,14 @@ STEPS: dict[IssueAction, tuple[Callable[..., Issue], Callable[..., object]]] = {
     A.CONFIRM_DONE: (
         lambda make, factory: make("answered"),
         lambda i, s, h: services.issue_confirm_done(issue=i, actor=s),
+    ),
+    A.SEND_BACK: (
+        lambda make, factory: make("answered"),
+        lambda i, s, h: services.issue_send_back(issue=i, actor=s, reason="路灯仍有一盏不亮"),
+    ),
+    A.SUBMITTER_NOT_DONE: (
+        lambda make, factory: make("answered"),
+        lambda i, s, h: services.issue_report_not_done_by_submitter(issue=i, note="还没修好"),
     ),
     A.PUBLISH: (
         lambda make, factory: make("handled"),
@@ -261,6 +271,17 @@ def test_the_region_figures_follow_every_place_above_the_organization(issue_in_s
     assert [resolved_issue_count(region=region) for region in (tree.yuhang, tree.huanghu, tree.qingshan)] == [2, 2, 2]
     assert resolved_issue_count(region=tree.linan) == 0
     assert resolved_issue_count(organization=wangweishan_tongxinhui) == 0
+
+
+def test_a_village_moved_to_another_town_takes_its_figure_along(client, issue_in_state, tree, district_admin_yuhang):
+    issue_in_state("publicized")
+    pingyao = region_create(name="瓶窑镇", level=RegionLevel.TOWN, parent=tree.yuhang)
+    region_update(actor=district_admin_yuhang, region=tree.qingshan, changes={"parent": pingyao})
+    assert resolved_issue_count(region=tree.huanghu) == 0
+    assert resolved_issue_count(region=pingyao) == 1 == resolved_issue_count(region=tree.yuhang)
+    board = client.get(reverse("notices:board"), {"region": pingyao.pk})
+    assert board.context["resolved_count"] == 1 == len(board.context["page"].object_list)
+    assert counters_check() == []
 
 
 # ---- the rebuild and the check -------------------------------------------------------------------------------
