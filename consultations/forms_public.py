@@ -313,6 +313,22 @@ class TrackingForm(PhoneFormStyle, forms.Form):
         return digits
 
 
+class NotDoneForm(PhoneFormStyle, forms.Form):
+    """The submitter's "还没办好" instead of confirming the department's answer."""
+
+    note = forms.CharField(
+        label=_lazy("哪里还没办好（选填）"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _lazy("最多 500 个字，现在有 %(show_value)d 个字。")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._style_widgets()
+
+
 class FeedbackForm(PhoneFormStyle, forms.Form):
     rating = forms.ChoiceField(
         label=_lazy("您对办理结果满意吗？"),

@@ -264,6 +264,16 @@ class ConfirmDoneForm(StaffForm):
     )
 
 
+class SendBackForm(StaffForm):
+    reason = _text(
+        _("哪里还没办好"),
+        required_message=_("请填写退回重办的理由，部门和反映人都会看到它。"),
+        rows=3,
+        max_length=1000,
+        help_text=_("例如：到现场查看，三盏路灯仍有一盏不亮。部门会在待办中看到这段理由，并重新办理。"),
+    )
+
+
 class ReopenForm(StaffForm):
     reason = _text(_("重新受理的理由"), required_message=_("请填写重新受理的理由。"), rows=2, max_length=1000)
 

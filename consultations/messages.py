@@ -27,6 +27,7 @@ _TEXTS = {
     ),
     A.ANSWER: gettext_noop("您反映的“%(title)s”（回执码%(code)s）部门已答复办结，村里确认后公示结果。"),
     A.CONFIRM_DONE: gettext_noop("您反映的“%(title)s”（回执码%(code)s）已确认办结，结果将公示。"),
+    A.SEND_BACK: gettext_noop("您反映的“%(title)s”（回执码%(code)s）村里核实尚未办好，已退回部门重办。"),
     A.RESOLVE_IN_VILLAGE: gettext_noop("您反映的“%(title)s”（回执码%(code)s）已在村内解决，结果将公示。"),
     A.PUBLISH: gettext_noop("您反映的“%(title)s”（回执码%(code)s）办理结果已公示，欢迎评价。"),
     A.REOPEN: gettext_noop("您反映的“%(title)s”（回执码%(code)s）已重新受理。"),

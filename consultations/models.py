@@ -257,6 +257,9 @@ class Assignment(models.Model):
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True, default="")
     returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    # The village found the work not done and sent its final answer back: why, and when (the latest time).
+    sent_back_reason = models.TextField(_("退回重办理由"), blank=True, default="")
+    sent_back_at = models.DateTimeField(_("退回重办时间"), null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("经办人"),

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.counters import board_follow_state, notice_put_on_board
-from consultations.handler_messages import assignment_new_notify
+from consultations.handler_messages import assignment_new_notify, assignment_sent_back_notify
 from consultations.meeting_messages import meeting_cancelled_notify
 from consultations.messages import rating_request_message, submitter_progress_message
 from consultations.models import (
@@ -47,7 +47,9 @@ from consultations.village_staff_messages import (
     assignment_answered_notify,
     assignment_interim_reply_notify,
     assignment_returned_notify,
+    issue_confirmed_by_submitter_notify,
     issue_new_notify,
+    issue_not_done_by_submitter_notify,
     issue_rated_notify,
 )
 from members.models import Person
@@ -802,15 +804,100 @@ def issue_confirm_done(*, issue: Issue, actor: User, comment: str = "", now: dat
 
 @transaction.atomic
 def issue_confirm_done_by_submitter(*, issue: Issue, comment: str = "", now: datetime.datetime | None = None) -> Issue:
-    """The submitter confirms it from the tracking page. The view checks it is the submitter."""
+    """The submitter confirms it from the tracking page; the village staff are told, so that the secretary
+    publishes the result. The view checks it is the submitter."""
     locked = _lock(issue)
-    return _confirm_done(
+    confirmed = _apply(
         locked,
+        A.CONFIRM_DONE,
         actor=locked.submitter_user,
         actor_label=locked.submitter_name,
-        comment=comment or _("反映人确认已办理完成。"),
+        comment=comment.strip() or _("反映人确认已办理完成。"),
         now=now,
     )
+    issue_confirmed_by_submitter_notify(locked, now=confirmed.created_at)
+    return locked
+
+
+# Working days a department gets to redo the work when its own deadline has passed or is nearer than that.
+SEND_BACK_WORKING_DAYS = 5
+
+
+def send_back_deadline(current: datetime.date, *, now: datetime.datetime | None = None) -> datetime.date:
+    """The deadline of an answer sent back to be redone. The department keeps whatever time it still had: the
+    send-back does not shorten it. But a final answer usually comes near the end of the time limit, and checking it
+    on the spot takes days, so the old deadline has often passed: kept, it would make the redo overdue the moment
+    it arrives, and the reminders would escalate it to the town and district before the department could start.
+    So a clerk gives SEND_BACK_WORKING_DAYS working days from today, as a fresh hand-over counts them."""
+    return max(current, add_working_days(timezone.localdate(now), SEND_BACK_WORKING_DAYS))
+
+
+@transaction.atomic
+def issue_send_back(*, issue: Issue, actor: User, reason: str, now: datetime.datetime | None = None) -> Assignment:
+    """Village staff checked the department's final answer and found the work not done: the issue goes back to
+    the department, which has it again as 办理中 with the reason. The department already signed for it and knows
+    the matter, so its assignment reopens as acknowledged rather than waiting to be signed for a second time.
+    A promise is not a result, and neither is an answer sent back: nothing is counted as resolved."""
+    reason = _require_text(reason, _("请填写退回重办的理由，部门和反映人都会看到它。"))
+    locked = _lock_for_staff(issue, actor)
+    if locked.state not in TRANSITIONS[A.SEND_BACK][0]:
+        raise TransitionNotAllowed(locked, A.SEND_BACK)
+    answered = (
+        Assignment.objects.select_for_update()
+        .filter(issue=locked, state=AssignmentState.ANSWERED)
+        .order_by("-answered_at", "-id")
+        .first()
+    )
+    if answered is None:
+        raise ValidationError(_("没有找到部门的最终答复，不能退回重办。"))
+    now = now or timezone.now()
+    answered.state = AssignmentState.ACKNOWLEDGED
+    answered.deadline = send_back_deadline(answered.deadline, now=now)
+    answered.sent_back_reason = reason
+    answered.sent_back_at = now
+    # The old promise was kept by the answer that is now refused; a new date comes with a new interim reply.
+    answered.promised_on = None
+    answered.save(update_fields=["state", "deadline", "sent_back_reason", "sent_back_at", "promised_on"])
+    # The refused answer stays on the assignment and the timeline, but it is no longer the issue's result.
+    locked.resolution_text = ""
+    comment = _("%(reason)s（退回%(department)s重办，期限 %(deadline)s）") % {
+        "reason": reason,
+        "department": answered.department.name,
+        "deadline": answered.deadline.isoformat(),
+    }
+    _apply(locked, A.SEND_BACK, actor=actor, comment=comment, extra_fields=["resolution_text"], now=now)
+    assignment_sent_back_notify(answered)
+    return answered
+
+
+@transaction.atomic
+def issue_report_not_done_by_submitter(
+    *, issue: Issue, note: str = "", now: datetime.datetime | None = None
+) -> Transition:
+    """The submitter says on the tracking page that the work is not done yet. The issue stays where it is: the
+    village staff are told, check on the spot, and confirm it or send it back. Once per answer, so that a second
+    tap does not tell them twice. An internal record: the submitter is not sent news of their own word. The view
+    checks it is the submitter."""
+    locked = _lock(issue)
+    if locked.state not in TRANSITIONS[A.SUBMITTER_NOT_DONE][0]:
+        raise TransitionNotAllowed(locked, A.SUBMITTER_NOT_DONE)
+    latest_answer = (
+        locked.transitions.filter(action=A.ANSWER).order_by("-created_at", "-id").values_list("id", flat=True).first()
+    )
+    if locked.transitions.filter(action=A.SUBMITTER_NOT_DONE, id__gt=latest_answer or 0).exists():
+        raise ValidationError(_("您已经告诉村里还没办好，村里会核实后跟进。"))
+    note = note.strip()
+    reported = _apply(
+        locked,
+        A.SUBMITTER_NOT_DONE,
+        actor=locked.submitter_user,
+        actor_label=locked.submitter_name,
+        comment=note or _("反映人反馈：事情还没有办好。"),
+        is_public=False,
+        now=now,
+    )
+    issue_not_done_by_submitter_notify(locked, note=note, now=reported.created_at)
+    return reported
 
 
 # ---- 结果公示 -------------------------------------------------------------------------------------------------

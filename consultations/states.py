@@ -40,6 +40,8 @@ class IssueAction(models.TextChoices):
     ANSWER = "answer", _("部门答复办结")
     RETURN = "return", _("部门退回")
     CONFIRM_DONE = "confirm_done", _("确认办结")
+    SEND_BACK = "send_back", _("退回部门重办")
+    SUBMITTER_NOT_DONE = "submitter_not_done", _("反映人反馈：还没办好")
     CORRECT_TALLY = "correct_tally", _("更正表决票数")
     PUBLISH = "publish", _("发布结果公示")
     CLOSE_AFTER_NOTICE = "close_after_notice", _("公示期满归档")
@@ -68,6 +70,10 @@ TRANSITIONS: dict[IssueAction, tuple[frozenset[IssueState], IssueState | None]] 
     A.RETURN: (frozenset({S.ASSIGNED}), S.AGREED),
     # The issue is handled only once the village staff, or the submitter, confirm the answer was carried out.
     A.CONFIRM_DONE: (frozenset({S.ANSWERED}), S.HANDLED),
+    # Not done after all: the department takes it up again, with the village's reason.
+    A.SEND_BACK: (frozenset({S.ANSWERED}), S.ASSIGNED),
+    # The submitter's "not done yet" moves nothing: the village staff check and confirm or send it back.
+    A.SUBMITTER_NOT_DONE: (frozenset({S.ANSWERED}), None),
     A.PUBLISH: (frozenset({S.HANDLED}), S.PUBLICIZED),
     A.CLOSE_AFTER_NOTICE: (frozenset({S.PUBLICIZED}), S.CLOSED),
     A.RATE: (frozenset({S.PUBLICIZED, S.CLOSED}), None),

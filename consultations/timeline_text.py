@@ -29,6 +29,8 @@ GENERATED_COMMENTS = (
     gettext_noop("%(reply)s（承诺 %(date)s 前办结）"),
     gettext_noop("经核实，部门答复的事项已办理完成。"),
     gettext_noop("反映人确认已办理完成。"),
+    gettext_noop("%(reason)s（退回%(department)s重办，期限 %(deadline)s）"),
+    gettext_noop("反映人反馈：事情还没有办好。"),
     gettext_noop("公示 %(days)d 天"),
     gettext_noop("公示期满，自动归档"),
 )

@@ -13,5 +13,6 @@ urlpatterns = [
     path("track/<str:code>/", views_public.track_detail, name="track_detail"),
     path("track/<str:code>/rate/", views_public.issue_rate, name="rate"),
     path("track/<str:code>/confirm/", views_public.issue_confirm_done, name="confirm_done"),
+    path("track/<str:code>/not-done/", views_public.issue_report_not_done, name="not_done"),
     path("mine/", views_public.my_issues, name="mine"),
 ]

@@ -28,6 +28,7 @@ from consultations.forms_public import (
     ORGANIZATION_SEARCH_MAX_LENGTH,
     FeedbackForm,
     IssueSubmitForm,
+    NotDoneForm,
     TrackingForm,
     organization_place,
 )
@@ -369,7 +370,12 @@ def _notice_url(notice: PublicNotice | None) -> str:
         return f"/notices/{notice.pk}/"
 
 
-def _render_detail(request: HttpRequest, issue: Issue, feedback_form: FeedbackForm | None = None) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest,
+    issue: Issue,
+    feedback_form: FeedbackForm | None = None,
+    not_done_form: NotDoneForm | None = None,
+) -> HttpResponse:
     notice = issue_latest_notice(issue)
     feedback = notice_feedback(notice)
     is_submitter = _is_submitter(request, issue)
@@ -378,6 +384,7 @@ def _render_detail(request: HttpRequest, issue: Issue, feedback_form: FeedbackFo
     # submitter follows it by its state and, once published, its public notice.
     merged_into = issue.merged_into if issue.state == IssueState.MERGED else None
     merged_notice = issue_latest_notice(merged_into) if merged_into else None
+    awaits_confirmation = is_submitter and issue.state == IssueState.ANSWERED
     return render(
         request,
         "consultations/public/track_detail.html",
@@ -396,7 +403,9 @@ def _render_detail(request: HttpRequest, issue: Issue, feedback_form: FeedbackFo
             "feedback_form": (feedback_form or FeedbackForm()) if can_rate else None,
             "is_submitter": is_submitter,
             # The submitter may confirm the department's answer was carried out, as village staff do.
-            "can_confirm_done": is_submitter and issue.state == IssueState.ANSWERED,
+            "can_confirm_done": awaits_confirmation,
+            # ... or say it is not done yet, which tells the village staff without moving the issue.
+            "not_done_form": (not_done_form or NotDoneForm()) if awaits_confirmation else None,
         },
     )
 
@@ -433,6 +442,28 @@ def issue_confirm_done(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("谢谢您的确认！村里将发布办理结果公示。"))
+    return redirect("issues:track_detail", code=code)
+
+
+@never_cache
+@require_POST
+def issue_report_not_done(request: HttpRequest, code: str) -> HttpResponse:
+    """还没办好: the issue stays where it is and the village staff are told, so they check and follow up."""
+    code = _code_from_path(code)
+    issue = issue_by_receipt_code(code)
+    if issue is None or not _is_submitter(request, issue):
+        return redirect("issues:track_detail", code=code)
+    form = NotDoneForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, issue, not_done_form=form)
+    try:
+        services.issue_report_not_done_by_submitter(issue=issue, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    except services.TransitionNotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已告诉村里还没办好。村里会到现场核实，需要时退回部门重办。"))
     return redirect("issues:track_detail", code=code)
 
 

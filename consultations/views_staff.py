@@ -41,6 +41,7 @@ from consultations.forms_staff import (
     RejectForm,
     ReopenForm,
     ResolveForm,
+    SendBackForm,
     StaffForm,
     TallyCorrectionForm,
 )
@@ -115,6 +116,7 @@ ACTION_FORMS: dict[IssueAction, type[StaffForm]] = {
     A.RESOLVE_IN_VILLAGE: ResolveForm,
     A.ASSIGN: AssignForm,
     A.CONFIRM_DONE: ConfirmDoneForm,
+    A.SEND_BACK: SendBackForm,
     A.PUBLISH: PublishForm,
     A.REOPEN: ReopenForm,
 }
@@ -167,6 +169,12 @@ def _perform(action: IssueAction, *, issue: Issue, actor: User, data: dict[str, 
     if action == A.CONFIRM_DONE:
         services.issue_confirm_done(issue=issue, actor=actor, comment=data["comment"])
         return _("已确认办结，可以发布结果公示了。"), issue_url(issue)
+    if action == A.SEND_BACK:
+        assignment = services.issue_send_back(issue=issue, actor=actor, reason=data["reason"])
+        return _("已退回%(department)s重办，期限 %(deadline)s。部门经办人和反映人都会收到通知。") % {
+            "department": assignment.department.name,
+            "deadline": assignment.deadline.isoformat(),
+        }, issue_url(issue)
     if action == A.PUBLISH:
         notice = services.issue_publish(
             issue=issue, actor=actor, title=data["title"], body=data["body"], period_days=data["period_days"]

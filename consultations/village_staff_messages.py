@@ -1,5 +1,6 @@
 """What an organization's village staff are told about its issues: a new one, a department's interim reply
-(办理中), final answer or return, and the submitter's rating.
+(办理中), final answer or return, the submitter's confirmation that the work is done (or word that it is not
+yet), and the submitter's rating.
 
 The services (consultations/services.py) call these in their transactions, so this module sits below them and
 imports none of them. The audience is the village staff of the issue's place, or its town's staff for a village
@@ -9,6 +10,7 @@ Texts are written in the site's language (Chinese), whatever language the acting
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -145,6 +147,44 @@ def issue_rated_notify(feedback: Feedback) -> int:
             subject=_("议题评价“%(rating)s”：%(title)s") % values,
             body=body,
             sms=sms_fit(_("议题“%(short_title)s”的反映人评价为“%(rating)s”。") % _short(values)),
+            url=reverse("staff_issues:detail", kwargs={"pk": issue.pk}),
+        )
+
+
+def issue_confirmed_by_submitter_notify(issue: Issue, *, now: datetime.datetime) -> int:
+    """The submitter confirmed on the tracking page that the work is done: the issue is handled, and the secretary
+    can publish the result. Called by issue_confirm_done_by_submitter, in its transaction. The submitter's word on
+    the result reaches the staff as a rating does (ISSUE_RATED)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = _issue_values(issue)
+        return tell_users(
+            _village_staff(issue, besides=(issue.submitter_user,)),
+            kind=Kind.ISSUE_RATED,
+            key=f"issue:{issue.pk}:confirmed_by_submitter:{now.isoformat()}",
+            now=now,
+            subject=_("反映人确认已办好：%(title)s") % values,
+            body=_("反映人确认议题“%(title)s”（%(code)s）已办理完成，议题已办结。请发布结果公示。") % values,
+            sms=sms_fit(_("议题“%(short_title)s”反映人确认已办好，请登录发布结果公示。") % _short(values)),
+            url=reverse("staff_issues:detail", kwargs={"pk": issue.pk}),
+        )
+
+
+def issue_not_done_by_submitter_notify(issue: Issue, *, note: str, now: datetime.datetime) -> int:
+    """The submitter says the work the department answered is not done yet: the staff check on the spot, then
+    confirm it or send it back to the department. Called by issue_report_not_done_by_submitter."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {**_issue_values(issue), "note": note}
+        body = _("反映人反馈议题“%(title)s”（%(code)s）还没有办好。请到现场核实，未办好的退回部门重办。") % values
+        if note:
+            body += "\n" + _("反映人说：%(note)s") % values
+        return tell_users(
+            _village_staff(issue, besides=(issue.submitter_user,)),
+            kind=Kind.ISSUE_RATED,
+            key=f"issue:{issue.pk}:not_done_by_submitter:{now.isoformat()}",
+            now=now,
+            subject=_("反映人说还没办好：%(title)s") % values,
+            body=body,
+            sms=sms_fit(_("议题“%(short_title)s”反映人说还没办好，请登录核实。") % _short(values)),
             url=reverse("staff_issues:detail", kwargs={"pk": issue.pk}),
         )
 

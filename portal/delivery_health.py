@@ -4,6 +4,10 @@
 cheap on every page: the heartbeat is one cache read and the oldest waiting message one lookup through an
 index; the beat entry of the heartbeat is read (one row) only when the heartbeat is not fresh, to tell a
 stopped worker from an installation that has not run its first beat yet or runs no heartbeat at all.
+
+Fresh means younger than three beats of the interval actually scheduled, which a superuser may change in the
+admin: the worker stores the interval with each heartbeat (portal/tasks.py), and when that says stale, the
+entry read anyway gives the interval as it is now (it may have been lengthened since the last beat).
 """
 
 from __future__ import annotations
@@ -15,7 +19,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from portal.notifications.models import OutboxMessage, OutboxState
-from portal.tasks import WORKER_HEARTBEAT_ENTRY, WORKER_HEARTBEAT_STALE_SECONDS, worker_heartbeat_age_seconds
+from portal.tasks import (
+    WORKER_HEARTBEAT_ENTRY,
+    Heartbeat,
+    heartbeat_stale_after_seconds,
+    interval_seconds,
+    worker_heartbeat,
+)
 
 HEARTBEAT_STALE = "worker_heartbeat_stale"
 HEARTBEAT_MISSING = "worker_heartbeat_missing"
@@ -70,9 +80,9 @@ def delivery_health(
     *, oldest_waiting_age_seconds: float | None, now: datetime.datetime | None = None
 ) -> DeliveryHealth:
     """The problems of message delivery, given how long the oldest unsent message has waited (None: none waits)."""
-    heartbeat_age = worker_heartbeat_age_seconds()
+    heartbeat = worker_heartbeat()
     problems = []
-    heartbeat_problem = _heartbeat_problem(heartbeat_age, now=now or timezone.now())
+    heartbeat_problem = _heartbeat_problem(heartbeat, now=now or timezone.now())
     if heartbeat_problem is not None:
         problems.append(heartbeat_problem)
     limit = settings.OUTBOX_WAITING_ALERT_SECONDS
@@ -84,25 +94,33 @@ def delivery_health(
             )
         )
     return DeliveryHealth(
-        heartbeat_age_seconds=heartbeat_age,
+        heartbeat_age_seconds=None if heartbeat is None else heartbeat.age_seconds,
         oldest_waiting_age_seconds=oldest_waiting_age_seconds,
         problems=tuple(problems),
     )
 
 
-def _heartbeat_problem(age: float | None, *, now: datetime.datetime) -> DeliveryProblem | None:
-    if age is not None and age <= WORKER_HEARTBEAT_STALE_SECONDS:
+def _heartbeat_problem(heartbeat: Heartbeat | None, *, now: datetime.datetime) -> DeliveryProblem | None:
+    if heartbeat is not None and heartbeat.age_seconds <= heartbeat_stale_after_seconds(heartbeat.period_seconds):
         return None
     from django_celery_beat.models import PeriodicTask
 
-    entry = PeriodicTask.objects.filter(name=WORKER_HEARTBEAT_ENTRY, enabled=True).only("last_run_at").first()
+    entry = (
+        PeriodicTask.objects.filter(name=WORKER_HEARTBEAT_ENTRY, enabled=True)
+        .select_related("interval")
+        .only("last_run_at", "interval__every", "interval__period")
+        .first()
+    )
     if entry is None:
         # The schedule is not installed, or a superuser stopped the heartbeat: nothing tells whether it should run.
         return None
-    if age is not None:
+    if heartbeat is not None:
+        limit = heartbeat_stale_after_seconds(interval_seconds(entry.interval))
+        if heartbeat.age_seconds <= limit:
+            return None  # the interval was lengthened since the worker's last beat
         return DeliveryProblem(
             HEARTBEAT_STALE,
-            f"the last worker heartbeat is {age:.0f} s old (stale after {WORKER_HEARTBEAT_STALE_SECONDS} s):"
+            f"the last worker heartbeat is {heartbeat.age_seconds:.0f} s old (stale after {limit:.0f} s):"
             " no Celery worker or no beat is running",
         )
     sent_at = entry.last_run_at

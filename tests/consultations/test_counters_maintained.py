@@ -147,6 +147,14 @@ STEPS: dict[IssueAction, tuple[Callable[..., Issue], Callable[..., object]]] = {
         lambda make, factory: make("answered"),
         lambda i, s, h: services.issue_report_not_done_by_submitter(issue=i, note="还没修好"),
     ),
+    A.SEND_BACK: (
+        lambda make, factory: make("answered"),
+        lambda i, s, h: services.issue_send_back(issue=i, actor=s, reason="路灯仍有一盏不亮"),
+    ),
+    A.SUBMITTER_NOT_DONE: (
+        lambda make, factory: make("answered"),
+        lambda i, s, h: services.issue_report_not_done_by_submitter(issue=i, note="还没修好"),
+    ),
     A.PUBLISH: (
         lambda make, factory: make("handled"),
         lambda i, s, h: services.issue_publish(issue=i, actor=s, title="路灯已修复", body="已更换三盏路灯。"),

@@ -758,6 +758,10 @@ def prepare_action(issue_factory, village_staff_qingshan, handler_huanghu, huang
             )
         if action == A.CONFIRM_DONE:
             return lambda: services.issue_confirm_done(issue=issue, actor=staff)
+        if action == A.SEND_BACK:
+            return lambda: services.issue_send_back(issue=issue, actor=staff, reason="路灯仍有一盏不亮")
+        if action == A.SUBMITTER_NOT_DONE:
+            return lambda: services.issue_report_not_done_by_submitter(issue=issue, note="还没修")
         if action == A.CORRECT_TALLY:
             # A recorded consensus the issue should not have: the correction must still refuse by its state.
             item = pending_item(issue)
