@@ -11,14 +11,13 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from consultations.models import IssueCategory, Rating
+from consultations.organization_choice import OrganizationChoice, organization_choice, organizations_offered
 from consultations.receipts import RECEIPT_CODE_LENGTH, normalize_receipt_code
 from orgs.models import Organization
-from orgs.scoping import organizations_public
 from portal.accounts.login_codes import normalize_phone
 from portal.forms.multiple_files import MultipleFileField
 from portal.photos import photo_accept, photo_header_check
@@ -32,10 +31,6 @@ _PHONE_SEPARATORS = r"[\s\-\(\)（）]*"
 PHONE_PATTERN = (
     rf"{_PHONE_SEPARATORS}(\+86|0086|86)?{_PHONE_SEPARATORS}1[3-9]({_PHONE_SEPARATORS}[0-9]){{9}}{_PHONE_SEPARATORS}"
 )
-# A province holds tens of thousands of organizations: without ?org= the select lists at most this many, and a
-# search by village, town or name finds the others (a district's villages fit in it).
-ORGANIZATION_CHOICES_SHOWN = 200
-ORGANIZATION_SEARCH_MAX_LENGTH = 30
 RATING_MESSAGE = _lazy("请选择满意、基本满意或不满意。")
 
 
@@ -138,19 +133,6 @@ def organization_label(organization: Organization) -> str:
     return _("%(name)s（%(place)s）") % {"name": organization.name, "place": organization_place(organization)}
 
 
-def organizations_offered() -> QuerySet[Organization]:
-    return organizations_public().select_related("region__parent").order_by("name")
-
-
-def organizations_matching(search: str) -> QuerySet[Organization]:
-    organizations = organizations_offered()
-    if not search:
-        return organizations
-    return organizations.filter(
-        Q(name__icontains=search) | Q(region__name__icontains=search) | Q(region__parent__name__icontains=search)
-    )
-
-
 class IssueSubmitForm(PhoneFormStyle, forms.Form):
     organization = forms.ModelChoiceField(
         label=_lazy("向哪个组织反映"),
@@ -204,17 +186,25 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
     photos = PhotosField(label=_lazy("照片（选填，最多 6 张）"))
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, preselected_organization=None, organization_search: str = "", **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        preselected_organization=None,
+        places: list[int | None] | None = None,
+        organization_search: str = "",
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.preselected_organization = preselected_organization
         self.organization_search = organization_search
-        self.more_organizations = False
+        self.organization_choice: OrganizationChoice | None = None
         if preselected_organization is not None:
             # From a QR code: the organization is fixed text on the page, carried by a hidden field.
             self.fields["organization"].widget = forms.HiddenInput()
             self.fields["organization"].initial = preselected_organization.slug
         else:
-            self._offer_organizations()
+            self.organization_choice = organization_choice(places=places or [], search=organization_search)
+            self._offer_organizations(self.organization_choice)
         if not self.is_bound and not self.initial.get("submission_token"):
             self.initial["submission_token"] = new_submission_token()
         self._style_widgets()
@@ -237,20 +227,19 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
         )
         self._ask_browser_to_check()
 
-    def _offer_organizations(self) -> None:
-        """The select lists a bounded number of organizations, each with its town and village, in one query.
-
-        Any active organization is still accepted (the field's queryset); only what is listed is bounded. The one
-        already chosen stays listed, so a form sent back with errors keeps it.
+    def _offer_organizations(self, choice: OrganizationChoice) -> None:
+        """The select lists the organizations of the chosen place (or found by name), each with its town and
+        village. Any active organization is still accepted (the field's queryset); only what is listed is
+        bounded. The one already chosen stays listed, so a form sent back with errors keeps it.
         """
         field = self.fields["organization"]
-        shown = list(organizations_matching(self.organization_search)[: ORGANIZATION_CHOICES_SHOWN + 1])
-        self.more_organizations = len(shown) > ORGANIZATION_CHOICES_SHOWN
-        shown = shown[:ORGANIZATION_CHOICES_SHOWN]
-        chosen = self.data.get(self.add_prefix("organization")) if self.is_bound else None
+        shown = list(choice.organizations)
+        chosen = self.data.get(self.add_prefix("organization")) if self.is_bound else self.initial.get("organization")
         if chosen and chosen not in {organization.slug for organization in shown}:
             shown.extend(organizations_offered().filter(slug=chosen)[:1])
         empty_label = field.empty_label if isinstance(field, forms.ModelChoiceField) else ""
+        if not shown and choice.too_many:
+            empty_label = _("请先选择所在的区县、镇街和村，或输入名称查找")
         field.widget.choices = [("", empty_label)] + [
             (organization.slug, organization_label(organization)) for organization in shown
         ]

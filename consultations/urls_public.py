@@ -8,6 +8,7 @@ app_name = "issues"
 
 urlpatterns = [
     path("new/", views_public.issue_new, name="new"),
+    path("new/choices/", views_public.issue_new_choices, name="new_choices"),
     path("new/receipt/<str:code>/", views_public.issue_receipt, name="receipt"),
     path("track/", views_public.track, name="track"),
     path("track/<str:code>/", views_public.track_detail, name="track_detail"),

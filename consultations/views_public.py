@@ -8,6 +8,7 @@ without asking. A member signed in sees their own issues without any of this.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import services
 from consultations.forms_public import (
-    ORGANIZATION_SEARCH_MAX_LENGTH,
     FeedbackForm,
     IssueSubmitForm,
     NotDoneForm,
@@ -33,6 +33,7 @@ from consultations.forms_public import (
     organization_place,
 )
 from consultations.models import Issue, PublicNotice
+from consultations.organization_choice import PLACE_STEP_NAMES, places_requested, search_requested
 from consultations.ratelimits import (
     SubmissionRateLimited,
     issue_submission_check,
@@ -134,8 +135,18 @@ def _preselected_organization(request: HttpRequest):
     return organizations_public().select_related("region__parent").filter(slug=slug).first()
 
 
-def _organization_search(request: HttpRequest) -> str:
-    return (request.GET.get("org_q") or "").strip()[:ORGANIZATION_SEARCH_MAX_LENGTH]
+def _choice_source(request: HttpRequest):
+    """Where the chosen place and the typed name come from: the form sent, or else the address."""
+    if request.method == "POST" and any(name in request.POST for name in (*PLACE_STEP_NAMES, "org_q")):
+        return request.POST
+    return request.GET
+
+
+def _typed_so_far(form_class: type[IssueSubmitForm], data) -> dict[str, object]:
+    """What the villager had typed when taking a step of the organization choice, to show again unjudged."""
+    initial: dict[str, object] = {name: data.get(name, "") for name in form_class.base_fields if name != "photos"}
+    initial["phone_visible_to_department"] = bool(data.get("phone_visible_to_department"))
+    return initial
 
 
 def _member_initial(member) -> dict[str, str]:
@@ -176,9 +187,22 @@ def issue_new(request: HttpRequest) -> HttpResponse:
     preselected = _preselected_organization(request)
     member = _signed_in_member(request)
     initial = _member_initial(member) if member else {}
-    search = _organization_search(request)
+    source = _choice_source(request)
+    places, search = places_requested(source), search_requested(source)
     if request.method != "POST":
-        form = IssueSubmitForm(initial=initial, preselected_organization=preselected, organization_search=search)
+        form = IssueSubmitForm(
+            initial=initial, preselected_organization=preselected, places=places, organization_search=search
+        )
+        return _render_new(request, form, preselected, member)
+    if request.POST.get("step"):
+        # A step of the organization choice without JavaScript (the next list, or a search): the page comes back
+        # with what was typed, nothing judged yet. A place chosen after a search lists that place.
+        form = IssueSubmitForm(
+            initial={**initial, **_typed_so_far(IssueSubmitForm, request.POST)},
+            preselected_organization=preselected,
+            places=places,
+            organization_search="" if request.POST["step"] == "place" else search,
+        )
         return _render_new(request, form, preselected, member)
 
     form = IssueSubmitForm(
@@ -186,6 +210,7 @@ def issue_new(request: HttpRequest) -> HttpResponse:
         request.FILES,
         initial=initial,
         preselected_organization=preselected,
+        places=places,
         organization_search=search,
     )
     if not form.is_valid():
@@ -250,8 +275,29 @@ def issue_new(request: HttpRequest) -> HttpResponse:
     return _to_receipt(request, issue)
 
 
+def _other_organization_url(preselected) -> str:
+    """The form without the QR code's organization, its place already chosen: another one of that village."""
+    url = reverse("issues:new")
+    if preselected is None:
+        return url
+    return f"{url}?{urlencode(dict(zip(PLACE_STEP_NAMES, preselected.region.ancestor_ids, strict=False)))}"
+
+
+@require_http_methods(["GET"])
+def issue_new_choices(request: HttpRequest) -> HttpResponse:
+    """The organization choice alone, for issue_form.js: the next list of places, or the organizations found."""
+    initial = {"organization": slug_param(request.GET.get("organization")) or ""}
+    form = IssueSubmitForm(
+        initial=initial, places=places_requested(request.GET), organization_search=search_requested(request.GET)
+    )
+    response = render(request, "consultations/public/_organization_choice.html", {"form": form})
+    # The same for everyone, and the tree of places changes seldom: a phone going back and forth asks once.
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 def _render_new(request: HttpRequest, form: IssueSubmitForm, preselected, member) -> HttpResponse:
-    photos_were_sent = form.is_bound and bool(request.FILES.getlist("photos")) and bool(form.errors)
+    photos_were_sent = bool(request.FILES.getlist("photos")) and (not form.is_bound or bool(form.errors))
     return render(
         request,
         "consultations/public/new.html",
@@ -262,6 +308,7 @@ def _render_new(request: HttpRequest, form: IssueSubmitForm, preselected, member
             "photos_were_sent": photos_were_sent,
             "org_slug_requested": request.GET.get("org", ""),
             "preselected_place": organization_place(preselected) if preselected else "",
+            "other_organization_url": _other_organization_url(preselected),
         },
         status=200,
     )

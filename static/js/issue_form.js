@@ -4,14 +4,16 @@
  *   page (which carries data-issue-draft-clear) says the issue is in;
  * - photos are shrunk in the browser (canvas → JPEG, longest side ≤ data-max-side) before upload, where the
  *   browser can; otherwise the originals go up and the server shrinks them;
- * - the submit button is disabled on submit, so a double tap sends one form.
+ * - the submit button is disabled on submit, so a double tap sends one form;
+ * - the organization choice (district → town → village, or a name) fetches its next list as a small HTML
+ *   block instead of sending the whole form back, and a draft's organization is fetched back with it.
  */
 (function () {
   "use strict";
 
   var DRAFT_KEY = "tongxinhui.issue-draft.v1";
   var DRAFT_FIELDS = [
-    "organization", "title", "category", "description", "place",
+    "district", "town", "village", "organization", "title", "category", "description", "place",
     "submitter_name", "submitter_phone", "phone_visible_to_department"
   ];
 
@@ -85,7 +87,95 @@
     });
   }
 
+  /* ---- the organization, place first or by name ------------------------------------------------------- */
+
+  function choiceBlock() { return form.querySelector("[data-organization-choice]"); }
+
+  function each(root, selector, step) { Array.prototype.forEach.call(root.querySelectorAll(selector), step); }
+
+  function organizationValue() {
+    var field = form.elements.organization;
+    return field && field.type !== "hidden" ? field.value : "";
+  }
+
+  function loadChoice(params, focusAfter) {
+    var block = choiceBlock();
+    if (!block || !window.fetch) { return Promise.resolve(false); }
+    var query = Object.keys(params).filter(function (name) { return params[name]; }).map(function (name) {
+      return encodeURIComponent(name) + "=" + encodeURIComponent(params[name]);
+    }).join("&");
+    block.setAttribute("aria-busy", "true");
+    return fetch(block.getAttribute("data-choices-url") + "?" + query, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("[data-organization-choice]");
+        if (!fresh) { throw new Error("no choice"); }
+        block.parentNode.replaceChild(fresh, block);
+        enhanceChoice(fresh);
+        var next = focusAfter ? focusAfter(fresh) : null;
+        if (next) { next.focus(); }
+        saveDraft();
+        return true;
+      })
+      .catch(function () {
+        // A weak signal: the buttons send the form back instead, with what was typed.
+        block.removeAttribute("aria-busy");
+        each(block, "[data-place-button]", function (button) { button.hidden = false; });
+        return false;
+      });
+  }
+
+  function enhanceChoice(block) {
+    var steps = block.querySelectorAll("select[data-place-step]");
+    each(block, "[data-place-button]", function (button) { button.hidden = true; });
+    Array.prototype.forEach.call(steps, function (select, index) {
+      select.addEventListener("change", function () {
+        var params = { organization: organizationValue() };
+        for (var above = 0; above <= index; above += 1) { params[steps[above].name] = steps[above].value; }
+        loadChoice(params, function (fresh) {
+          var following = fresh.querySelectorAll("select[data-place-step]")[index + 1];
+          return select.value && following ? following : (select.value ? form.elements.organization : null);
+        });
+      });
+    });
+    var search = block.querySelector("[data-organization-search]");
+    function find(event) {
+      event.preventDefault();
+      loadChoice({ org_q: search.value.trim(), organization: organizationValue() }, function () {
+        return form.elements.organization;
+      });
+    }
+    var searchButton = block.querySelector("[data-search-button]");
+    if (searchButton) { searchButton.addEventListener("click", find); }
+    if (search) {
+      search.addEventListener("keydown", function (event) { if (event.key === "Enter") { find(event); } });
+    }
+  }
+
+  function restoreOrganization(draft) {
+    // The draft's organization may not be in the list this page holds: the block is fetched with it chosen.
+    var field = form.elements.organization;
+    if (!field || field.type === "hidden" || field.value) { return; }
+    var listed = draft.organization &&
+      field.querySelector("option[value='" + String(draft.organization).replace(/'/g, "") + "']");
+    if (listed) { field.value = draft.organization; return; }
+    if (!draft.organization && !(draft.district && !form.elements.town)) { return; }
+    loadChoice({
+      district: draft.district, town: draft.town, village: draft.village, organization: draft.organization
+    }, null).then(function (loaded) {
+      if (loaded) { show(document.querySelector("[data-draft-restored]")); }
+    });
+  }
+
+  if (choiceBlock()) { enhanceChoice(choiceBlock()); }
+  var bound = form.getAttribute("data-bound") === "1";
   restoreDraft();
+  if (!bound) { restoreOrganization(readDraft()); }
   form.addEventListener("input", saveDraft);
   form.addEventListener("change", saveDraft);
 
@@ -163,7 +253,7 @@
 
   /* ---- one submit per form ----------------------------------------------------------------------------- */
 
-  var submitButton = form.querySelector("button[type=submit]");
+  var submitButton = form.querySelector("button.issue-submit");
   var idleText = submitButton ? submitButton.textContent : "";
 
   function markBusy() {
@@ -172,7 +262,17 @@
     submitButton.textContent = submitButton.getAttribute("data-busy-text") || idleText;
   }
 
+  // Enter in a text box sends the issue, not the first button of the form (a step of the organization choice).
+  form.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !submitButton || !form.requestSubmit) { return; }
+    if (target.tagName !== "INPUT" || target.type === "search" || target.type === "file") { return; }
+    event.preventDefault();
+    form.requestSubmit(submitButton);
+  });
+
   form.addEventListener("submit", function (event) {
+    if (event.submitter && event.submitter.formNoValidate) { saveDraft(); return; } // a step of the choice
     if (form.getAttribute("data-submitting") === "1") { event.preventDefault(); return; }
     form.setAttribute("data-submitting", "1");
     saveDraft();

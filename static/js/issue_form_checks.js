@@ -88,6 +88,8 @@
   }
 
   form.addEventListener("submit", function (event) {
+    // A step of the organization choice sends the form back unjudged (formnovalidate): nothing to check yet.
+    if (event.submitter && event.submitter.formNoValidate) { return; }
     var problems = [];
     checkedFields().forEach(function (field) {
       var message = messageFor(field);
