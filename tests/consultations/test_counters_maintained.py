@@ -62,8 +62,9 @@ def _archived_and_rated_unsatisfied(issue_in_state) -> Issue:
     return issue
 
 
-# action → (how to get an issue ready for it, the step itself).
-STEPS: dict[IssueAction, tuple[Callable[..., Issue], Callable[..., object]]] = {
+# action → (how to get an issue ready for it, the step itself). Keyed by the action's value, so a step may be
+# written here before its action reaches consultations/states.py.
+STEPS: dict[str, tuple[Callable[..., Issue], Callable[..., object]]] = {
     A.SUBMIT: (lambda make, factory: factory(), lambda issue, staff, handler: None),
     A.ACCEPT: (lambda make, factory: make("submitted"), lambda i, s, h: services.issue_accept(issue=i, actor=s)),
     A.REJECT: (
@@ -147,14 +148,6 @@ STEPS: dict[IssueAction, tuple[Callable[..., Issue], Callable[..., object]]] = {
         lambda make, factory: make("answered"),
         lambda i, s, h: services.issue_report_not_done_by_submitter(issue=i, note="还没修好"),
     ),
-    A.SEND_BACK: (
-        lambda make, factory: make("answered"),
-        lambda i, s, h: services.issue_send_back(issue=i, actor=s, reason="路灯仍有一盏不亮"),
-    ),
-    A.SUBMITTER_NOT_DONE: (
-        lambda make, factory: make("answered"),
-        lambda i, s, h: services.issue_report_not_done_by_submitter(issue=i, note="还没修好"),
-    ),
     A.PUBLISH: (
         lambda make, factory: make("handled"),
         lambda i, s, h: services.issue_publish(issue=i, actor=s, title="路灯已修复", body="已更换三盏路灯。"),
@@ -174,7 +167,17 @@ STEPS: dict[IssueAction, tuple[Callable[..., Issue], Callable[..., object]]] = {
         lambda make, factory: _archived_and_rated_unsatisfied(make),
         lambda i, s, h: services.issue_reopen(issue=i, actor=s, reason="反映人不满意"),
     ),
+    "send_back": (
+        lambda make, factory: make("answered"),
+        lambda i, s, h: services.issue_send_back(issue=i, actor=s, reason="路灯还是不亮"),
+    ),
+    "submitter_not_done": (
+        lambda make, factory: make("answered"),
+        lambda i, s, h: services.issue_report_not_done_by_submitter(issue=i, note="还没修好"),
+    ),
 }
+# The steps of the actions the transition table has today.
+STEPS_IN_THE_TABLE = [action for action in STEPS if action in IssueAction.values]
 
 
 def make_into(issue: Issue) -> Issue:
@@ -192,7 +195,7 @@ def make_into(issue: Issue) -> Issue:
 
 def test_every_action_of_the_transition_table_has_a_step_here():
     # A new action in consultations/states.py needs its service step above: its counters are then checked too.
-    assert set(TRANSITIONS) | {A.SUBMIT} == set(STEPS)
+    assert {action.value for action in TRANSITIONS} | {A.SUBMIT.value} <= set(STEPS)
 
 
 @pytest.fixture
@@ -203,7 +206,7 @@ def on_the_board(issue_in_state):
     issue_in_state("closed", title="水渠已清")
 
 
-@pytest.mark.parametrize("action", list(STEPS), ids=[action.value for action in STEPS])
+@pytest.mark.parametrize("action", STEPS_IN_THE_TABLE)
 def test_after_each_kind_of_step_every_counter_equals_a_recount(
     action,
     client,
