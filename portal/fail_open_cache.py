@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -34,6 +34,22 @@ RETRY_AFTER_SECONDS = 3.0
 T = TypeVar("T")
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django wraps the connection pool in a new redis.Redis on every call, which costs more than a GET on the same
+    network (it builds the client's table of reply parsers each time): one client per pool is made once here."""
+
+    def __init__(self, servers: Any, **options: Any) -> None:
+        super().__init__(servers, **options)
+        # One for writes, one for reads (with replicas, each instance keeps reading from the one it first chose).
+        self._clients: dict[bool, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        client = self._clients.get(write)
+        if client is None:
+            client = self._clients[write] = super().get_client(key, write=write)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     # Shared by every thread's instance in the process: one failure spares them all the wait.
     _skip_until: float = 0.0
@@ -49,6 +65,7 @@ class FailOpenRedisCache(RedisCache):
         options.setdefault("socket_timeout", COMMAND_TIMEOUT)
         options.setdefault("retry", Retry(NoBackoff(), 0))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClientRedisCacheClient
 
     def _fail_open(self, operation: str, call: Callable[[], T], fallback: T) -> T:
         if time.monotonic() < FailOpenRedisCache._skip_until:

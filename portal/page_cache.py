@@ -102,22 +102,29 @@ def _write_versions(values: dict[str, str]) -> bool:
     return True
 
 
-def _current_versions(names: Iterable[str]) -> list[str]:
-    """The version of each name, in one round trip; a name without one (evicted, or never bumped) gets one."""
+def _look_up(page_key: str, names: Iterable[str]) -> tuple[dict[str, Any] | None, list[str]]:
+    """The kept page if it was rendered at the current versions, and those versions: one round trip to Redis.
+
+    A page is kept under its path, language and date, with the versions it was rendered at; it is served only
+    while they are still the current ones. A name without a version (evicted, never bumped) gets a new one.
+    """
     if _pending:
         _bump(())
-    keys = [VERSION_PREFIX + name for name in names]
-    found = cache.get_many(keys)
+    version_keys = [VERSION_PREFIX + name for name in names]
+    found = cache.get_many([page_key, *version_keys])
     versions = []
-    for key in keys:
+    for key in version_keys:
         version = found.get(key)
         if version is None:
-            # Never a constant: a page stored under an old version must not match once the version is lost.
+            # Never a constant: a page kept at an old version must not match once the version is lost.
             version = _new_version()
             if not cache.add(key, version, timeout=None):
                 version = cache.get(key) or version
         versions.append(str(version))
-    return versions
+    stored = found.get(page_key)
+    if isinstance(stored, dict) and stored.get("versions") == versions:
+        return stored, versions
+    return None, versions
 
 
 def _seconds_to_keep(now: datetime.datetime) -> int:
@@ -140,15 +147,9 @@ def _may_use_cache(request: HttpRequest, query_names: frozenset[str]) -> bool:
     return len(query) <= MAX_QUERY_LENGTH and set(request.GET) <= query_names
 
 
-def _page_key(request: HttpRequest, versions: list[str], now: datetime.datetime) -> str:
-    parts = [
-        request.get_full_path(),
-        translation.get_language() or "",
-        timezone.localdate(now).isoformat(),
-        *versions,
-    ]
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"{PAGE_PREFIX}{digest}"
+def _page_key(request: HttpRequest, now: datetime.datetime) -> str:
+    parts = [request.get_full_path(), translation.get_language() or "", timezone.localdate(now).isoformat()]
+    return PAGE_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -184,10 +185,11 @@ def public_page(*shown: Shown, query: Iterable[str] = ()) -> Callable[[Callable[
             if not _may_use_cache(request, query_names):
                 return view(request, *args, **kwargs)
             now = timezone.now()
-            # Read before rendering: a change committed meanwhile bumps past this key, never under it.
-            key = _page_key(request, _current_versions(names), now)
-            stored = cache.get(key)
-            if isinstance(stored, dict):
+            key = _page_key(request, now)
+            # Versions read before rendering: a change committed meanwhile bumps past them, so what this render
+            # keeps is never taken for the page after the change.
+            stored, versions = _look_up(key, names)
+            if stored is not None:
                 return _from_stored(request, stored)
             response = view(request, *args, **kwargs)
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
@@ -197,6 +199,7 @@ def public_page(*shown: Shown, query: Iterable[str] = ()) -> Callable[[Callable[
                 cache.set(
                     key,
                     {
+                        "versions": versions,
                         "content": CSRF_INPUT.sub(lambda match: match[1] + CSRF_HOLE + match[2], content),
                         "content_type": response["Content-Type"],
                     },
