@@ -89,13 +89,19 @@ def assignments_remind_deadlines(*, today: datetime.date) -> int:
     return created
 
 
+def _round(assignment: Assignment) -> str:
+    """An answer the village sent back to be redone starts the reminders again, for its new deadline: the
+    once-only ones (due soon, escalated) carry the moment of the send-back in their key."""
+    return "" if assignment.sent_back_at is None else f":redo:{assignment.sent_back_at.isoformat()}"
+
+
 def _tell_due_soon(assignment: Assignment, handlers) -> int:
     issue = assignment.issue
     deadline = month_day(assignment.deadline)
     return tell_users(
         handlers,
         kind=Kind.ASSIGNMENT_DUE_SOON,
-        key=f"assignment:{assignment.pk}:due_soon",
+        key=f"assignment:{assignment.pk}:due_soon{_round(assignment)}",
         subject=_("交办即将到期：%(title)s") % {"title": issue.title},
         body=_("交办的议题“%(title)s”（%(code)s）将于 %(deadline)s 到期，请抓紧办理并答复。")
         % {"title": issue.title, "code": issue.receipt_code, "deadline": deadline},
@@ -137,7 +143,7 @@ def _tell_escalated(assignment: Assignment, staff, *, level: str, overdue_days: 
     return tell_users(
         staff,
         kind=Kind.ASSIGNMENT_ESCALATED,
-        key=f"assignment:{assignment.pk}:escalate:{level}",
+        key=f"assignment:{assignment.pk}:escalate:{level}{_round(assignment)}",
         subject=_("超期督办：%(title)s") % values,
         body=_(
             "%(department)s承办的议题“%(title)s”（%(code)s）办理期限为 %(deadline)s，已超期 %(days)d 个工作日以上"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from consultations import services
 from consultations.counters import resolved_issue_count, resolved_notices
 from consultations.models import Assignment, AssignmentState, Issue
+from consultations.reminders import assignments_remind_deadlines
 from consultations.services import SEND_BACK_WORKING_DAYS, TransitionNotAllowed
 from consultations.states import IssueAction, IssueState
 from portal.notifications.kinds import Channel, Kind
@@ -90,6 +91,26 @@ def test_an_old_promise_does_not_stand_for_the_redo(answered, village_staff_qing
 
     assignment.refresh_from_db()
     assert assignment.promised_on is None
+
+
+def test_the_redo_is_reminded_of_its_new_deadline_though_the_first_round_was(
+    issue_in_state, village_staff_qingshan, handler_huanghu
+):
+    issue = issue_in_state(S.ASSIGNED)
+    assignment = issue.assignments.get()
+    Assignment.objects.filter(pk=assignment.pk).update(deadline=datetime.date(2026, 11, 19))  # a Thursday
+    assignments_remind_deadlines(today=datetime.date(2026, 11, 16))
+    services.assignment_answer(assignment=assignment, actor=handler_huanghu, answer="已更换路灯。")
+    # Sent back the day after the deadline: five working days from that Friday.
+    sent_back_on = timezone.make_aware(datetime.datetime(2026, 11, 20, 10))
+    services.issue_send_back(issue=issue, actor=village_staff_qingshan, reason=REASON, now=sent_back_on)
+    assignment.refresh_from_db()
+    assert assignment.deadline == datetime.date(2026, 11, 27)
+
+    assignments_remind_deadlines(today=datetime.date(2026, 11, 24))
+
+    reminders = OutboxMessage.objects.filter(kind=Kind.ASSIGNMENT_DUE_SOON, user=handler_huanghu, channel=Channel.INBOX)
+    assert [message.body.count("11月27日") for message in reminders.order_by("pk")] == [0, 1]
 
 
 def test_sending_back_needs_a_reason(answered, village_staff_qingshan):
