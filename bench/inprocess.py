@@ -158,7 +158,7 @@ def roster_workbook(rows: int, *, village: str, organization: str) -> bytes:
             [
                 name,
                 "男" if number % 2 else "女",
-                f"199{number:08d}",
+                f"197{number:08d}",  # a prefix the generated province leaves free
                 strata[number % len(strata)],
                 "个体经营",
                 "农业",

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import re
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,10 +177,20 @@ async def fetch_once(host: str, port: int, raw: bytes) -> Response:
         await connection.close()
 
 
-async def _round(target: Target, *, host: str, port: int, clients: int, seconds: float, samples: Samples) -> None:
-    """`clients` clients fetch the target back to back for `seconds`; every answer is recorded."""
+async def _round(
+    target: Target,
+    *,
+    host: str,
+    port: int,
+    clients: int,
+    seconds: float,
+    samples: Samples,
+    sequence: Iterator[int],
+) -> None:
+    """`clients` clients fetch the target back to back for `seconds`; every answer is recorded.
+
+    The request numbers run on from round to round (a POST's phone number is never used twice)."""
     deadline = time.perf_counter() + seconds
-    sequence = iter(range(10**12))
 
     async def client() -> None:
         connection = Connection(host, port)
@@ -228,12 +239,21 @@ async def compare(
     warmup_requests: int = 8,
 ) -> Comparison:
     """The page and the trivial view in alternate rounds; raises BenchFailure if the page answers unexpectedly."""
-    for number in range(warmup_requests):
-        await fetch_once(host, port, target.build(10**9 + number))
+    sequence = itertools.count()
+    for _ in range(warmup_requests):
+        await fetch_once(host, port, target.build(next(sequence)))
     result = Comparison(target=target, page=Samples(), trivial=Samples())
     for _ in range(rounds):
-        await _round(target, host=host, port=port, clients=clients, seconds=round_seconds, samples=result.page)
-        await _round(trivial, host=host, port=port, clients=clients, seconds=round_seconds, samples=result.trivial)
+        for measured, samples in ((target, result.page), (trivial, result.trivial)):
+            await _round(
+                measured,
+                host=host,
+                port=port,
+                clients=clients,
+                seconds=round_seconds,
+                samples=samples,
+                sequence=sequence,
+            )
     for name, samples, expected in (
         (target.name, result.page, target.expect),
         ("trivial", result.trivial, trivial.expect),
