@@ -935,7 +935,7 @@ class OrganizationGenerator:
             status = ActivityStatus.COMPLETED
         category = rng.choice(list(words.ACTIVITY_TITLES))
         title = f"{self.org.place.name}{rng.choice(words.ACTIVITY_TITLES[category])}"[:80]
-        capacity = rng.randint(15, 60)
+        capacity = rng.randint(10, 40)
         audience = Audience.PUBLIC if rng.random() < 0.35 else Audience.MEMBERS
         self.spools[Activity].add(
             id=pk,

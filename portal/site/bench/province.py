@@ -117,13 +117,18 @@ def province_build(
             bulk_load.reset_sequences(connection, [spool.model for spool in spools])
             # Statistics first: the recount of the counters and the choice of samples need good plans.
             bulk_load.analyze(connection, tables)
+            log(f"Analyzed in {time.perf_counter() - finish_started:.1f} s.")
             if "counters_rebuild" in get_commands():
+                counters_started = time.perf_counter()
                 log("Rebuilding the counters…")
                 call_command("counters_rebuild", stdout=_Lines(log))
                 bulk_load.analyze(connection, bulk_load.portal_tables())
+                log(f"Counters rebuilt in {time.perf_counter() - counters_started:.1f} s.")
+            samples_started = time.perf_counter()
             places = _measured_places()
             logins = _passwords_for(_measured_accounts(places))
             samples = _samples(places, at=at)
+            log(f"Accounts and samples chosen in {time.perf_counter() - samples_started:.1f} s.")
             timings.finish = time.perf_counter() - finish_started
     finally:
         spools.close()

@@ -76,14 +76,9 @@ _FORMATS: dict[str, Format] = {
 
 
 def column_format(field: models.Field[Any, Any]) -> Format:
-    """How a column's values are written in COPY text, chosen once per column rather than once per value."""
+    """How a column's values (other than None) are written in COPY text, chosen once per column."""
     kind = field.get_internal_type()
-    plain = _integer if kind in _INTEGER_TYPES else _FORMATS.get(kind, _text)
-
-    def write(value: object) -> str:
-        return NULL if value is None else plain(value)
-
-    return write
+    return _integer if kind in _INTEGER_TYPES else _FORMATS.get(kind, _text)
 
 
 def _column_default(field: models.Field[Any, Any]) -> object:
@@ -113,7 +108,7 @@ class TableSpool:
         formats = [column_format(field) for field in concrete]
         # (name, format, the default already written out) for each column.
         self._plan = [
-            (name, write, "" if default is _REQUIRED else write(default))
+            (name, write, "" if default is _REQUIRED else NULL if default is None else write(default))
             for name, write, default in zip(self._attnames, formats, self._defaults, strict=True)
         ]
         self.rows = 0
@@ -131,7 +126,16 @@ class TableSpool:
             if missing or unknown:
                 raise ValueError(f"{self.table}: missing {missing}, unknown {sorted(unknown)}")
         self._file.write(
-            "\t".join([write(values[name]) if name in values else default for name, write, default in self._plan])
+            "\t".join(
+                [
+                    default
+                    if (value := values.get(name, _REQUIRED)) is _REQUIRED
+                    else NULL
+                    if value is None
+                    else write(value)
+                    for name, write, default in self._plan
+                ]
+            )
         )
         self._file.write("\n")
         self.rows += 1
