@@ -148,10 +148,13 @@ def board_follow_state(issue: Issue, *, from_state: str) -> None:
 def board_by_recount() -> QuerySet[PublicNotice]:
     """The board as the definition says, recounted from the issues and all their notices: slow by design, for
     the check and the rebuild only, never for a page."""
+    resolved = PublicNotice.objects.filter(issue__state__in=RESOLVED_STATES, issue__resolved_at__isnull=False)
+    if connection.vendor == "postgresql":
+        # One pass over the notices sorted by issue instead of a lookup per notice: a minute less at a million.
+        latest_ids = resolved.order_by("issue_id", "-published_at", "-id").distinct("issue_id").values("pk")
+        return PublicNotice.objects.filter(pk__in=latest_ids)
     latest = PublicNotice.objects.filter(issue=OuterRef("issue")).order_by("-published_at", "-id").values("pk")[:1]
-    return PublicNotice.objects.filter(
-        issue__state__in=RESOLVED_STATES, issue__resolved_at__isnull=False, pk=Subquery(latest)
-    )
+    return resolved.filter(pk=Subquery(latest))
 
 
 @dataclass(frozen=True)
@@ -162,13 +165,14 @@ class Recount:
 
 
 def _tallies_of(notices: QuerySet[PublicNotice]) -> tuple[dict[int, int], dict[int, int]]:
-    """Counts per organization and per place: two grouped queries."""
-    grouped = notices.order_by()
-    by_organization = dict(
-        grouped.values("organization_id").annotate(n=Count("pk")).values_list("organization_id", "n")
-    )
-    by_region = dict(grouped.values("region_id").annotate(n=Count("pk")).values_list("region_id", "n"))
-    return by_organization, by_region
+    """Counts per organization and per place, from one grouped query."""
+    by_organization: Counter[int] = Counter()
+    by_region: Counter[int] = Counter()
+    pairs = notices.order_by().values("organization_id", "region_id").annotate(n=Count("pk"))
+    for organization_id, region_id, n in pairs.values_list("organization_id", "region_id", "n"):
+        by_organization[organization_id] += n
+        by_region[region_id] += n
+    return dict(by_organization), dict(by_region)
 
 
 def recount() -> Recount:
@@ -187,14 +191,17 @@ def _kept_tallies() -> tuple[dict[int, int], dict[int, int]]:
 
 def counters_check() -> list[str]:
     """What differs between the kept counters and a recount, one line each; empty when they agree."""
-    expected = recount()
-    flagged = frozenset(PublicNotice.objects.filter(is_current=True).values_list("pk", flat=True))
+    board = board_by_recount()
+    flagged = PublicNotice.objects.filter(is_current=True)
+    wrongly_on = flagged.exclude(pk__in=board.values("pk")).order_by("pk").values_list("pk", flat=True)
+    missing = board.exclude(is_current=True).order_by("pk").values_list("pk", flat=True)
+    problems = [f"notice {pk}: on the board but should not be" for pk in wrongly_on]
+    problems += [f"notice {pk}: missing from the board" for pk in missing]
+    counted_organizations, counted_regions = _tallies_of(board)
     kept_organizations, kept_regions = _kept_tallies()
-    problems = [f"notice {pk}: on the board but should not be" for pk in sorted(flagged - expected.notice_ids)]
-    problems += [f"notice {pk}: missing from the board" for pk in sorted(expected.notice_ids - flagged)]
     for label, kept, counted in (
-        ("organization", kept_organizations, expected.by_organization),
-        ("region", kept_regions, expected.by_region),
+        ("organization", kept_organizations, counted_organizations),
+        ("region", kept_regions, counted_regions),
     ):
         for pk in sorted(set(kept) | set(counted)):
             if kept.get(pk, 0) != counted.get(pk, 0):
