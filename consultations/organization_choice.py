@@ -26,7 +26,8 @@ ORGANIZATION_CHOICES_SHOWN = 50
 ORGANIZATION_SEARCH_MAX_LENGTH = 30
 # Places whose names start with the typed words: their organizations (and those of their villages) are found.
 SEARCH_PLACES_MATCHED = 10
-# A district has a few dozen towns and a town a few dozen villages; a guard, not a page size.
+# A district has a few dozen towns and a town a few dozen villages; a guard, not a page size (also the most places
+# whose organizations a search looks through).
 PLACES_LISTED_MAX = 500
 
 PLACE_STEPS: tuple[tuple[str, Promise], ...] = (
@@ -93,16 +94,23 @@ def _chosen_chain(ids: list[int | None]) -> list[Region]:
 
 
 def _organizations_named(search: str) -> QuerySet[Organization]:
-    """Organizations whose name, village or town starts with the typed words."""
+    """Organizations whose name, village or town starts with the typed words.
+
+    Three small queries rather than one: each condition then walks its own index (name, path, region), where an
+    OR across the joined tables would read all 20,000 organizations and their places (50 ms at province scale).
+    """
     paths = list(
         Region.objects.filter(name__startswith=search)
         .order_by("path")
         .values_list("path", flat=True)[:SEARCH_PLACES_MATCHED]
     )
-    matches = Q(name__startswith=search)
-    for path in paths:
-        matches |= under(path, "region")
-    return organizations_offered().filter(matches)
+    places: list[int] = []
+    if paths:
+        inside = Q()
+        for path in paths:
+            inside |= Q(path__startswith=path)
+        places = list(Region.objects.filter(inside).values_list("pk", flat=True)[:PLACES_LISTED_MAX])
+    return organizations_offered().filter(Q(name__startswith=search) | Q(region_id__in=places))
 
 
 def organization_choice(*, places: list[int | None], search: str = "") -> OrganizationChoice:
