@@ -29,6 +29,7 @@ from activities.scoping import ACTIVITY_STAFF, activities_for, registrations_for
 from activities.states import ActivityAction, allowed_actions, refusal
 from members.scoping import persons_for, phone_visibility_for
 from orgs.scoping import organizations_for, organizations_public, regions_for
+from portal.pagination import CappedCountPaginator
 from portal.query_params import id_param
 from portal.scoping import Action, is_unrestricted
 from portal.staff_access import acting_user, role_required
@@ -82,7 +83,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=activities_for(user, Action.LIST), organizations=organizations
     )
     activities = selectors.with_registration_counts(activity_filter.qs).order_by("-starts_at", "-id")
-    page = Paginator(activities, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(activities, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     this_month = selectors.Month.containing(timezone.now())
     planned = selectors.planned_this_month(organizations=organizations, month=this_month)
     context = {

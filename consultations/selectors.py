@@ -39,6 +39,7 @@ from consultations.states import FINAL_STATES, STAFF_QUEUE_STATES, TRANSITIONS, 
 from members.models import Membership, Person
 from members.scoping import persons_for
 from orgs.models import Organization
+from portal.pagination import CappedCountPaginator
 from portal.scoping import Action, AnyUser
 from portal.workdays import latest_start_with_working_days
 
@@ -75,6 +76,17 @@ class WorkQueue:
     issues: QuerySet[Issue]
     counts: dict[str, int]
     overdue_count: int
+    # Rows of the ended tab up to the paginator's cap + 1 (more than the cap: there are more).
+    ended_counted: int = 0
+
+    @property
+    def ended_capped(self) -> bool:
+        return self.ended_counted > CappedCountPaginator.cap
+
+    @property
+    def tab_counted(self) -> int:
+        """The rows of the chosen tab, as its paginator counts them, from the counts already made."""
+        return self.ended_counted if self.tab == ENDED else self.counts[self.tab]
 
 
 def triage_overdue_before(today: datetime.date) -> datetime.datetime:
@@ -89,6 +101,14 @@ def _live_assignments() -> QuerySet[Assignment]:
     return Assignment.objects.filter(issue=OuterRef("pk"), state__in=LIVE_ASSIGNMENT_STATES).order_by("-assigned_at")
 
 
+def _overdue(today: datetime.date) -> Q:
+    """Untriaged past the triage days, or with a live assignment past its deadline."""
+    late = Assignment.objects.filter(issue=OuterRef("pk"), state__in=LIVE_ASSIGNMENT_STATES, deadline__lt=today)
+    return Q(state=S.SUBMITTED, state_changed_at__lt=triage_overdue_before(today)) | (
+        Q(state=S.ASSIGNED) & Q(Exists(late))
+    )
+
+
 def with_queue_annotations(issues: QuerySet[Issue], *, today: datetime.date) -> QuerySet[Issue]:
     """Adds live_deadline, live_department and is_overdue, all computed by the database."""
     triage_cutoff = triage_overdue_before(today)
@@ -99,7 +119,9 @@ def with_queue_annotations(issues: QuerySet[Issue], *, today: datetime.date) -> 
     ).annotate(
         is_overdue=Case(
             When(Q(state=S.SUBMITTED, state_changed_at__lt=triage_cutoff), then=Value(True)),
-            When(Q(state=S.ASSIGNED, live_deadline__lt=today), then=Value(True)),
+            # The state first: the database then looks for the deadline of assigned issues only, not of every
+            # issue it sorts.
+            When(Q(state=S.ASSIGNED) & Q(live_deadline__lt=today), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -111,27 +133,20 @@ def issue_work_queue(*, user: AnyUser, filters: Mapping[str, object] | None) -> 
     queue_filter = IssueQueueFilter(filters or None, queryset=issues_for(user, Action.LIST), user=user)
     filtered = queue_filter.qs
     counts = dict.fromkeys(S.values, 0)
-    overdue_count = 0
     today = timezone.localdate()
-    triage_cutoff = triage_overdue_before(today)
-    rows = (
-        filtered.order_by()
-        .values("state")
-        .annotate(
-            total=Count("pk", distinct=True),
-            overdue=Count(
-                "pk",
-                distinct=True,
-                filter=Q(state=S.SUBMITTED, state_changed_at__lt=triage_cutoff)
-                | Q(state=S.ASSIGNED, assignments__state__in=LIVE_ASSIGNMENT_STATES, assignments__deadline__lt=today),
-            ),
-        )
+    # Issues still moving are the work at hand: counted exactly, per state, in one pass over the (region, state)
+    # index. The ended ones are the whole history: counted up to the paginator's cap, then "more than N".
+    live = filtered.filter(state__in=STAFF_QUEUE_STATES).order_by()
+    totals = live.aggregate(
+        **{f"n_{state}": Count("pk", filter=Q(state=state)) for state in STAFF_QUEUE_STATES},
+        overdue=Count("pk", filter=_overdue(today)),
     )
-    for row in rows:
-        counts[row["state"]] = row["total"]
-        overdue_count += row["overdue"]
+    for state in STAFF_QUEUE_STATES:
+        counts[state] = totals[f"n_{state}"]
     counts[OPEN] = sum(counts[state] for state in STAFF_QUEUE_STATES)
-    counts[ENDED] = sum(counts[state] for state in FINAL_STATES)
+    overdue_count = totals["overdue"]
+    ended = CappedCountPaginator(filtered.filter(state__in=FINAL_STATES), 1)
+    counts[ENDED] = ended.count
 
     tab = queue_filter.chosen_tab
     if tab == OPEN:
@@ -140,12 +155,17 @@ def issue_work_queue(*, user: AnyUser, filters: Mapping[str, object] | None) -> 
         in_tab = filtered.filter(state__in=FINAL_STATES)
     else:
         in_tab = filtered.filter(state=tab)
-    issues = (
-        with_queue_annotations(in_tab, today=today)
-        .select_related("entered_by")
-        .order_by("-is_overdue", "state_changed_at", "pk")
+    # An ended issue is never overdue: its tab keeps the same order without computing it for the whole history.
+    ordering = ("state_changed_at", "pk") if tab == ENDED else ("-is_overdue", "state_changed_at", "pk")
+    issues = with_queue_annotations(in_tab, today=today).select_related("entered_by").order_by(*ordering)
+    return WorkQueue(
+        filter=queue_filter,
+        tab=tab,
+        issues=issues,
+        counts=counts,
+        overdue_count=overdue_count,
+        ended_counted=ended.counted,
     )
-    return WorkQueue(filter=queue_filter, tab=tab, issues=issues, counts=counts, overdue_count=overdue_count)
 
 
 # ---------------------------------------------------------------------------------------------------------

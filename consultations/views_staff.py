@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultations import selectors, services
-from consultations.filters import TAB_CHOICES
+from consultations.filters import ENDED, TAB_CHOICES
 from consultations.forms_staff import (
     CLOSE,
     AcceptForm,
@@ -52,6 +52,7 @@ from consultations.states import IssueAction, MeetingAction, meeting_actions_all
 from members.models import Person
 from orgs.scoping import departments_for, organizations_for
 from portal.accounts.models import User
+from portal.pagination import CappedCountPaginator
 from portal.query_params import id_param
 from portal.scoping import Action
 from portal.staff_access import acting_user, role_required
@@ -88,7 +89,9 @@ def meeting_url(meeting: Meeting) -> str:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     work = selectors.issue_work_queue(user=request.user, filters=request.GET)
-    page = Paginator(work.issues, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(work.issues, QUEUE_PAGE_SIZE, counted=work.tab_counted).get_page(
+        request.GET.get("page")
+    )
     data = work.filter.form.data if work.filter.is_bound else {}
     filters_open = any(
         data.get(key) for key in ("organization", "category", "channel", "submitted_after", "submitted_before")
@@ -97,7 +100,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filter": work.filter,
         "page": page,
         "tab": work.tab,
-        "tabs": [(value, label, work.counts[value]) for value, label in TAB_CHOICES],
+        "tabs": [
+            (value, label, f"{work.counts[value]}+" if value == ENDED and work.ended_capped else work.counts[value])
+            for value, label in TAB_CHOICES
+        ],
         "overdue_count": work.overdue_count,
         "filters_open": filters_open,
         "can_enter": organizations_for(request.user, Action.CHANGE).exists(),

@@ -43,6 +43,7 @@ from members.scoping import (
 )
 from orgs.models import Region
 from orgs.scoping import organizations_for, regions_for
+from portal.pagination import CappedCountPaginator
 from portal.scoping import Action, AnyUser
 from portal.staff_access import acting_user, role_required
 
@@ -72,7 +73,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         user=user,
     )
     rows = selectors.roster_rows(user=user, persons=roster_filter.qs.order_by("name", "id"))
-    page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     visibility = phone_visibility_for(user, page.object_list)
     for person in page.object_list:
         person.phone_shown_whole = visibility.shows_whole(person)
