@@ -239,7 +239,7 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
             shown.extend(organizations_offered().filter(slug=chosen)[:1])
         empty_label = field.empty_label if isinstance(field, forms.ModelChoiceField) else ""
         if not shown and choice.too_many:
-            empty_label = _("请先选择所在的区县、镇街和村，或输入名称查找")
+            empty_label = _("请先选好地点，或输入名称查找")
         field.widget.choices = [("", empty_label)] + [
             (organization.slug, organization_label(organization)) for organization in shown
         ]

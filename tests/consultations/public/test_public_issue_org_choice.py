@@ -73,7 +73,7 @@ def test_a_small_portal_lists_each_organization_with_its_town_and_village(client
 
 def test_at_province_scale_the_place_is_chosen_first_district_town_village(client, province):
     start = client.get(reverse("issues:new"))
-    assert choices_on(start) == [("", "请先选择所在的区县、镇街和村，或输入名称查找")]
+    assert choices_on(start) == [("", "请先选好地点，或输入名称查找")]
     assert 'data-testid="organization-narrow"' in start.content.decode()
     assert places_listed(start, "town") == []
 
