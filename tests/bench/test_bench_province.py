@@ -148,6 +148,9 @@ def test_most_issues_are_resolved_some_wait_in_every_open_state_and_the_records_
     live = Assignment.objects.filter(state__in=[AssignmentState.OPEN, AssignmentState.ACKNOWLEDGED])
     assert live.filter(deadline__lt=timezone.localdate()).exists(), "some assignments are overdue now"
     assert Registration.objects.filter(checked_in_at__isnull=False).exists()
+    # Nothing has happened yet after the moment the history ends.
+    assert not Transition.objects.filter(created_at__gt=AT).exists()
+    assert not Issue.objects.filter(created_at__gt=AT).exists()
 
     # Every trail leads from the submission to the state of its issue.
     trails = defaultdict(list)

@@ -929,7 +929,7 @@ class OrganizationGenerator:
             status = ActivityStatus.DRAFT if rng.random() < 0.15 or published_at > p.now else ActivityStatus.PUBLISHED
         elif rng.random() < 0.05:
             status = ActivityStatus.CANCELLED
-        elif p.now - starts < 14 * DAY and rng.random() < 0.3:
+        elif ends + HOUR > p.now or (p.now - starts < 14 * DAY and rng.random() < 0.3):
             status = ActivityStatus.PUBLISHED  # the summary is not written yet
         else:
             status = ActivityStatus.COMPLETED
@@ -1024,6 +1024,8 @@ class OrganizationGenerator:
                 else RegistrationStatus.WAITLISTED
             )
             confirmed += state == RegistrationStatus.CONFIRMED
+            waitlisted = state == RegistrationStatus.WAITLISTED or (cancelled and confirmed >= capacity)
+            cancelled_at = min(at + HOUR * rng.randint(1, 24), p.now) if cancelled else None
             checked = (
                 starts + datetime.timedelta(minutes=rng.randint(-20, 30))
                 if status == ActivityStatus.COMPLETED and state == RegistrationStatus.CONFIRMED and rng.random() < 0.75
@@ -1037,11 +1039,19 @@ class OrganizationGenerator:
                 phone=phone,
                 status=state,
                 created_at=at,
-                cancelled_at=at + HOUR * rng.randint(1, 24) if cancelled else None,
+                cancelled_at=cancelled_at,
                 checked_in_at=checked,
                 checkin_method=(CheckinMethod.QR if rng.random() < 0.8 else CheckinMethod.MANUAL) if checked else "",
             )
-            log(ActivityAction.REGISTER, at, registration=pk)
+            # The services' record of a sign-up names the list it went to; a cancellation has its own.
+            log(
+                ActivityAction.REGISTER,
+                at,
+                RegistrationStatus.WAITLISTED if waitlisted else RegistrationStatus.CONFIRMED,
+                pk,
+            )
+            if cancelled_at is not None:
+                log(ActivityAction.CANCEL_REGISTRATION, cancelled_at, registration=pk)
             if checked is not None:
                 log(ActivityAction.CHECK_IN, checked, registration=pk)
 

@@ -13,9 +13,9 @@ It writes .data/bench/province.json (or --output), read by `make bench`. Its key
 - "scale", "seed", "at" (ISO moment), "seconds" (total, and "generate", "copy", "indexes", "finish"),
   "rows_per_second", "total_rows", "counts" (rows per table, by table name);
 - "logins": for each role — "district_admin", "town_staff", "village_staff", "department_handler",
-  "member" — {"username", "password" (new every run), "user_id", and "phone" for the member}: the admin of
-  the biggest district, the staff of its biggest town and of that town's busiest village, the handler whose
-  department has the most live assignments, the member who submitted most issues;
+  "member" — {"username", "password" (new every run, the same for the five), "user_id", and "phone" for the
+  member}: the admin of the biggest district, the staff of its biggest town and of that town's busiest village,
+  the handler whose department has the most live assignments, the member who submitted most issues;
 - "samples": "organization_slug" and "organization_id" (the busiest village's 同心荟), "notice_id" (a notice on
   the board), "activity_id" (public, published, upcoming), "meeting_id" (held, with an agenda), "issue_id",
   "receipt_code" with "phone_last4" (the submitter's, to follow the issue), and "region_chain"
