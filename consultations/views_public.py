@@ -196,12 +196,13 @@ def issue_new(request: HttpRequest) -> HttpResponse:
         return _render_new(request, form, preselected, member)
     if request.POST.get("step"):
         # A step of the organization choice without JavaScript (the next list, or a search): the page comes back
-        # with what was typed, nothing judged yet. A place chosen after a search lists that place.
+        # with what was typed, nothing judged yet. A place chosen after a search lists that place; Enter in the
+        # search box presses the first button (the place's), which searches while no place is chosen.
         form = IssueSubmitForm(
             initial={**initial, **_typed_so_far(IssueSubmitForm, request.POST)},
             preselected_organization=preselected,
             places=places,
-            organization_search="" if request.POST["step"] == "place" else search,
+            organization_search="" if request.POST["step"] == "place" and any(places) else search,
         )
         return _render_new(request, form, preselected, member)
 

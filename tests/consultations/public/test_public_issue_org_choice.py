@@ -173,6 +173,12 @@ def test_a_step_without_javascript_keeps_what_was_typed_and_judges_nothing(clien
     assert choices_on(searched)[1:] == [("qingshan", "青山同心荟（黄湖镇 青山村）")]
     assert "竹林小路塌了一段" in searched.content.decode()
 
+    # Enter in the search box presses the form's first button, the place's: with no place chosen it searches.
+    entered = client.post(reverse("issues:new"), {**data, "district": "", "org_q": "望湖"})
+    assert choices_on(entered)[1:] == [("tianmu-wanghu", "天目共富联盟（望湖村）（龙岗镇 望湖村）")]
+    placed = client.post(reverse("issues:new"), {**data, "org_q": "望湖"})
+    assert places_listed(placed, "town") and choices_on(placed)[1:] == [], "a place chosen lists that place"
+
 
 @pytest.mark.parametrize("slug", ["closed-down", "no-such-organization"])
 def test_an_organization_out_of_reach_is_refused_in_chinese_and_the_text_stays(
