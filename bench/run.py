@@ -342,7 +342,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="alternate rounds of page and trivial view")
     parser.add_argument("--round-seconds", type=float, default=1.0)
     parser.add_argument("--label", default="", help="e.g. before or after")
-    parser.add_argument("--roster-rows", type=int, default=10_000)
+    parser.add_argument("--roster-rows", type=int, default=10_000, help="0 skips the roster import")
     parser.add_argument("--output", type=Path, default=RESULTS)
     options = parser.parse_args()
 
@@ -378,8 +378,10 @@ def main() -> int:
         sweeps = sweeps_run()
         for sweep in sweeps:
             log(f"sweep {sweep['name']}: {sweep['seconds']} s, {sweep['queries']} queries")
-        roster = roster_import(username=province.usernames["town_staff"], rows=options.roster_rows)
-        log(f"roster import: {roster}")
+        roster = None
+        if options.roster_rows:
+            roster = roster_import(username=province.usernames["town_staff"], rows=options.roster_rows)
+            log(f"roster import: {roster}")
         run = {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": git_commit(),
