@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, ActivityCategory, ActivityForm, ActivityStatus, Audience
 from activities.selectors import Month, hosted_or_co_hosted_by, in_month
 from orgs.models import Organization
+from orgs.search import organization_select
 from portal.forms.field_types import model_choice_field
 from portal.forms.multiple_files import MultipleFileField
 from portal.forms.service_errors import ServiceErrorsMixin
@@ -64,13 +65,14 @@ class ActivityPlanForm(ServiceErrorsMixin, forms.Form):
         queryset=Organization.objects.none(),
         empty_label=None,
         error_messages={"required": _("请选择主办组织。"), "invalid_choice": _("不能为这个组织安排活动。")},
+        widget=organization_select("editable"),
     )
     co_hosts = forms.ModelMultipleChoiceField(
         label=_("协办组织"),
         queryset=Organization.objects.none(),
         required=False,
         help_text=_("同心荟互访至少选择一个来访或接待的同心荟。按住 Ctrl（手机上直接点选）可多选。"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=organization_select("public", multiple=True, size="6"),
         error_messages={"invalid_choice": _("所选的协办组织不存在或已停止运行。")},
     )
     title = forms.CharField(label=_("活动名称"), max_length=80, error_messages={"required": _("请填写活动名称。")})
@@ -199,7 +201,11 @@ class CompleteForm(ServiceErrorsMixin, forms.Form):
 
 class ActivityStaffFilter(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(
-        label=_("组织"), queryset=Organization.objects.none(), method="filter_organization", empty_label=_("全部组织")
+        label=_("组织"),
+        queryset=Organization.objects.none(),
+        method="filter_organization",
+        empty_label=_("全部组织"),
+        widget=organization_select("mine"),
     )
     category = django_filters.ChoiceFilter(label=_("门类"), choices=ActivityCategory.choices, empty_label=_("全部门类"))
     form = django_filters.ChoiceFilter(label=_("形式"), choices=ActivityForm.choices, empty_label=_("全部形式"))

@@ -15,6 +15,7 @@ from consultations.receipts import RECEIPT_CODE_LENGTH, normalize_receipt_code
 from consultations.states import STAFF_QUEUE_STATES, IssueState
 from members.filters import DateRangeInput
 from orgs.scoping import organizations_for
+from orgs.search import organization_select
 from portal.scoping import Action, AnyUser
 
 S = IssueState
@@ -60,7 +61,9 @@ class IssueQueueFilter(django_filters.FilterSet):
     tab = django_filters.ChoiceFilter(
         label=_("状态"), choices=TAB_CHOICES, method=_tab_is_applied_by_the_selector, empty_label=None
     )
-    organization = django_filters.ModelChoiceFilter(label=_("组织"), queryset=None, empty_label=_("全部组织"))
+    organization = django_filters.ModelChoiceFilter(
+        label=_("组织"), queryset=None, empty_label=_("全部组织"), widget=organization_select("mine")
+    )
     category = django_filters.ChoiceFilter(label=_("类别"), choices=IssueCategory.choices, empty_label=_("全部类别"))
     channel = django_filters.ChoiceFilter(label=_("来源"), choices=IssueChannel.choices, empty_label=_("全部来源"))
     submitted = django_filters.DateFromToRangeFilter(

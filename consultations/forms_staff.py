@@ -18,6 +18,7 @@ from consultations.models import Issue, IssueCategory, IssueChannel, Meeting
 from consultations.receipts import normalize_receipt_code
 from members.models import Person, mobile_validator
 from orgs.models import Department, Organization
+from orgs.search import organization_select
 from portal.forms.field_types import model_choice_field
 from portal.forms.service_errors import ServiceErrorsMixin
 
@@ -75,7 +76,10 @@ STAFF_CHANNELS = [(value, label) for value, label in IssueChannel.choices if val
 
 class IssueEnterForm(StaffForm):
     organization = forms.ModelChoiceField(
-        label=_("受理组织"), queryset=Organization.objects.none(), error_messages={REQUIRED: _("请选择受理组织。")}
+        label=_("受理组织"),
+        queryset=Organization.objects.none(),
+        error_messages={REQUIRED: _("请选择受理组织。")},
+        widget=organization_select("editable"),
     )
     channel = forms.ChoiceField(
         label=_("来源"), choices=STAFF_CHANNELS, error_messages={REQUIRED: _("请选择议题来源。")}
@@ -298,7 +302,10 @@ class IssueChoices(forms.ModelMultipleChoiceField):
 
 class MeetingForm(StaffForm):
     organization = forms.ModelChoiceField(
-        label=_("组织"), queryset=Organization.objects.none(), error_messages={REQUIRED: _("请选择组织。")}
+        label=_("组织"),
+        queryset=Organization.objects.none(),
+        error_messages={REQUIRED: _("请选择组织。")},
+        widget=organization_select("editable"),
     )
     title = forms.CharField(
         label=_("会议名称"), max_length=100, required=False, help_text=_("不填则为“组织名+年月+月度协商议事会”。")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DateInput
 from members.models import Membership, MembershipRole, Person, Stratum
 from orgs.models import Organization
+from orgs.search import organization_select
 from portal.phones import sees_every_phone_whole
 from portal.scoping import AnyUser
 
@@ -54,7 +55,11 @@ class RosterFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("会籍状态"), choices=STATUS_CHOICES, method=_keep, empty_label=None)
     organization = django_filters.ModelChoiceFilter(
-        label=_("组织"), queryset=Organization.objects.none(), method=_keep, empty_label=_("全部组织")
+        label=_("组织"),
+        queryset=Organization.objects.none(),
+        method=_keep,
+        empty_label=_("全部组织"),
+        widget=organization_select("mine"),
     )
     role = django_filters.ChoiceFilter(
         label=_("职务"), choices=MembershipRole.choices, method=_keep, empty_label=_("全部职务")

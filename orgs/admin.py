@@ -3,14 +3,15 @@
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin_writes import ServiceAdminMixin
-from members.models import counted_on
+from members.models import Membership, counted_on
 from orgs.admin_forms import OrganizationAdminForm, RegionAdminForm
 from orgs.models import Department, Organization, Recognition, Region, Space
 from orgs.scoping import departments_for, organizations_for, regions_for
@@ -111,15 +112,16 @@ class OrganizationAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                current_member_count=Count(
-                    "memberships", filter=counted_on(timezone.localdate(), through="memberships__"), distinct=True
-                )
-            )
+        # A subquery, not a join with GROUP BY: the database counts the members of the page's rows only, not of
+        # every organization of the district before it sorts and cuts the page.
+        members = (
+            Membership.objects.filter(counted_on(timezone.localdate()), organization=OuterRef("pk"))
+            .order_by()
+            .values("organization")
+            .annotate(total=Count("pk"))
+            .values("total")
         )
+        return super().get_queryset(request).annotate(current_member_count=Coalesce(Subquery(members), 0))
 
     @admin.display(description=_("现有会员"), ordering="current_member_count")
     def current_member_count(self, organization: "WithAnnotations[Organization, CurrentMemberCount]") -> int:

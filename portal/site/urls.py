@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 import orgs.urls
+from orgs.search import organization_search
 from portal import bench_probe
 from portal.health import healthz
 from portal.page_cache import EVERYTHING, public_page
@@ -26,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("orgs/", include(organization_urls)),
     path("staff/roster/", include("members.urls")),
+    path("staff/organizations/search/", organization_search, name="organization_search"),
     path("issues/", include("consultations.urls_public")),
     path("notices/", include("consultations.urls_notices")),
     path("staff/issues/", include("consultations.urls_staff")),
