@@ -13,37 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _lazy
 
 from orgs.models import Organization, Region
+from orgs.place_choice import PLACE_STEP_NAMES, PLACES_LISTED_MAX, PlaceStep, place_choice, places_requested
 from orgs.scoping import organizations_public
-from portal.query_params import id_param
 from portal.scoping import under
+
+__all__ = ["PLACE_STEP_NAMES", "OrganizationChoice", "organization_choice", "places_requested", "search_requested"]
 
 # The organizations of a place are listed when they are at most this many; a village always lists its own.
 ORGANIZATION_CHOICES_SHOWN = 50
 ORGANIZATION_SEARCH_MAX_LENGTH = 30
 # Places whose names start with the typed words: their organizations (and those of their villages) are found.
 SEARCH_PLACES_MATCHED = 10
-# A district has a few dozen towns and a town a few dozen villages; a guard, not a page size (also the most places
-# whose organizations a search looks through).
-PLACES_LISTED_MAX = 500
-
-PLACE_STEPS: tuple[tuple[str, Promise], ...] = (
-    ("district", _lazy("区/县")),
-    ("town", _lazy("镇/街道")),
-    ("village", _lazy("村/社区")),
-)
-PLACE_STEP_NAMES = tuple(name for name, _label in PLACE_STEPS)
-
-
-@dataclass
-class PlaceStep:
-    name: str
-    label: Promise
-    options: list[Region]
-    chosen: Region | None
 
 
 @dataclass
@@ -67,30 +49,9 @@ def organizations_offered() -> QuerySet[Organization]:
     return organizations_public().select_related("region__parent").order_by("name", "pk")
 
 
-def places_requested(data: Mapping[str, object]) -> list[int | None]:
-    """The place ids of the steps, from a GET or POST; anything that is not an id counts as not chosen."""
-    return [id_param(data.get(name)) for name in PLACE_STEP_NAMES]
-
-
 def search_requested(data: Mapping[str, object]) -> str:
     raw = data.get("org_q")
     return raw.strip()[:ORGANIZATION_SEARCH_MAX_LENGTH] if isinstance(raw, str) else ""
-
-
-def _chosen_chain(ids: list[int | None]) -> list[Region]:
-    """The chosen places as far as each lies inside the one above it: a changed district drops the old town."""
-    wanted = [pk for pk in ids if pk is not None]
-    if not wanted:
-        return []
-    by_id = Region.objects.filter(pk__in=wanted).in_bulk()
-    chain: list[Region] = []
-    for pk in ids:
-        region = by_id.get(pk) if pk is not None else None
-        parent_id = chain[-1].pk if chain else None
-        if region is None or region.parent_id != parent_id:
-            break
-        chain.append(region)
-    return chain
 
 
 def _organizations_named(search: str) -> QuerySet[Organization]:
@@ -114,24 +75,9 @@ def _organizations_named(search: str) -> QuerySet[Organization]:
 
 
 def organization_choice(*, places: list[int | None], search: str = "") -> OrganizationChoice:
-    """The steps with their lists and the organizations to list, in at most five queries."""
-    chain = _chosen_chain(places)
-    parents = [region.pk for region in chain]
-    listed = Region.objects.filter(Q(parent__isnull=True) | Q(parent_id__in=parents)).order_by("name", "pk")
-    by_parent: dict[int | None, list[Region]] = {}
-    for region in listed[:PLACES_LISTED_MAX]:
-        by_parent.setdefault(region.parent_id, []).append(region)
-    choice = OrganizationChoice(search=search)
-    parent_id: int | None = None
-    for index, (name, label) in enumerate(PLACE_STEPS):
-        options = by_parent.get(parent_id, [])
-        if index > 0 and (parent_id is None or not options):
-            break  # nothing chosen above, or a place with nothing under it (a village)
-        chosen = chain[index] if index < len(chain) else None
-        choice.steps.append(PlaceStep(name=name, label=label, options=options, chosen=chosen))
-        if chosen is None:
-            break
-        parent_id = chosen.pk
+    """The steps with their lists (orgs.place_choice) and the organizations to list, in at most five queries."""
+    places_chosen = place_choice(places=places)
+    choice = OrganizationChoice(steps=places_chosen.steps, search=search)
 
     if search:
         organizations = _organizations_named(search)
@@ -141,8 +87,7 @@ def organization_choice(*, places: list[int | None], search: str = "") -> Organi
         organizations = organizations_offered()
     shown = list(organizations[: ORGANIZATION_CHOICES_SHOWN + 1])
     choice.too_many = len(shown) > ORGANIZATION_CHOICES_SHOWN
-    at_the_bottom = choice.place is not None and not by_parent.get(choice.place.pk)
     # A long list is no help on a phone: the villager narrows the place instead, unless there is nothing below.
-    listed_anyway = at_the_bottom or bool(search)
+    listed_anyway = places_chosen.at_the_bottom or bool(search)
     choice.organizations = shown[:ORGANIZATION_CHOICES_SHOWN] if not choice.too_many or listed_anyway else []
     return choice

@@ -20,55 +20,56 @@ from django.utils.translation import gettext_lazy
 
 from consultations.counters import resolved_issue_count, resolved_notices
 from consultations.models import PublicNotice, Transition
+from consultations.organization_choice import ORGANIZATION_CHOICES_SHOWN
 from consultations.scoping import notices_public
 from consultations.states import IssueAction
-from orgs.models import Organization, Region, RegionLevel
+from orgs.models import Organization, Region
+from orgs.place_choice import PlaceChoice, place_filter
 from orgs.scoping import organizations_public
-from orgs.selectors import regions_for_public_filter
 from portal.accounts.roles import Role
-from portal.forms.field_types import choice_field
+from portal.scoping import under
 
 NOTICES_PER_PAGE = 20
-# Organizations offered in the filter once a place is chosen; a district rarely has more.
-ORGANIZATION_CHOICES_LIMIT = 300
 # Whose names may appear on a public timeline: people acting in their office, never villagers.
 NAMED_ACTOR_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF, Role.DEPARTMENT_HANDLER})
 
 
 class NoticeFilterForm(forms.Form):
-    region = forms.TypedChoiceField(label=gettext_lazy("区域"), required=False, coerce=int, empty_value=None)
+    """The organization of the filter; the place is chosen step by step beside it (orgs.place_choice)."""
+
     org = forms.SlugField(label=gettext_lazy("组织"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.regions = {region.pk: region for region in regions_for_public_filter()}
-        choice_field(self, "region").choices = [("", _("全部区域")), *_grouped_region_choices(self.regions.values())]
-        self.fields["region"].widget.attrs["class"] = "form-select"
         self.organization: Organization | None = None
-
-    def clean_region(self) -> Region | None:
-        region_id = self.cleaned_data.get("region")
-        return self.regions.get(region_id) if region_id is not None else None
 
     def clean_org(self) -> str:
         slug = self.cleaned_data.get("org") or ""
         if slug:
-            self.organization = organizations_public().filter(slug=slug).first()
+            self.organization = organizations_public().filter(slug=slug).select_related("region").first()
             if self.organization is None:
                 raise forms.ValidationError(_("找不到这个组织。"))
         return slug
 
 
-def _grouped_region_choices(regions) -> list:
-    """District → its towns, as option groups; picking the district means everything under it."""
-    groups: dict[int, tuple[str, list]] = {}
-    for region in regions:  # ordered by path: a district comes before its towns
-        if region.level == RegionLevel.DISTRICT:
-            groups[region.pk] = (region.name, [(region.pk, _("%(district)s（全部）") % {"district": region.name})])
-        else:
-            label = region.parent.name if region.parent_id else region.name
-            groups.setdefault(region.parent_id or region.pk, (label, []))[1].append((region.pk, region.name))
-    return list(groups.values())
+def _organizations_to_offer(places: PlaceChoice, organization: Organization | None) -> list[Organization]:
+    """The organizations of the chosen place, once they are few enough to pick from (a town's, a village's)."""
+    region = places.place
+    if region is None:
+        return [organization] if organization is not None else []
+    shown = list(
+        organizations_public()
+        .filter(under(region.path, "region"))
+        .order_by("name", "pk")
+        .select_related(None)
+        .only("name", "slug")[: ORGANIZATION_CHOICES_SHOWN + 1]
+    )
+    if len(shown) > ORGANIZATION_CHOICES_SHOWN and not places.at_the_bottom:
+        shown = []
+    shown = shown[:ORGANIZATION_CHOICES_SHOWN]
+    if organization is not None and organization not in shown:
+        shown.insert(0, organization)
+    return shown
 
 
 def notices_board(*, organization: Organization | None, region: Region | None) -> QuerySet[PublicNotice]:
@@ -78,10 +79,11 @@ def notices_board(*, organization: Organization | None, region: Region | None) -
 
 def board(request: HttpRequest) -> HttpResponse:
     form = NoticeFilterForm(request.GET or None)
-    organization, region = None, None
-    if form.is_bound and form.is_valid():
-        region = form.cleaned_data["region"]
-        organization = form.organization
+    organization = form.organization if form.is_bound and form.is_valid() else None
+    places = place_filter(request.GET, around=organization.region if organization is not None else None)
+    region = places.place
+    if organization is not None and region is not None and not organization.region.path.startswith(region.path):
+        organization = None  # a place chosen since: the organization of another place no longer narrows the board
     resolved_count = resolved_issue_count(organization=organization, region=region)
     paginator = Paginator(notices_board(organization=organization, region=region), NOTICES_PER_PAGE)
     # The board holds exactly what the kept counter counts (consultations.counters): no COUNT over the board.
@@ -90,17 +92,7 @@ def board(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     for notice in page.object_list:
         notice.is_running = notice.ends_at > now
-    organization_choices = []
-    if region is not None:
-        organization_choices = list(
-            organizations_public()
-            .filter(region__path__startswith=region.path)
-            .order_by("name")
-            .select_related(None)
-            .only("name", "slug")[:ORGANIZATION_CHOICES_LIMIT]
-        )
-    if organization is not None and organization not in organization_choices:
-        organization_choices.insert(0, organization)
+    organization_choices = _organizations_to_offer(places, organization)
     if organization is not None:
         counter_label = organization.name
     elif region is not None:
@@ -113,6 +105,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "organization": organization,
         "region": region,
         "organization_choices": organization_choices,
+        "places": places,
         "resolved_count": resolved_count,
         "resolved_scope_label": counter_label,
     }

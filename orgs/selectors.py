@@ -9,9 +9,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from members.models import LEADERSHIP_ROLES, Membership, MembershipRole, Stratum
-from orgs.models import Organization, Region, RegionLevel
+from orgs.models import Organization, Region
 from orgs.scoping import organizations_public
-from portal.scoping import path_ids
 
 
 def region_trail(region: Region) -> list[Region]:
@@ -99,17 +98,3 @@ def organization_member_counts(organization_ids: list[int], *, on: datetime.date
         .annotate(count=Count("person", distinct=True))
     )
     return {row["organization_id"]: row["count"] for row in rows}
-
-
-def regions_for_public_filter() -> QuerySet[Region]:
-    """Districts and towns with a public organization under them: the choices of the list filter.
-
-    Read from the places the public organizations sit in, whose paths name every place above them: a prefix
-    match of each district against every organization's place would cost districts × organizations."""
-    levels = [RegionLevel.DISTRICT, RegionLevel.TOWN]
-    places = Region.objects.filter(pk__in=organizations_public().order_by().values("region_id")).order_by()
-    above: set[int] = set()
-    for path, level in places.values_list("path", "level"):
-        ids = path_ids(path)
-        above.update(ids if level in levels else ids[:-1])
-    return Region.objects.filter(level__in=levels, pk__in=above).select_related("parent").order_by("path")

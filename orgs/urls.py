@@ -1,6 +1,7 @@
 from django.urls import path
 
 from orgs import views
+from orgs.place_choice import PLACE_FILTER_QUERY
 from portal.page_cache import Shown, public_page
 
 app_name = "orgs"
@@ -10,7 +11,7 @@ app_name = "orgs"
 urlpatterns = [
     path(
         "",
-        public_page(Shown.ORGANIZATIONS, Shown.REGIONS, Shown.MEMBERS, query=("region", "kind", "page"))(
+        public_page(Shown.ORGANIZATIONS, Shown.REGIONS, Shown.MEMBERS, query=(*PLACE_FILTER_QUERY, "kind", "page"))(
             views.organization_public_list
         ),
         name="public_list",

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from orgs.forms import OrganizationListFilterForm
 from orgs.models import Organization
+from orgs.place_choice import place_filter
 from orgs.selectors import organization_member_counts, organizations_public_list
 
 if TYPE_CHECKING:
@@ -22,11 +23,9 @@ class MemberCount(TypedDict):
 
 def organization_public_list(request: HttpRequest) -> HttpResponse:
     form = OrganizationListFilterForm(request.GET or None)
-    region, kind = None, ""
-    if form.is_valid():
-        region = form.cleaned_data["region"]
-        kind = form.cleaned_data["kind"]
-    organizations = organizations_public_list(region=region, kind=kind)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    places = place_filter(request.GET)
+    organizations = organizations_public_list(region=places.place, kind=kind)
     page = Paginator(organizations, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
     # Counted for the page only: a count over every membership of the province would not stay fast.
     page.object_list = list(page.object_list)
@@ -38,5 +37,5 @@ def organization_public_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "orgs/public_list.html",
-        {"form": form, "page": page, "filter_query": query_without_page.urlencode()},
+        {"form": form, "places": places, "page": page, "filter_query": query_without_page.urlencode()},
     )

@@ -30,8 +30,8 @@ ODD_VALUES = {
 # (who, page, query parameters it reads); "who" is a persona fixture, or None for an anonymous visitor.
 PAGES = [
     (None, "/issues/new/", ["org"]),
-    (None, "/notices/", ["region", "org", "page"]),
-    (None, "/orgs/", ["region", "kind", "page"]),
+    (None, "/notices/", ["region", "district", "town", "village", "org", "page"]),
+    (None, "/orgs/", ["region", "district", "town", "village", "kind", "page"]),
     (None, "/activities/", ["org", "page"]),
     (None, "/activities/{activity}/checkin/", ["t", "p"]),
     (None, "/accounts/login/", ["next"]),
