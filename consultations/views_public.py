@@ -30,6 +30,7 @@ from consultations.forms_public import (
     IssueSubmitForm,
     NotDoneForm,
     TrackingForm,
+    new_submission_token,
     organization_place,
 )
 from consultations.models import Issue, PublicNotice
@@ -58,6 +59,7 @@ from orgs.scoping import organizations_public
 from portal.accounts.client_ip import client_ip_address
 from portal.accounts.roles import Role
 from portal.delivery_health import delivery_health, oldest_pending_age_seconds
+from portal.page_cache import PerVisitor, Shown, public_page
 from portal.phones import mask_phone
 from portal.query_params import slug_param
 from portal.scoping import Action
@@ -72,6 +74,8 @@ SUBMISSION_CLAIM_TTL = 120
 # A second tap that arrives while the first is still being saved waits this long for it.
 SUBMISSION_WAIT_SECONDS = 15
 MY_ISSUES_PER_PAGE = 20
+# The double-tap token of an empty form: each villager's own, also on a kept copy of the page.
+SUBMISSION_TOKEN = PerVisitor("submission-token", new_submission_token)
 
 # The same words whether the code does not exist or the digits are wrong: the page reveals nothing.
 # Marked with gettext_noop by that name: makemessages knows no alias such as N_.
@@ -182,6 +186,9 @@ def _to_receipt(request: HttpRequest, issue: Issue) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public_page(
+    Shown.ORGANIZATIONS, Shown.REGIONS, query=("org", *PLACE_STEP_NAMES, "org_q"), per_visitor=(SUBMISSION_TOKEN,)
+)
 def issue_new(request: HttpRequest) -> HttpResponse:
     """The form printed on QR codes: /issues/new/?org=<slug> fixes the organization."""
     preselected = _preselected_organization(request)
@@ -191,7 +198,10 @@ def issue_new(request: HttpRequest) -> HttpResponse:
     places, search = places_requested(source), search_requested(source)
     if request.method != "POST":
         form = IssueSubmitForm(
-            initial=initial, preselected_organization=preselected, places=places, organization_search=search
+            initial={**initial, "submission_token": SUBMISSION_TOKEN.value(request)},
+            preselected_organization=preselected,
+            places=places,
+            organization_search=search,
         )
         return _render_new(request, form, preselected, member)
     if request.POST.get("step"):
@@ -365,11 +375,17 @@ def _proven_issue(request: HttpRequest, form: TrackingForm, code: str) -> Issue 
     return issue
 
 
+def _network_blocked(request: HttpRequest) -> bool:
+    return tracking_is_blocked(client_ip_address(request))
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
+# A blocked network is told so on the empty form already: that page is its own, never kept nor served kept.
+@public_page(fresh_when=_network_blocked)
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackingForm(request.POST or None)
-    blocked = tracking_is_blocked(client_ip_address(request))
+    blocked = _network_blocked(request)
     if request.method == "POST":
         if blocked:
             form.is_valid()
@@ -380,7 +396,11 @@ def track(request: HttpRequest) -> HttpResponse:
                 _remember_proof(request, issue.receipt_code)
                 return redirect("issues:track_detail", code=issue.receipt_code)
     member = _signed_in_member(request)
-    return render(request, "consultations/public/track.html", {"form": form, "member": member})
+    # The empty form of a blocked network says so before anything is typed in vain.
+    blocked_notice = _(TRACKING_BLOCKED_ERROR) if blocked and not form.is_bound else ""
+    return render(
+        request, "consultations/public/track.html", {"form": form, "member": member, "blocked_notice": blocked_notice}
+    )
 
 
 @never_cache

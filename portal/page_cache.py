@@ -7,10 +7,12 @@ transaction commits, so the next visitor's key finds nothing and the page is ren
 
 What must never be shared stays out of the stored page: cookies and headers are not stored (the middleware
 sets them again on every answer, CSRF cookie and Vary included), and each CSRF token of a form is cut out and
-written in afresh for each visitor. A request with a session or messages cookie, a signed-in visitor, an
-htmx request or a query the page does not read is rendered as usual and not stored. Pages live at most
-PAGE_CACHE_SECONDS and never past Beijing's midnight, so a page that reads the clock ("公示中", upcoming
-activities) is at most that far behind, and a version bump lost to a Redis outage is too.
+written in afresh for each visitor, as is each value a view declares per visitor (`PerVisitor`: a form's
+one-use token). A page that must show one visitor something of their own (a rate-limit block) says so with
+`fresh_when`: that visitor's page is rendered afresh and never kept. A request with a session or messages
+cookie, a signed-in visitor, an htmx request or a query the page does not read is rendered as usual and not
+stored. Pages live at most PAGE_CACHE_SECONDS and never past Beijing's midnight, so a page that reads the clock
+("公示中", upcoming activities) is at most that far behind, and a version bump lost to a Redis outage is too.
 
 The cache fails open (portal.fail_open_cache): with Redis down every page is rendered as if nothing were kept.
 A bump that could not be written is kept in the process and written before its next look-up.
@@ -37,6 +39,7 @@ from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 
 from portal.fail_open_cache import FailOpenRedisCache
 
@@ -49,6 +52,35 @@ DEFAULT_SECONDS = 60
 MAX_QUERY_LENGTH = 300
 CSRF_HOLE = "\x00csrf-token\x00"
 CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+# Below this length a value could stand in the page by chance (a count, a word): never cut out, never kept.
+PER_VISITOR_MIN_LENGTH = 16
+_PER_VISITOR_ATTRIBUTE = "_page_cache_per_visitor"
+
+
+class PerVisitor:
+    """A value every visitor gets their own of, such as a form's one-use token, declared by the view's public_page.
+
+    The view takes it with `value(request)`; the kept page carries a hole in its place, and each visitor served
+    that page gets a value made afresh by `make`. A value the page shows must come out of `make` long and
+    random enough never to stand in the page by chance.
+    """
+
+    def __init__(self, name: str, make: Callable[[], str]) -> None:
+        self.name = name
+        self.make = make
+        self.hole = f"\x00per-visitor:{name}\x00"
+
+    def value(self, request: HttpRequest) -> str:
+        """This visitor's value: made once per request, whether or not the page is kept."""
+        values: dict[str, str] | None = getattr(request, _PER_VISITOR_ATTRIBUTE, None)
+        if values is None:
+            values = {}
+            setattr(request, _PER_VISITOR_ATTRIBUTE, values)
+        if self.name not in values:
+            values[self.name] = self.make()
+        return values[self.name]
 
 
 class Shown(StrEnum):
@@ -164,25 +196,53 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return not (storage is not None and getattr(storage, "added_new", False))
 
 
-def _from_stored(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
+def _from_stored(request: HttpRequest, stored: dict[str, Any], per_visitor: Iterable[PerVisitor]) -> HttpResponse:
     content: str = stored["content"]
     if CSRF_HOLE in content:
         content = content.replace(CSRF_HOLE, get_token(request))
+    for each in per_visitor:
+        if each.hole in content:
+            content = content.replace(each.hole, escape(each.value(request)))
     response = HttpResponse(content, content_type=stored["content_type"])
     # As the rendered page would say: it differs with the session cookie and the language.
     patch_vary_headers(response, ("Cookie",))
     return response
 
 
-def public_page(*shown: Shown, query: Iterable[str] = ()) -> Callable[[Callable[..., HttpResponse]], Callable]:
-    """Keeps the view's page for anonymous GETs, until any of `shown` changes; `query` names what it reads."""
+def _with_holes(request: HttpRequest, content: str, per_visitor: Iterable[PerVisitor]) -> str | None:
+    """The page with a hole for each per-visitor value; None when it holds one that was not declared (or one too
+    short to cut out safely): such a page is never kept, lest the next visitor get this one's value."""
+    content = CSRF_INPUT.sub(lambda match: match[1] + CSRF_HOLE + match[2], content)
+    values: dict[str, str] = dict(getattr(request, _PER_VISITOR_ATTRIBUTE, None) or {})
+    for each in per_visitor:
+        value = values.pop(each.name, None)
+        if value is None:
+            continue
+        if len(value) < PER_VISITOR_MIN_LENGTH:
+            return None
+        content = content.replace(escape(value), each.hole)
+    return None if values else content
+
+
+def public_page(
+    *shown: Shown,
+    query: Iterable[str] = (),
+    per_visitor: Iterable[PerVisitor] = (),
+    fresh_when: Callable[[HttpRequest], bool] | None = None,
+) -> Callable[[Callable[..., HttpResponse]], Callable]:
+    """Keeps the view's page for anonymous GETs, until any of `shown` changes; `query` names what it reads.
+
+    `per_visitor` are the values each visitor gets their own of, written afresh into the kept page; when
+    `fresh_when(request)` holds, the page shows this visitor something of their own: rendered, never kept.
+    """
     names = sorted({str(name) for name in shown})
     query_names = frozenset(query)
+    holes = tuple(per_visitor)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not _may_use_cache(request, query_names):
+            if not _may_use_cache(request, query_names) or (fresh_when is not None and fresh_when(request)):
                 return view(request, *args, **kwargs)
             now = timezone.now()
             key = _page_key(request, now)
@@ -190,19 +250,16 @@ def public_page(*shown: Shown, query: Iterable[str] = ()) -> Callable[[Callable[
             # keeps is never taken for the page after the change.
             stored, versions = _look_up(key, names)
             if stored is not None:
-                return _from_stored(request, stored)
+                return _from_stored(request, stored, holes)
             response = view(request, *args, **kwargs)
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()  # rendered now so that its content can be kept
-            if _storable(request, response):
-                content = response.content.decode(response.charset)
+            storable = _storable(request, response)
+            content = _with_holes(request, response.content.decode(response.charset), holes) if storable else None
+            if content is not None:
                 cache.set(
                     key,
-                    {
-                        "versions": versions,
-                        "content": CSRF_INPUT.sub(lambda match: match[1] + CSRF_HOLE + match[2], content),
-                        "content_type": response["Content-Type"],
-                    },
+                    {"versions": versions, "content": content, "content_type": response["Content-Type"]},
                     timeout=_seconds_to_keep(now),
                 )
             return response
