@@ -139,8 +139,16 @@ def results_read(path: Path) -> list[dict[str, Any]]:
     return list(json.loads(path.read_text(encoding="utf-8")).get("runs", []))
 
 
-def results_append(path: Path, run: dict[str, Any]) -> list[dict[str, Any]]:
-    runs = [*results_read(path), run]
+def results_write(path: Path, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     path.write_text(json.dumps({"runs": runs}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     path.with_suffix(".md").write_text(markdown(runs), encoding="utf-8")
     return runs
+
+
+def results_append(path: Path, run: dict[str, Any]) -> list[dict[str, Any]]:
+    return results_write(path, [*results_read(path), run])
+
+
+def results_replace_last(path: Path, run: dict[str, Any]) -> list[dict[str, Any]]:
+    """The run appended last, completed (its roster import done)."""
+    return results_write(path, [*results_read(path)[:-1], run])

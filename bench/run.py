@@ -378,11 +378,7 @@ def main() -> int:
         sweeps = sweeps_run()
         for sweep in sweeps:
             log(f"sweep {sweep['name']}: {sweep['seconds']} s, {sweep['queries']} queries")
-        roster = None
-        if options.roster_rows:
-            roster = roster_import(username=province.usernames["town_staff"], rows=options.roster_rows)
-            log(f"roster import: {roster}")
-        run = {
+        run: dict[str, Any] = {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": git_commit(),
             "label": options.label,
@@ -394,9 +390,18 @@ def main() -> int:
             "round_seconds": options.round_seconds,
             "province": {"counts": province.counts, "seconds": round(timings["province"], 1)},
             "timings": {name: round(value, 1) for name, value in timings.items()},
-            "results": {"pages": pages, "phone_form": phone_form, "sweeps": sweeps, "roster_import": roster},
+            "results": {"pages": pages, "phone_form": phone_form, "sweeps": sweeps, "roster_import": None},
         }
+        # Kept before the roster import, which takes minutes: an interrupted run still leaves its pages.
         runs = report.results_append(options.output, {**run, "seconds": round(time.perf_counter() - started, 1)})
+        if options.roster_rows:
+            run["results"]["roster_import"] = roster_import(
+                username=province.usernames["town_staff"], rows=options.roster_rows
+            )
+            log(f"roster import: {run['results']['roster_import']}")
+            runs = report.results_replace_last(
+                options.output, {**run, "seconds": round(time.perf_counter() - started, 1)}
+            )
         print(report.markdown(runs))
         return 0
     finally:
