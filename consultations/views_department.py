@@ -117,7 +117,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     assignments = assignments_for(request.user, Action.LIST)
     counts = _tab_counts(assignments, today)
     rows = assignments.filter(state__in=tab.states).order_by(*tab.ordering)
-    page = Paginator(rows, ASSIGNMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, ASSIGNMENTS_PER_PAGE)
+    # The tab's count is already made: a second COUNT over the department's whole history would cost as much again.
+    paginator.count = counts[tab.key]
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     calendar = WorkdayCalendar([today, *(assignment.deadline for assignment in page.object_list)])
     for assignment in cast("list[WithAnnotations[Assignment, WithDeadlineStatus]]", page.object_list):
