@@ -23,6 +23,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -346,6 +347,8 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=RESULTS)
     options = parser.parse_args()
 
+    # A run stopped by `timeout` or Ctrl-C still stops its servers (the finally below).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     postgres, redis = PostgresServer(workdir), RedisServer(workdir)
