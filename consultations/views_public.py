@@ -294,14 +294,19 @@ def _other_organization_url(preselected) -> str:
     return f"{url}?{urlencode(dict(zip(PLACE_STEP_NAMES, preselected.region.ancestor_ids, strict=False)))}"
 
 
-@require_http_methods(["GET"])
-def issue_new_choices(request: HttpRequest) -> HttpResponse:
-    """The organization choice alone, for issue_form.js: the next list of places, or the organizations found."""
+@public_page(Shown.ORGANIZATIONS, Shown.REGIONS, query=("organization", *PLACE_STEP_NAMES, "org_q"))
+def _organization_choice_block(request: HttpRequest) -> HttpResponse:
     initial = {"organization": slug_param(request.GET.get("organization")) or ""}
     form = IssueSubmitForm(
         initial=initial, places=places_requested(request.GET), organization_search=search_requested(request.GET)
     )
-    response = render(request, "consultations/public/_organization_choice.html", {"form": form})
+    return render(request, "consultations/public/_organization_choice.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def issue_new_choices(request: HttpRequest) -> HttpResponse:
+    """The organization choice alone, for issue_form.js: the next list of places, or the organizations found."""
+    response = _organization_choice_block(request)
     # The same for everyone, and the tree of places changes seldom: a phone going back and forth asks once.
     response["Cache-Control"] = "public, max-age=300"
     return response

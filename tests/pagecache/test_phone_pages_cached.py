@@ -53,6 +53,18 @@ def test_the_second_villager_on_the_phone_form_is_served_without_a_query(
         assert second != first, f"{path}: the second villager got the first one's tokens"
 
 
+def test_the_next_list_of_places_fetched_by_the_phone_form_is_kept_too(qingshan_tongxinhui, django_assert_num_queries):
+    town = qingshan_tongxinhui.region.parent
+    path = f"{NEW}choices/?district={town.parent_id}&town={town.pk}"
+    first = Client().get(path)
+    with django_assert_num_queries(0):
+        second = Client().get(path)
+
+    assert qingshan_tongxinhui.region.name in _html(second)
+    assert _html(second) == _html(first)
+    assert second["Cache-Control"] == "public, max-age=300"
+
+
 def test_two_villagers_on_the_kept_form_each_submit_and_a_double_tap_still_makes_one_issue(
     qingshan_tongxinhui,
     issue_form_data,  # noqa: F811
