@@ -23,7 +23,7 @@ from consultations.services import notices_close_expired
 from consultations.states import IssueState
 from portal.notifications.audiences import handlers_by_department, staff_directory, tell_users
 from portal.notifications.kinds import Kind
-from portal.notifications.outbox import Recipient, message_enqueue
+from portal.notifications.outbox import OutboxBatch, Recipient, message_enqueue
 from portal.notifications.short_texts import clock, month_day, shorten, sms_fit
 from portal.workdays import add_working_days, is_workday, latest_start_with_working_days
 
@@ -70,23 +70,28 @@ def assignments_remind_deadlines(*, today: datetime.date) -> int:
     handlers = handlers_by_department(a.department_id for a in assignments)
     late = [a for a in assignments if a.deadline <= town_cutoff]
     staff = staff_directory(a.issue.region.path for a in late)
-    created = 0
+    # Every message of the sweep is written in one go: the same few queries for ten assignments or ten thousand.
+    batch = OutboxBatch()
     for assignment in assignments:
         to_handlers = handlers[assignment.department_id]
         if assignment.deadline >= today:
-            created += _tell_due_soon(assignment, to_handlers)
+            _tell_due_soon(batch, assignment, to_handlers)
             continue
-        created += _tell_overdue(assignment, to_handlers, today=today)
+        _tell_overdue(batch, assignment, to_handlers, today=today)
         path = assignment.issue.region.path
         if assignment.deadline <= town_cutoff:
-            created += _tell_escalated(
-                assignment, staff.town_staff(path), level="town", overdue_days=ESCALATE_TO_TOWN_AFTER
+            _tell_escalated(
+                batch, assignment, staff.town_staff(path), level="town", overdue_days=ESCALATE_TO_TOWN_AFTER
             )
         if assignment.deadline <= district_cutoff:
-            created += _tell_escalated(
-                assignment, staff.district_admins(path), level="district", overdue_days=ESCALATE_TO_DISTRICT_AFTER
+            _tell_escalated(
+                batch,
+                assignment,
+                staff.district_admins(path),
+                level="district",
+                overdue_days=ESCALATE_TO_DISTRICT_AFTER,
             )
-    return created
+    return len(batch.write())
 
 
 def _round(assignment: Assignment) -> str:
@@ -95,10 +100,10 @@ def _round(assignment: Assignment) -> str:
     return "" if assignment.sent_back_at is None else f":redo:{assignment.sent_back_at.isoformat()}"
 
 
-def _tell_due_soon(assignment: Assignment, handlers) -> int:
+def _tell_due_soon(batch: OutboxBatch, assignment: Assignment, handlers) -> None:
     issue = assignment.issue
     deadline = month_day(assignment.deadline)
-    return tell_users(
+    batch.tell(
         handlers,
         kind=Kind.ASSIGNMENT_DUE_SOON,
         key=f"assignment:{assignment.pk}:due_soon{_round(assignment)}",
@@ -113,10 +118,10 @@ def _tell_due_soon(assignment: Assignment, handlers) -> int:
     )
 
 
-def _tell_overdue(assignment: Assignment, handlers, *, today: datetime.date) -> int:
+def _tell_overdue(batch: OutboxBatch, assignment: Assignment, handlers, *, today: datetime.date) -> None:
     issue = assignment.issue
     deadline = month_day(assignment.deadline)
-    return tell_users(
+    batch.tell(
         handlers,
         kind=Kind.ASSIGNMENT_OVERDUE,
         key=f"assignment:{assignment.pk}:overdue:{today.isoformat()}",
@@ -131,7 +136,7 @@ def _tell_overdue(assignment: Assignment, handlers, *, today: datetime.date) -> 
     )
 
 
-def _tell_escalated(assignment: Assignment, staff, *, level: str, overdue_days: int) -> int:
+def _tell_escalated(batch: OutboxBatch, assignment: Assignment, staff, *, level: str, overdue_days: int) -> None:
     issue = assignment.issue
     values = {
         "title": issue.title,
@@ -140,7 +145,7 @@ def _tell_escalated(assignment: Assignment, staff, *, level: str, overdue_days: 
         "deadline": month_day(assignment.deadline),
         "days": overdue_days,
     }
-    return tell_users(
+    batch.tell(
         staff,
         kind=Kind.ASSIGNMENT_ESCALATED,
         key=f"assignment:{assignment.pk}:escalate:{level}{_round(assignment)}",
@@ -178,14 +183,14 @@ def issues_remind_triage(*, today: datetime.date) -> int:
         .order_by("state_changed_at", "pk")
     )
     staff = staff_directory(issue.region.path for issue in issues)
-    created = 0
+    batch = OutboxBatch()
     for issue in issues:
         values = {
             "title": issue.title,
             "code": issue.receipt_code,
             "submitted": month_day(timezone.localdate(issue.state_changed_at)),
         }
-        created += tell_users(
+        batch.tell(
             staff.village_staff(issue.region.path),
             kind=Kind.TRIAGE_WAITING,
             key=f"issue:{issue.pk}:triage_waiting",
@@ -200,7 +205,7 @@ def issues_remind_triage(*, today: datetime.date) -> int:
             ),
             url=reverse("staff_issues:detail", kwargs={"pk": issue.pk}),
         )
-    return created
+    return len(batch.write())
 
 
 def _monthly_check_due(today: datetime.date) -> bool:

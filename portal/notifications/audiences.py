@@ -75,21 +75,10 @@ def tell_users(
     now: datetime.datetime | None = None,
 ) -> int:
     """The same message to each of `users` (message_enqueue adds each user's label to the key); returns how many
-    outbox rows were offered: a row whose key is already taken stays as it is. `now` as for message_enqueue."""
-    from portal.notifications.outbox import Recipient, message_enqueue
+    outbox rows were offered: a row whose key is already taken stays as it is. `now` as for message_enqueue.
+    A sweep telling many groups gathers them in one OutboxBatch (its `tell`) instead."""
+    from portal.notifications.outbox import OutboxBatch
 
-    created = 0
-    for user in users:
-        created += len(
-            message_enqueue(
-                kind=kind,
-                key=key,
-                recipient=Recipient(user=user),
-                subject=subject,
-                body=body,
-                sms=sms,
-                url=url,
-                now=now,
-            )
-        )
-    return created
+    batch = OutboxBatch()
+    batch.tell(users, kind=kind, key=key, subject=subject, body=body, sms=sms, url=url, now=now)
+    return len(batch.write())

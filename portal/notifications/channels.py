@@ -40,6 +40,32 @@ def deliver_inbox(message: OutboxMessage, *, now: datetime.datetime | None = Non
     return f"inbox:{copy.pk}"
 
 
+def deliver_inbox_batch(messages: list[OutboxMessage]) -> dict[int, str]:
+    """The inbox copies of many rows in one insert and one read, as deliver_inbox would write them one by one:
+    a copy already there (a redelivery after a crash) is kept. Returns the provider id of each row."""
+    from portal.notifications.models import InboxMessage
+
+    now = timezone.now()
+    InboxMessage.objects.bulk_create(
+        [
+            InboxMessage(
+                source=message,
+                user_id=message.user_id,
+                kind=message.kind,
+                title=message.subject,
+                body=message.body,
+                url=message.url,
+                created_at=now,
+            )
+            for message in messages
+            if message.user_id is not None  # an inbox row without its user fails on its own, in deliver_inbox
+        ],
+        ignore_conflicts=True,
+    )
+    copies = InboxMessage.objects.filter(source__in=[message.pk for message in messages]).values_list("source", "pk")
+    return {source: f"inbox:{pk}" for source, pk in copies}
+
+
 def deliver_email(message: OutboxMessage) -> str:
     body = message.body
     # Bodies from the email templates (portal/notifications/emails.py) already end with the link.

@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import itertools
 import logging
 import threading
 from collections.abc import Iterable
@@ -37,6 +39,7 @@ logger = logging.getLogger(__name__)
 # The sending side is re-exported: callers think of "the outbox" as one thing.
 __all__ = [
     "WORKER_LOST_ERROR",
+    "OutboxBatch",
     "Recipient",
     "message_enqueue",
     "oldest_pending_age_seconds",
@@ -62,11 +65,134 @@ class Recipient:
         return f"user:{self.user.pk}" if self.user is not None else f"phone:{self.phone}"
 
 
-def _chosen_channels(user: User | None, kind: str) -> set[str] | None:
-    if user is None:
-        return None
-    preference = ChannelPreference.objects.filter(user=user, kind=kind).first()
-    return None if preference is None else set(preference.channels)
+@dataclass(frozen=True)
+class _Message:
+    kind: str
+    key: str
+    recipient: Recipient
+    subject: str
+    body: str
+    sms: str
+    html_body: str
+    url: str
+    region_path: str
+    priority: int
+    now: datetime.datetime | None
+
+
+class OutboxBatch:
+    """Messages gathered by a sweep and written together: one query for the recipients' channel choices, one
+    insert per thousand rows and one kick, whatever the number of messages. Each message is queued as
+    message_enqueue would queue it; keys already taken leave their rows as they are."""
+
+    INSERT_BATCH = 1000
+
+    def __init__(self) -> None:
+        self._messages: list[_Message] = []
+
+    def add(
+        self,
+        *,
+        kind: str,
+        key: str,
+        recipient: Recipient,
+        subject: str,
+        body: str,
+        sms: str = "",
+        html_body: str = "",
+        url: str = "",
+        region_path: str = "",
+        priority: int = OutboxPriority.NORMAL,
+        now: datetime.datetime | None = None,
+    ) -> None:
+        self._messages.append(
+            _Message(kind, key, recipient, subject, body, sms, html_body, url, region_path, priority, now)
+        )
+
+    def tell(
+        self,
+        users: Iterable[User],
+        *,
+        kind: str,
+        key: str,
+        subject: str,
+        body: str,
+        sms: str = "",
+        url: str = "",
+        now: datetime.datetime | None = None,
+    ) -> None:
+        """The same message to each of `users` (each user's label is added to the key)."""
+        for user in users:
+            self.add(
+                kind=kind,
+                key=key,
+                recipient=Recipient(user=user),
+                subject=subject,
+                body=body,
+                sms=sms,
+                url=url,
+                now=now,
+            )
+
+    def write(self) -> list[OutboxMessage]:
+        """Writes the rows (call inside the transaction of the change they report); returns the rows offered."""
+        messages, self._messages = self._messages, []
+        choices = _chosen_channels_of(messages)
+        # Due at once, whatever moment the change is dated: sending is a matter of the real clock.
+        due = timezone.now()
+        rows = [row for message in messages for row in _rows_of(message, choices, due=due)]
+        created = OutboxMessage.objects.bulk_create(rows, batch_size=self.INSERT_BATCH, ignore_conflicts=True)
+        if rows:
+            _kick_after_commit(urgent=any(row.priority > OutboxPriority.NORMAL for row in rows))
+        return created
+
+
+def _chosen_channels_of(messages: list[_Message]) -> dict[tuple[int, str], set[str]]:
+    user_ids = {message.recipient.user.pk for message in messages if message.recipient.user is not None}
+    if not user_ids:
+        return {}
+    kinds = {message.kind for message in messages}
+    preferences = ChannelPreference.objects.filter(user_id__in=sorted(user_ids), kind__in=sorted(kinds))
+    return {
+        (user_id, kind): set(channels)
+        for user_id, kind, channels in preferences.values_list("user_id", "kind", "channels")
+    }
+
+
+def _rows_of(
+    message: _Message, choices: dict[tuple[int, str], set[str]], *, due: datetime.datetime
+) -> list[OutboxMessage]:
+    recipient = message.recipient
+    user, phone = recipient.user, recipient.phone or (recipient.user.phone if recipient.user else "")
+    email = user.email if user is not None else ""
+    channels = channels_for(message.kind, None if user is None else choices.get((user.pk, message.kind)))
+    rows = []
+    for channel in sorted(channels):
+        if channel == Channel.INBOX and user is None:
+            continue
+        if channel == Channel.SMS and (not phone or not message.sms):
+            continue
+        if channel == Channel.EMAIL and not email:
+            continue
+        rows.append(
+            OutboxMessage(
+                idempotency_key=f"{message.key}:{recipient.label}:{channel}"[:200],
+                kind=message.kind,
+                channel=channel,
+                user=user,
+                phone=phone if channel == Channel.SMS else "",
+                email=email if channel == Channel.EMAIL else "",
+                subject=message.subject[:120],
+                body=message.sms if channel == Channel.SMS else message.body,
+                html_body=message.html_body if channel == Channel.EMAIL else "",
+                url=message.url,
+                region_path=message.region_path,
+                priority=message.priority,
+                next_attempt_at=due,
+                created_at=message.now or due,
+            )
+        )
+    return rows
 
 
 def message_enqueue(
@@ -88,50 +214,47 @@ def message_enqueue(
     event never produces two messages. `region_path` is the path of the region the message is about (an issue's,
     an activity host's): the admin shows a message to a bare phone number only to the district it lies in.
     Urgent rows (`priority`) are claimed first and sent even while the broker is down. `now` is the moment of
-    the change it reports (the service's own `now`), the rows' creation time."""
-    user, phone = recipient.user, recipient.phone or (recipient.user.phone if recipient.user else "")
-    email = user.email if user is not None else ""
-    channels = channels_for(kind, _chosen_channels(user, kind))
-    # Due at once, whatever moment the change is dated: sending is a matter of the real clock.
-    due = timezone.now()
-    created_at = now or due
-    rows = []
-    for channel in sorted(channels):
-        if channel == Channel.INBOX and user is None:
-            continue
-        if channel == Channel.SMS and (not phone or not sms):
-            continue
-        if channel == Channel.EMAIL and not email:
-            continue
-        rows.append(
-            OutboxMessage(
-                idempotency_key=f"{key}:{recipient.label}:{channel}"[:200],
-                kind=kind,
-                channel=channel,
-                user=user,
-                phone=phone if channel == Channel.SMS else "",
-                email=email if channel == Channel.EMAIL else "",
-                subject=subject[:120],
-                body=sms if channel == Channel.SMS else body,
-                html_body=html_body if channel == Channel.EMAIL else "",
-                url=url,
-                region_path=region_path,
-                priority=priority,
-                next_attempt_at=due,
-                created_at=created_at,
-            )
-        )
-    created = OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    if rows:
-        _kick_after_commit(urgent=priority > OutboxPriority.NORMAL)
-    return created
+    the change it reports (the service's own `now`), the rows' creation time. A sweep queueing many messages
+    gathers them in an OutboxBatch instead."""
+    batch = OutboxBatch()
+    batch.add(
+        kind=kind,
+        key=key,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        sms=sms,
+        html_body=html_body,
+        url=url,
+        region_path=region_path,
+        priority=priority,
+        now=now,
+    )
+    return batch.write()
+
+
+# Every kick asked for is numbered; each thread remembers the highest number at its last kick. A commit runs its
+# callbacks one after the other in the thread that committed, so once the first of them has kicked, the others
+# (numbered before it) skip: a sweep that queues a thousand reminders in one transaction kicks once, not a
+# thousand times (each kick is a connection to the broker). A callback dropped with a rolled-back savepoint
+# takes nothing with it: the next enqueue registers its own.
+_kick_numbers = itertools.count(1)
+_kicked = threading.local()
 
 
 def _kick_after_commit(*, urgent: bool) -> None:
-    # A kick per enqueue, after the commit: a sweep that queues fifty reminders kicks fifty times, which costs
-    # fifty tiny messages and no double send, since claims skip the rows another worker holds.
     # robust: whatever the kick meets must not turn a committed change into an error page.
-    transaction.on_commit(_kick_dispatch_urgent if urgent else _kick_dispatch, robust=True)
+    if urgent:
+        transaction.on_commit(_kick_dispatch_urgent, robust=True)
+        return
+    transaction.on_commit(functools.partial(_kick_unless_kicked_since, next(_kick_numbers)), robust=True)
+
+
+def _kick_unless_kicked_since(number: int) -> None:
+    if getattr(_kicked, "up_to", 0) >= number:
+        return
+    _kicked.up_to = next(_kick_numbers)
+    _kick_dispatch()
 
 
 def _publish_dispatch() -> None:

@@ -3,6 +3,7 @@ kept failed, rows of a dead worker handed out again, and sweeps that touch only 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import threading
 
@@ -326,16 +327,14 @@ def test_the_claim_finds_due_rows_through_the_due_index(tree):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_messages_ask_the_broker_only_once_their_transaction_commits(member_craftsman, monkeypatch):
-    # Behaviour changed: the outbox no longer walks Django's private list of commit callbacks to kick once per
-    # transaction; each enqueue kicks after the commit, which is harmless because claims skip locked rows.
+def test_messages_ask_the_broker_once_per_transaction_and_only_once_it_commits(member_craftsman, monkeypatch):
     kicks = []
     monkeypatch.setattr("portal.notifications.outbox._kick_dispatch", lambda: kicks.append(1))
     with transaction.atomic():
         for number in range(1, 6):
             enqueue_progress(Recipient(user=member_craftsman), number=number)
         assert kicks == [], "no worker is asked before the messages are committed"
-    assert kicks == [1] * 5
+    assert kicks == [1], "five messages of one transaction ask a worker once"
 
     class Undone(Exception):
         pass
@@ -343,4 +342,13 @@ def test_messages_ask_the_broker_only_once_their_transaction_commits(member_craf
     with pytest.raises(Undone), transaction.atomic():
         enqueue_progress(Recipient(user=member_craftsman), number=9)
         raise Undone
-    assert kicks == [1] * 5, "a rolled-back message asks nothing"
+    assert kicks == [1], "a rolled-back message asks nothing"
+
+    with transaction.atomic():
+        with contextlib.suppress(Undone), transaction.atomic():
+            enqueue_progress(Recipient(user=member_craftsman), number=10)
+            raise Undone
+        enqueue_progress(Recipient(user=member_craftsman), number=11)
+    assert kicks == [1, 1], "a message after a rolled-back savepoint still asks a worker"
+    enqueue_progress(Recipient(user=member_craftsman), number=12)
+    assert kicks == [1, 1, 1], "outside a transaction each message asks at once"
