@@ -300,6 +300,26 @@ class IssueChoices(forms.ModelMultipleChoiceField):
         return f"{obj.receipt_code} {obj.title}"
 
 
+# A meeting's agenda lists at most this many of its organization's waiting issues (oldest first); the rest wait
+# for the next meeting or are added from the meeting's page.
+AGENDA_LISTED_AT_MOST = 50
+
+
+class MeetingOrganizationForm(forms.Form):
+    """The scheduling page's first step for staff of several organizations: the agenda lists one organization's."""
+
+    org = forms.ModelChoiceField(
+        label=_("组织"),
+        queryset=Organization.objects.none(),
+        error_messages={REQUIRED: _("请选择组织。")},
+        widget=organization_select("editable"),
+    )
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "org").queryset = organizations
+
+
 class MeetingForm(StaffForm):
     organization = forms.ModelChoiceField(
         label=_("组织"),
@@ -329,7 +349,15 @@ class MeetingForm(StaffForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "organization").queryset = organizations
-        model_choice_field(self, "issues").queryset = accepted
+        issues = model_choice_field(self, "issues")
+        issues.queryset = accepted
+        # The field validates against every waiting issue; the page lists the oldest few, in one query.
+        shown = list(accepted[: AGENDA_LISTED_AT_MOST + 1])
+        self.agenda_more = len(shown) > AGENDA_LISTED_AT_MOST
+        self.agenda_listed = bool(shown)
+        self.agenda_listed_at_most = AGENDA_LISTED_AT_MOST
+        listed = shown[:AGENDA_LISTED_AT_MOST]
+        issues.widget.choices = [(issue.pk, issues.label_from_instance(issue)) for issue in listed]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

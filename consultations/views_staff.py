@@ -35,6 +35,7 @@ from consultations.forms_staff import (
     IssueEnterForm,
     MeetingCancelForm,
     MeetingForm,
+    MeetingOrganizationForm,
     MergeForm,
     NoConsensusForm,
     PublishForm,
@@ -353,9 +354,11 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     wanted = id_param(request.POST.get("organization") or request.GET.get("org"))
     if wanted is not None:
         chosen = organizations.filter(pk=wanted).first()
-    elif organizations.count() == 1:
-        chosen = organizations.first()
-    accepted = selectors.accepted_issues_of(user=user, organizations=[chosen.pk] if chosen else organizations)
+    else:
+        only = list(organizations[:2])
+        chosen = only[0] if len(only) == 1 else None
+    # A meeting is one organization's: its agenda never lists a whole district's waiting issues.
+    accepted = selectors.accepted_issues_of(user=user, organizations=[chosen.pk]) if chosen else Issue.objects.none()
     initial: dict[str, Any] = {}
     if chosen is not None:
         initial = {
@@ -387,10 +390,15 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已安排“%(title)s”。") % {"title": meeting.title})
             return redirect(meeting_url(meeting))
+    choose_first = chosen is None and not form.is_bound
     return render(
         request,
         "consultations/staff/meeting_form.html",
-        {"form": form, "chosen": chosen},
+        {
+            "form": form,
+            "chosen": chosen,
+            "organization_form": MeetingOrganizationForm(organizations=organizations) if choose_first else None,
+        },
         status=400 if form.is_bound else 200,
     )
 
