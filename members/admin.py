@@ -34,6 +34,7 @@ from members.scoping import (
 )
 from portal.admin_bases import ModelAdminBase
 from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, register_choice_scope
+from portal.query_params import id_param
 from portal.scoping import Action, is_unrestricted
 
 
@@ -162,7 +163,7 @@ class MembershipAdmin(ServiceAdminMixin, ScopedAdminMixin, ImportExportMixin, Ex
 
     def get_valid_export_item_pks(self, request: HttpRequest) -> QuerySet[Membership]:
         # Only the ticked rows the user may list; import-export's default reads every pk of the table.
-        ticked = [pk for pk in request.POST.getlist("export_items") if pk.isdigit()]
+        ticked = [pk for pk in map(id_param, request.POST.getlist("export_items")) if pk is not None]
         return self.get_queryset(request).filter(pk__in=ticked).values_list("pk", flat=True)
 
     def get_export_filename(self, request: HttpRequest, queryset, file_format) -> str:

@@ -15,6 +15,8 @@ from django import forms
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from portal.query_params import id_param
+
 LISTED_AT_MOST = 50
 
 
@@ -44,7 +46,7 @@ class _SearchedChoices:
         if queryset is None:
             return super().get_context(name, value, attrs)  # type: ignore[misc]
         values = value if isinstance(value, (list, tuple)) else [value]
-        chosen_ids = {int(each) for each in map(str, values) if each.isdigit()}
+        chosen_ids = {pk for pk in map(id_param, map(str, values)) if pk is not None}
         # One query whatever the size: the first rows (to tell a short list from a long one) and the chosen ones.
         first = queryset.values("pk")[: self.listed_at_most + 1]
         rows = list(
