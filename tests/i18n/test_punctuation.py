@@ -21,7 +21,7 @@ def _python_strings(path: Path) -> list[tuple[int, str]]:
     previous = None
     for token in tokens:
         if token.type == tokenize.STRING:
-            prefix = re.match(r"[rRbBuUfF]*", token.string).group(0).lower()
+            prefix = token.string[: len(token.string) - len(token.string.lstrip("rRbBuUfF"))].lower()
             is_docstring = previous is None or previous.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
             if "r" not in prefix and "b" not in prefix and not is_docstring:
                 found.append((token.start[0], token.string[len(prefix) + 1 : -1]))
