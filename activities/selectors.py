@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import (
     Count,
@@ -132,11 +132,51 @@ class PlannedThisMonth:
     planned: int
 
 
+# A district holds hundreds of organizations: the list page names this many, those with nothing planned first.
+PLANNED_LISTED_AT_MOST = 50
+
+
+@dataclass
+class PlannedOverview:
+    rows: list[PlannedThisMonth]
+    organizations: int
+    without_activity: int
+
+    @property
+    def not_listed(self) -> int:
+        return self.organizations - len(self.rows)
+
+
+def planned_overview(
+    *, organizations: QuerySet[Organization], month: Month, listed_at_most: int = PLANNED_LISTED_AT_MOST
+) -> PlannedOverview:
+    """How many organizations have nothing planned this month, and the first few rows (two queries)."""
+    annotated = _planned_rows(organizations=organizations, month=month)
+    totals = annotated.order_by().aggregate(
+        organizations=Count("pk"), without_activity=Count("pk", filter=Q(planned=0))
+    )
+    return PlannedOverview(
+        rows=[_planned_row(row) for row in annotated[:listed_at_most]],
+        organizations=totals["organizations"],
+        without_activity=totals["without_activity"],
+    )
+
+
 def planned_this_month(*, organizations: QuerySet[Organization], month: Month) -> list[PlannedThisMonth]:
     """Every organization with how many activities it hosts or co-hosts this month (one query).
 
     Organizations with none come first: each is expected to hold at least one activity a month.
     """
+    return [_planned_row(row) for row in _planned_rows(organizations=organizations, month=month)]
+
+
+def _planned_row(row: dict[str, Any]) -> PlannedThisMonth:
+    return PlannedThisMonth(
+        organization_id=row["pk"], name=row["name"], region_name=row["region__name"], planned=row["planned"]
+    )
+
+
+def _planned_rows(*, organizations: QuerySet[Organization], month: Month) -> QuerySet[Organization, dict[str, Any]]:
     window = Q(status__in=PLANNED_STATUSES) & in_month(month)
     hosted = (
         Activity.objects.filter(window, host_id=OuterRef("pk"))
@@ -167,12 +207,7 @@ def planned_this_month(*, organizations: QuerySet[Organization], month: Month) -
         .order_by("planned", "region__path", "name")
         .values("pk", "name", "region__name", "planned")
     )
-    return [
-        PlannedThisMonth(
-            organization_id=row["pk"], name=row["name"], region_name=row["region__name"], planned=row["planned"]
-        )
-        for row in rows
-    ]
+    return rows
 
 
 WEEKDAY_COUNT = 7

@@ -85,13 +85,14 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     activities = selectors.with_registration_counts(activity_filter.qs).order_by("-starts_at", "-id")
     page = CappedCountPaginator(activities, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     this_month = selectors.Month.containing(timezone.now())
-    planned = selectors.planned_this_month(organizations=organizations, month=this_month)
+    # Counted for the whole scope, listed for the first few: a district's hundreds of names help nobody.
+    planned = selectors.planned_overview(organizations=organizations, month=this_month)
     context = {
         "filter": activity_filter,
         "page": page,
         "this_month": this_month,
-        "planned": planned,
-        "organizations_without_activity": [row for row in planned if row.planned == 0],
+        "planned": planned.rows,
+        "planned_overview": planned,
         "can_plan": is_unrestricted(user) or organizations_for(user, Action.CHANGE).exists(),
     }
     return render(request, "activities/staff/list.html", context)

@@ -71,3 +71,24 @@ def test_an_organization_with_sixty_waiting_issues_lists_the_oldest_fifty(tree, 
     page = signed_in(district_admin_yuhang).get(f"/staff/issues/meetings/new/?org={village.pk}").content.decode()
     assert len(agenda_choices(page)) == 50
     assert "这里列出最早的 50 个待协商议题" in page
+
+
+def test_the_activity_list_counts_every_organization_without_a_plan_and_names_the_first_fifty(
+    tree, district_admin_yuhang, village_staff_qingshan, qingshan_tongxinhui, signed_in
+):
+    admin = signed_in(district_admin_yuhang)
+    grow_town(tree.huanghu, 5)
+    admin.get("/staff/activities/")
+    few = queries_of(admin, "/staff/activities/")
+    grow_town(tree.huanghu, 295, start=5)
+    assert queries_of(admin, "/staff/activities/") == few
+
+    page = admin.get("/staff/activities/").content.decode()
+    assert page.count('data-testid="this-month-org"') == 50
+    without = re.search(r'data-testid="without-activity-count">\s*(\d+) 个组织本月尚未安排活动', page)
+    assert without is not None and int(without.group(1)) >= 300
+    assert "个组织未列出" in page
+
+    secretary = signed_in(village_staff_qingshan).get("/staff/activities/").content.decode()
+    assert secretary.count('data-testid="this-month-org"') == 1
+    assert "个组织未列出" not in secretary
