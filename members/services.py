@@ -176,8 +176,9 @@ def _ensure_phone_free(*, phone: str, actor: User, person: Person | None) -> Non
 
 
 def _validate_person(person: Person) -> None:
-    # Field validators (11-digit mobile, choices); uniqueness was checked above with a clearer message.
-    person.full_clean(validate_unique=False, validate_constraints=False)
+    # Field validators (11-digit mobile, choices); uniqueness was checked above with a clearer message. The
+    # place is not looked up again: it is the stored one, or a new one the scope check has just found.
+    person.full_clean(exclude=["region"], validate_unique=False, validate_constraints=False)
 
 
 def _save_person(person: Person, *, update_fields: list[str] | None = None) -> None:
@@ -329,7 +330,8 @@ def membership_add(
         left_on=left_on,
         leave_reason=leave_reason.strip() if left_on else "",
     )
-    membership.full_clean(validate_unique=False, validate_constraints=False)
+    # Person and organization were just locked and scope-checked: not looked up a third time (a sheet's rows).
+    membership.full_clean(exclude=["person", "organization"], validate_unique=False, validate_constraints=False)
     _audit(membership, actor=actor, reason=_("加入组织"))
     membership.save()
     page_cache_touch(Shown.MEMBERS)
