@@ -33,6 +33,7 @@ from members.scoping import (
     public_offices_for,
 )
 from portal.admin_bases import ModelAdminBase
+from portal.admin_capped_filter import CappedRelatedFieldListFilter
 from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, register_choice_scope
 from portal.query_params import id_param
 from portal.scoping import Action, is_unrestricted
@@ -133,7 +134,7 @@ class MembershipAdmin(ServiceAdminMixin, ScopedAdminMixin, ImportExportMixin, Ex
     change_form_template = None  # Django's, not the export action's (it adds an export button the form needs not)
     list_display = ("person", "organization", "role", "joined_on", "left_on")
     list_select_related = ("person", "organization")
-    list_filter = (MembershipStatusFilter, ("organization", admin.RelatedOnlyFieldListFilter), "role")
+    list_filter = (MembershipStatusFilter, ("organization", CappedRelatedFieldListFilter), "role")
     search_fields = ("person__name", "=person__phone", "organization__name")
     date_hierarchy = "joined_on"
     autocomplete_fields = ("person",)

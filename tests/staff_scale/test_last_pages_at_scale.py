@@ -92,3 +92,19 @@ def test_the_activity_list_counts_every_organization_without_a_plan_and_names_th
     secretary = signed_in(village_staff_qingshan).get("/staff/activities/").content.decode()
     assert secretary.count('data-testid="this-month-org"') == 1
     assert "个组织未列出" not in secretary
+
+
+def test_the_membership_changelist_names_thirty_organizations_and_keeps_the_chosen_one(
+    tree, district_admin_yuhang, signed_in
+):
+    villages = grow_town(tree.huanghu, 300)
+    admin = signed_in(district_admin_yuhang)
+    page = admin.get("/admin/members/membership/").content.decode()
+    assert page.count("?organization__id__exact=") == 30
+    assert "只列出前 30 个，其余请用搜索框按名称查找" in page
+
+    last = max(villages, key=lambda organization: organization.name)
+    chosen = admin.get(f"/admin/members/membership/?organization__id__exact={last.pk}")
+    assert chosen.status_code == 200
+    assert f"?organization__id__exact={last.pk}" in chosen.content.decode()
+    assert list(chosen.context["cl"].result_list.values_list("organization", flat=True)) == [last.pk]
