@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity, ActivityStatus, Registration, RegistrationStatus
 from orgs.models import Organization
-from portal.notifications.audiences import staff_directory, tell_users
+from portal.notifications.audiences import staff_directory
 from portal.notifications.kinds import Kind
-from portal.notifications.outbox import Recipient, message_enqueue
+from portal.notifications.outbox import OutboxBatch, Recipient
 from portal.notifications.short_texts import clock, month_day, shorten, sms_fit
 from portal.workdays import is_workday
 
@@ -50,13 +50,14 @@ def activities_remind_tomorrow(*, today: datetime.date) -> int:
         .select_related("activity__host__region", "person__user")
         .order_by("activity__starts_at", "pk")
     )
-    created = 0
+    # Every message of the sweep is written in one go: the same few queries for ten registrants or a thousand.
+    batch = OutboxBatch()
     for registration in registrations:
-        created += _tell_registrant(registration)
-    return created
+        _tell_registrant(batch, registration)
+    return len(batch.write())
 
 
-def _tell_registrant(registration: Registration) -> int:
+def _tell_registrant(batch: OutboxBatch, registration: Registration) -> None:
     activity = registration.activity
     person = registration.person
     user = getattr(person, "user", None) if person is not None else None
@@ -67,27 +68,23 @@ def _tell_registrant(registration: Registration) -> int:
         "place": activity.place,
         "name": registration.name,
     }
-    return len(
-        message_enqueue(
-            kind=Kind.ACTIVITY_TOMORROW,
-            key=f"registration:{registration.pk}:day_before:{timezone.localdate(activity.starts_at).isoformat()}",
-            recipient=Recipient(user=user, phone=registration.phone),
-            subject=_("明天 %(when)s:%(title)s") % values,
-            body=_(
-                "%(name)s，您报名的“%(title)s”将于明天（%(day)s）%(when)s在%(place)s举行，请准时参加；到场后扫码签到。"
-            )
-            % values,
-            sms=sms_fit(
-                _("提醒：您报名的“%(title)s”明天%(when)s在%(place)s举行。")
-                % {
-                    **values,
-                    "title": shorten(activity.title, TITLE_IN_SMS),
-                    "place": shorten(activity.place, PLACE_IN_SMS),
-                }
-            ),
-            url=reverse("activities:detail", kwargs={"pk": activity.pk}),
-            region_path=activity.host.region.path,
-        )
+    batch.add(
+        kind=Kind.ACTIVITY_TOMORROW,
+        key=f"registration:{registration.pk}:day_before:{timezone.localdate(activity.starts_at).isoformat()}",
+        recipient=Recipient(user=user, phone=registration.phone),
+        subject=_("明天 %(when)s:%(title)s") % values,
+        body=_("%(name)s，您报名的“%(title)s”将于明天（%(day)s）%(when)s在%(place)s举行，请准时参加；到场后扫码签到。")
+        % values,
+        sms=sms_fit(
+            _("提醒：您报名的“%(title)s”明天%(when)s在%(place)s举行。")
+            % {
+                **values,
+                "title": shorten(activity.title, TITLE_IN_SMS),
+                "place": shorten(activity.place, PLACE_IN_SMS),
+            }
+        ),
+        url=reverse("activities:detail", kwargs={"pk": activity.pk}),
+        region_path=activity.host.region.path,
     )
 
 
@@ -115,10 +112,10 @@ def organizations_remind_no_activity(*, today: datetime.date) -> int:
     )
     staff = staff_directory(organization.region.path for organization in idle)
     month = today.strftime("%Y-%m")
-    created = 0
+    batch = OutboxBatch()
     for organization in idle:
         values = {"organization": organization.name, "month": today.month}
-        created += tell_users(
+        batch.tell(
             staff.village_staff(organization.region.path),
             kind=Kind.NO_ACTIVITY_THIS_MONTH,
             key=f"organization:{organization.pk}:no_activity:{month}",
@@ -133,4 +130,4 @@ def organizations_remind_no_activity(*, today: datetime.date) -> int:
             ),
             url=reverse("staff_activities:create"),
         )
-    return created
+    return len(batch.write())

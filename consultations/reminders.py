@@ -1,8 +1,8 @@
 """What the consultation loop reminds people of, and when. Beat runs each sweep (consultations/tasks.py).
 
 Every sweep is a plain function of `today` (or `now`): it reads only the rows that are due, through indexed
-filters, and queues each message with message_enqueue under a key naming the event and, for repeated
-reminders, the day. Running a sweep twice, or on two workers at once, finds the keys taken and sends nothing
+filters, and queues its messages together in one OutboxBatch (the same few queries for ten rows or ten
+thousand), each under a key naming the event and, for repeated reminders, the day. Running a sweep twice, or on two workers at once, finds the keys taken and sends nothing
 new. Staff and handlers are reminded on working days only: nobody reads the office inbox during 国庆.
 """
 
@@ -21,9 +21,9 @@ from consultations.models import AgendaItem, AgendaOutcome, Assignment, Issue, M
 from consultations.scoping import LIVE_ASSIGNMENT_STATES
 from consultations.services import notices_close_expired
 from consultations.states import IssueState
-from portal.notifications.audiences import handlers_by_department, staff_directory, tell_users
+from portal.notifications.audiences import handlers_by_department, staff_directory
 from portal.notifications.kinds import Kind
-from portal.notifications.outbox import OutboxBatch, Recipient, message_enqueue
+from portal.notifications.outbox import OutboxBatch, Recipient
 from portal.notifications.short_texts import clock, month_day, shorten, sms_fit
 from portal.workdays import add_working_days, is_workday, latest_start_with_working_days
 
@@ -227,10 +227,10 @@ def issues_remind_agenda(*, today: datetime.date) -> int:
     )
     staff = staff_directory(row["organization__region__path"] for row in waiting)
     month = today.strftime("%Y-%m")
-    created = 0
+    batch = OutboxBatch()
     for row in waiting:
         values = {"organization": row["organization__name"], "count": row["count"]}
-        created += tell_users(
+        batch.tell(
             staff.village_staff(row["organization__region__path"]),
             kind=Kind.AGENDA_WAITING,
             key=f"organization:{row['organization_id']}:agenda_waiting:{month}",
@@ -243,7 +243,7 @@ def issues_remind_agenda(*, today: datetime.date) -> int:
             ),
             url=reverse("staff_issues:queue") + f"?tab=accepted&organization={row['organization_id']}",
         )
-    return created
+    return len(batch.write())
 
 
 # ---- the day before a meeting -------------------------------------------------------------------------------------
@@ -263,17 +263,17 @@ def meetings_remind_tomorrow(*, today: datetime.date) -> int:
         return 0
     staff = staff_directory(meeting.organization.region.path for meeting in meetings)
     issues_by_meeting = _agenda_issues(meetings)
-    created = 0
+    batch = OutboxBatch()
     for meeting in meetings:
-        created += _tell_meeting_staff(meeting, staff.village_staff(meeting.organization.region.path))
+        _tell_meeting_staff(batch, meeting, staff.village_staff(meeting.organization.region.path))
         told: set[str] = set()
         for issue in issues_by_meeting[meeting.pk]:
             recipient = Recipient(user=issue.submitter_user, phone=issue.submitter_phone)
             if recipient.label in told:
                 continue  # one reminder per person, however many of their issues are on the agenda
             told.add(recipient.label)
-            created += _tell_meeting_submitter(meeting, issue, recipient)
-    return created
+            _tell_meeting_submitter(batch, meeting, issue, recipient)
+    return len(batch.write())
 
 
 def _agenda_issues(meetings: list[Meeting]) -> dict[int, list[Issue]]:
@@ -300,9 +300,9 @@ def _meeting_values(meeting: Meeting) -> dict[str, str]:
     }
 
 
-def _tell_meeting_staff(meeting: Meeting, staff) -> int:
+def _tell_meeting_staff(batch: OutboxBatch, meeting: Meeting, staff) -> None:
     values = _meeting_values(meeting)
-    return tell_users(
+    batch.tell(
         staff,
         kind=Kind.MEETING_TOMORROW,
         key=f"meeting:{meeting.pk}:day_before:{timezone.localdate(meeting.scheduled_at).isoformat()}",
@@ -320,26 +320,24 @@ def _tell_meeting_staff(meeting: Meeting, staff) -> int:
     )
 
 
-def _tell_meeting_submitter(meeting: Meeting, issue: Issue, recipient: Recipient) -> int:
+def _tell_meeting_submitter(batch: OutboxBatch, meeting: Meeting, issue: Issue, recipient: Recipient) -> None:
     values = {**_meeting_values(meeting), "issue": issue.title, "code": issue.receipt_code}
-    return len(
-        message_enqueue(
-            kind=Kind.MEETING_TOMORROW,
-            key=f"meeting:{meeting.pk}:day_before:{timezone.localdate(meeting.scheduled_at).isoformat()}",
-            recipient=recipient,
-            subject=_("明天 %(when)s 议事会协商您反映的议题") % values,
-            body=_(
-                "您反映的“%(issue)s”（回执码 %(code)s）将在明天（%(day)s）%(when)s于%(place)s召开的%(title)s上协商，"
-                "欢迎列席。"
-            )
-            % values,
-            sms=sms_fit(
-                _("您反映的议题（回执码%(code)s）将于明天%(when)s在%(place)s议事会协商。")
-                % {**values, "place": shorten(meeting.place, PLACE_IN_SMS)}
-            ),
-            url=issue_tracking_url(issue),
-            region_path=meeting.organization.region.path,
+    batch.add(
+        kind=Kind.MEETING_TOMORROW,
+        key=f"meeting:{meeting.pk}:day_before:{timezone.localdate(meeting.scheduled_at).isoformat()}",
+        recipient=recipient,
+        subject=_("明天 %(when)s 议事会协商您反映的议题") % values,
+        body=_(
+            "您反映的“%(issue)s”（回执码 %(code)s）将在明天（%(day)s）%(when)s于%(place)s召开的%(title)s上协商，"
+            "欢迎列席。"
         )
+        % values,
+        sms=sms_fit(
+            _("您反映的议题（回执码%(code)s）将于明天%(when)s在%(place)s议事会协商。")
+            % {**values, "place": shorten(meeting.place, PLACE_IN_SMS)}
+        ),
+        url=issue_tracking_url(issue),
+        region_path=meeting.organization.region.path,
     )
 
 
