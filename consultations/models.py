@@ -273,7 +273,11 @@ class Assignment(models.Model):
         verbose_name = _("部门交办")
         verbose_name_plural = _("部门交办")
         ordering = ["deadline", "id"]
-        indexes = [models.Index(fields=["department", "state", "deadline"], name="assignment_department_queue")]
+        indexes = [
+            models.Index(fields=["department", "state", "deadline"], name="assignment_department_queue"),
+            # The department queue's 已答复 tab: newest answers first, read from the index instead of sorting them all.
+            models.Index(fields=["department", "state", "-answered_at", "-id"], name="assignment_department_answered"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["issue"],

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from consultations.models import Issue
+from consultations.models import Assignment, AssignmentState, Issue
 from consultations.states import IssueState
 from tests.staff_scale.conftest import grow_town
 
@@ -108,3 +108,12 @@ def test_the_membership_changelist_names_thirty_organizations_and_keeps_the_chos
     assert chosen.status_code == 200
     assert f"?organization__id__exact={last.pk}" in chosen.content.decode()
     assert list(chosen.context["cl"].result_list.values_list("organization", flat=True)) == [last.pk]
+
+
+def test_the_department_answered_tab_reads_its_newest_answers_from_an_index(db):
+    newest = Assignment.objects.filter(department_id=1, state=AssignmentState.ANSWERED).order_by("-answered_at", "-id")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = newest[:20].explain()
+    assert "assignment_department_answered" in plan
+    assert "Sort" not in plan
