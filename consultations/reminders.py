@@ -3,7 +3,8 @@
 Every sweep is a plain function of `today` (or `now`): it reads only the rows that are due, through indexed
 filters, and queues its messages together in one OutboxBatch (the same few queries for ten rows or ten
 thousand), each under a key naming the event and, for repeated reminders, the day. Running a sweep twice, or
-on two workers at once, finds the keys taken and sends nothing new. Staff and handlers are reminded on working days only: nobody reads the office inbox during 国庆.
+on two workers at once, finds the keys taken and sends nothing new. Staff and handlers are reminded on working
+days only: nobody reads the office inbox during 国庆.
 """
 
 from __future__ import annotations
