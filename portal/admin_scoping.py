@@ -22,6 +22,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -31,6 +33,10 @@ from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import OrderBy
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -38,6 +44,7 @@ from portal.accounts.roles import ADMIN_SITE_ROLES
 from portal.page_cache import EVERYTHING, page_cache_touch
 from portal.pagination import CappedCountPaginator
 from portal.phones import mask_phone, sees_every_phone_whole
+from portal.private_pages import private_page
 from portal.scoping import Action, AnyUser, is_unrestricted
 
 ScopeFunction = Callable[[AnyUser, Action], QuerySet]
@@ -175,6 +182,13 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
         page_cache_touch(*EVERYTHING)
         return super().log_deletions(request, queryset)
 
+    # ---- kept changelists ---------------------------------------------------------------------------------------
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # Kept for this session a few seconds (portal/private_pages.py): paging back and forth and returning
+        # from an object to its list render nothing again; an action (a POST) renders afresh.
+        return private_page(super().changelist_view)(request, extra_context=extra_context)
+
     # ---- scope --------------------------------------------------------------------------------------------------
 
     def scoped(self, request: HttpRequest, action: Action) -> QuerySet:
@@ -195,6 +209,15 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
             cache[key] = obj.pk is not None and self.scoped(request, action).filter(pk=obj.pk).exists()
         return cache[key]
 
+    def could_ever(self, request: HttpRequest, action: Action) -> bool:
+        """Whether the user's scope for action can hold anything; remembered per request, as every admin page
+        asks it four times for each of the models of its side menu (building each scope's queryset each time)."""
+        cache = request.__dict__.setdefault("_admin_could_ever", {})
+        key = (type(self), action)
+        if key not in cache:
+            cache[key] = _could_ever(self.scoped(request, action))
+        return cache[key]
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_use_admin(request.user) and self.has_view_permission(request)
 
@@ -202,18 +225,18 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
         if not may_use_admin(request.user):
             return False
         if obj is None:
-            return _could_ever(self.scoped(request, Action.VIEW))
+            return self.could_ever(request, Action.VIEW)
         return self.in_scope(request, obj, Action.VIEW)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if not may_use_admin(request.user):
             return False
         if obj is None:
-            return _could_ever(self.scoped(request, Action.CHANGE))
+            return self.could_ever(request, Action.CHANGE)
         return self.in_scope(request, obj, Action.CHANGE)
 
     def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return may_use_admin(request.user) and _could_ever(self.scoped(request, Action.CHANGE))
+        return may_use_admin(request.user) and self.could_ever(request, Action.CHANGE)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         if is_unrestricted(request.user):
@@ -370,6 +393,19 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
         base = super().get_changelist(request, **kwargs)
         return _phone_guarded_changelist(base)
 
+    # ---- rows ---------------------------------------------------------------------------------------------------
+
+    def action_checkbox(self, obj: models.Model) -> SafeString:
+        # Django's renders a CheckboxInput through the form renderer's templates, once per row (a fifth of a
+        # changelist's time); the same markup, written out.
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
+
 
 def _phone_guarded_changelist(base: type[ChangeList]) -> type[ChangeList]:
     # The ignore: the base is the changelist of the admin at hand, which mypy cannot take from a variable.
@@ -385,6 +421,22 @@ def _phone_guarded_changelist(base: type[ChangeList]) -> type[ChangeList]:
         def get_ordering(self, request: HttpRequest, queryset: QuerySet) -> list:
             ordering = super().get_ordering(request, queryset)
             return [item for item in ordering if not self.model_admin._orders_by_hidden_phone(request, item)]
+
+        def url_for_result(self, result: models.Model) -> str:
+            # One reverse() per page rather than per row: the change URL differs only in the quoted pk.
+            prefix, suffix = self.__dict__.get("_change_url_parts") or self._change_url_parts_build()
+            return f"{prefix}{quote(getattr(result, self.pk_attname))}{suffix}"
+
+        def _change_url_parts_build(self) -> tuple[str, str]:
+            marker = "0change0url0"
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(marker,),
+                current_app=self.model_admin.admin_site.name,
+            )
+            prefix, _marker, suffix = url.partition(marker)
+            self.__dict__["_change_url_parts"] = (prefix, suffix)
+            return prefix, suffix
 
     return PhoneGuardedChangeList
 
