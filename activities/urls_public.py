@@ -4,6 +4,7 @@ from django.urls import path
 
 from activities import views_public
 from portal.page_cache import Shown, public_page
+from portal.private_pages import private_page
 
 activity_page = public_page(Shown.ACTIVITIES, Shown.ORGANIZATIONS, Shown.REGIONS, query=("org", "page"))
 
@@ -11,7 +12,7 @@ app_name = "activities"
 
 urlpatterns = [
     path("", activity_page(views_public.activity_list), name="list"),
-    path("mine/", views_public.my_activities, name="mine"),
+    path("mine/", private_page(views_public.my_activities), name="mine"),
     path("<int:pk>/", activity_page(views_public.activity_detail), name="detail"),
     path("<int:pk>/signup/", views_public.activity_signup, name="signup"),
     path("<int:pk>/cancel/", views_public.activity_cancel_signup, name="cancel"),

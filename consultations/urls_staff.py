@@ -1,18 +1,19 @@
 from django.urls import path
 
 from consultations import views_staff as views
+from portal.private_pages import private_page
 
 app_name = "staff_issues"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", private_page(views.queue), name="queue"),
     path("new/", views.enter, name="enter"),
     path("deadline/", views.deadline_preview, name="deadline_preview"),
-    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/", private_page(views.detail), name="detail"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
-    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/", private_page(views.meetings), name="meetings"),
     path("meetings/new/", views.meeting_new, name="meeting_new"),
-    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/", private_page(views.meeting_detail), name="meeting_detail"),
     path("meetings/<int:pk>/issues/", views.meeting_add_issues, name="meeting_add_issues"),
     path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),

@@ -1,14 +1,15 @@
 from django.urls import path
 
 from members import views
+from portal.private_pages import private_page
 
 app_name = "members"
 
 urlpatterns = [
-    path("", views.roster, name="roster"),
-    path("growth/", views.growth, name="growth"),
+    path("", private_page(views.roster), name="roster"),
+    path("growth/", private_page(views.growth), name="growth"),
     path("people/new/", views.person_create, name="person_create"),
-    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/", private_page(views.person_detail), name="person_detail"),
     path("people/<int:pk>/edit/", views.person_update, name="person_update"),
     path("people/<int:pk>/memberships/new/", views.membership_add, name="membership_add"),
     path("people/<int:pk>/contact-logs/new/", views.contact_log_add, name="contact_log_add"),

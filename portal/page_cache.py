@@ -48,6 +48,9 @@ logger = logging.getLogger("portal.page_cache")
 VERSION_PREFIX = "page-cache:version:"
 PAGE_PREFIX = "page-cache:page:"
 DEFAULT_SECONDS = 60
+# Versions named so belong to one visitor or account (portal/private_pages.py) and are kept a day, not for good.
+PASSING_VERSION_PREFIX = "visitor:"
+PASSING_VERSION_SECONDS = 24 * 3600
 # Longer queries are somebody's experiment, not a link of ours: rendered, never stored.
 MAX_QUERY_LENGTH = 300
 CSRF_HOLE = "\x00csrf-token\x00"
@@ -101,7 +104,9 @@ _pending: set[str] = set()
 
 
 def page_cache_touch(*shown: Shown | str) -> None:
-    """Pages showing any of these are rendered afresh once the current transaction commits (now, outside one)."""
+    """Pages showing any of these are rendered afresh once the current transaction commits (now, outside one).
+
+    Each call queues one write to Redis: a service changing many rows touches once, with all the names."""
     if shown:
         names = frozenset(str(name) for name in shown)
         transaction.on_commit(functools.partial(_bump, names), robust=True)
@@ -112,7 +117,10 @@ def _bump(names: Iterable[str]) -> None:
     with _pending_lock:
         names |= _pending
         _pending.clear()
-    if not _write_versions({VERSION_PREFIX + name: _new_version() for name in names}):
+    values = {VERSION_PREFIX + name: _new_version() for name in names}
+    lasting = {key: value for key, value in values.items() if _version_seconds(key) is None}
+    passing = {key: value for key, value in values.items() if key not in lasting}
+    if not (_write_versions(lasting) and _write_versions(passing, timeout=PASSING_VERSION_SECONDS)):
         logger.warning("page cache: versions of %s not written, kept for the next look-up", sorted(names))
         with _pending_lock:
             _pending.update(names)
@@ -122,19 +130,27 @@ def _new_version() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def _write_versions(values: dict[str, str]) -> bool:
-    """Writes the versions for good; False when the cache could not take them."""
+def _version_seconds(key: str) -> int | None:
+    """How long a version is kept: for good, or a day for a visitor's own (portal/private_pages.py), whose pages
+    live seconds: once such a version is gone a new one is made, which no kept page matches."""
+    return PASSING_VERSION_SECONDS if key.startswith(VERSION_PREFIX + PASSING_VERSION_PREFIX) else None
+
+
+def _write_versions(values: dict[str, str], timeout: int | None = None) -> bool:
+    """Writes the versions; False when the cache could not take them."""
+    if not values:
+        return True
     backend = caches["default"]  # `cache` is a proxy: only the backend itself is a FailOpenRedisCache
     if isinstance(backend, FailOpenRedisCache):
-        return backend.set_many_if_up(values, timeout=None)
+        return backend.set_many_if_up(values, timeout=timeout)
     try:
-        cache.set_many(values, timeout=None)
+        cache.set_many(values, timeout=timeout)
     except Exception:  # any other backend: a failed bump must not fail the caller whose commit it follows
         return False
     return True
 
 
-def _look_up(page_key: str, names: Iterable[str]) -> tuple[dict[str, Any] | None, list[str]]:
+def look_up(page_key: str, names: Iterable[str]) -> tuple[dict[str, Any] | None, list[str]]:
     """The kept page if it was rendered at the current versions, and those versions: one round trip to Redis.
 
     A page is kept under its path, language and date, with the versions it was rendered at; it is served only
@@ -150,7 +166,7 @@ def _look_up(page_key: str, names: Iterable[str]) -> tuple[dict[str, Any] | None
         if version is None:
             # Never a constant: a page kept at an old version must not match once the version is lost.
             version = _new_version()
-            if not cache.add(key, version, timeout=None):
+            if not cache.add(key, version, timeout=_version_seconds(key)):
                 version = cache.get(key) or version
         versions.append(str(version))
     stored = found.get(page_key)
@@ -209,7 +225,7 @@ def _from_stored(request: HttpRequest, stored: dict[str, Any], per_visitor: Iter
     return response
 
 
-def _with_holes(request: HttpRequest, content: str, per_visitor: Iterable[PerVisitor]) -> str | None:
+def with_holes(request: HttpRequest, content: str, per_visitor: Iterable[PerVisitor]) -> str | None:
     """The page with a hole for each per-visitor value; None when it holds one that was not declared (or one too
     short to cut out safely): such a page is never kept, lest the next visitor get this one's value."""
     content = CSRF_INPUT.sub(lambda match: match[1] + CSRF_HOLE + match[2], content)
@@ -248,14 +264,14 @@ def public_page(
             key = _page_key(request, now)
             # Versions read before rendering: a change committed meanwhile bumps past them, so what this render
             # keeps is never taken for the page after the change.
-            stored, versions = _look_up(key, names)
+            stored, versions = look_up(key, names)
             if stored is not None:
                 return _from_stored(request, stored, holes)
             response = view(request, *args, **kwargs)
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()  # rendered now so that its content can be kept
             storable = _storable(request, response)
-            content = _with_holes(request, response.content.decode(response.charset), holes) if storable else None
+            content = with_holes(request, response.content.decode(response.charset), holes) if storable else None
             if content is not None:
                 cache.set(
                     key,

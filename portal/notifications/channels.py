@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.accounts.login_code_sending import login_code_sms_compose
 from portal.notifications.kinds import Channel, Kind
+from portal.private_pages import private_pages_touch_users
 from portal.sms import send_sms
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ def deliver_inbox(message: OutboxMessage, *, now: datetime.datetime | None = Non
             "created_at": now or timezone.now(),
         },
     )
+    if _created:
+        private_pages_touch_users([copy.user_id])  # the header's unread count and the inbox page show it at once
     return f"inbox:{copy.pk}"
 
 
@@ -62,6 +65,7 @@ def deliver_inbox_batch(messages: list[OutboxMessage]) -> dict[int, str]:
         ],
         ignore_conflicts=True,
     )
+    private_pages_touch_users({message.user_id for message in messages if message.user_id is not None})
     copies = InboxMessage.objects.filter(source__in=[message.pk for message in messages]).values_list("source", "pk")
     return {source: f"inbox:{pk}" for source, pk in copies}
 

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in visitor's own writes make their kept pages stale (portal/private_pages.py).
+    "portal.private_pages.SessionWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -217,6 +219,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Public pages kept for anonymous visitors (portal/page_cache.py): at most this long, and never past midnight, so
 # what reads the clock ("公示中", upcoming activities) is at most this far behind. Changes are shown at once.
 PAGE_CACHE_SECONDS = 60
+# Signed-in pages kept per session (portal/private_pages.py): others' changes show within this many seconds.
+PRIVATE_PAGE_SECONDS = 30
 
 # Activities: the check-in QR code changes this often; the previous code stays valid one more period.
 CHECKIN_CODE_ROTATE_SECONDS = 60

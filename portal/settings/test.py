@@ -23,6 +23,7 @@ STORAGES = {
 }
 # Tests make rows without the services, which would leave a kept page stale: the page-cache tests turn it on.
 PAGE_CACHE_SECONDS = 0
+PRIVATE_PAGE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(os.environ.get("PORTAL_TEST_MEDIA", "/tmp/portal-test-media"))  # noqa: S108
