@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "members",
     "consultations",
     "activities",
+    "stats",  # 统计看板: reads the apps above through their scoping
     "portal.site",  # the composition of the apps above: URLs, home, demo
 ]
 

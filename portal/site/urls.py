@@ -34,6 +34,7 @@ urlpatterns = [
     path("department/", include("consultations.urls_department")),
     path("activities/", include("activities.urls_public")),
     path("staff/activities/", include("activities.urls_staff")),
+    path("staff/dashboard/", include("stats.urls")),
     path("inbox/", include("portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

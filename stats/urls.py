@@ -1,0 +1,11 @@
+from django.urls import path
+
+from stats import views
+
+app_name = "stats"
+
+urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
+    path("report/", views.report_page, name="report"),
+    path("export/<slug:key>.<str:extension>", views.table_export, name="export"),
+]

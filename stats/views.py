@@ -1,0 +1,95 @@
+"""统计看板 pages: the dashboard of a place or an organization for a period, and each of its tables as CSV or XLSX.
+Scope comes from stats.scoping (itself from orgs.scoping); figures from stats.dashboard."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from orgs.models import Region
+from portal.staff_access import role_required
+from stats.charts import chart
+from stats.dashboard import dashboard
+from stats.exports import table_csv, table_xlsx
+from stats.periods import Period, PeriodKind
+from stats.scoping import DASHBOARD_STAFF, Focus, focus_for, home_region
+
+dashboard_staff_required = role_required(
+    *DASHBOARD_STAFF, refusal=gettext_lazy("统计看板仅对村、镇街工作人员和统战部管理员开放。")
+)
+
+
+def _focus_and_period(request: HttpRequest) -> tuple[Focus, Period]:
+    params = request.GET.dict()
+    focus = focus_for(request.user, params)
+    if focus is None:
+        raise Http404
+    return focus, Period.from_query(params, timezone.localdate())
+
+
+def _trail(request: HttpRequest, focus: Focus, period: Period) -> list[tuple[str, str]]:
+    """The places from the user's own down to the focus, each with the address that opens it."""
+    home = home_region(request.user)
+    places: list[Region] = [] if focus.region is None else focus.region.trail()
+    if home is not None:
+        places = [place for place in places if place.path.startswith(home.path)]
+    trail = [(place.name, urlencode({**period.query(), "region": place.pk})) for place in places]
+    if focus.organization is not None:
+        trail.append((focus.organization.name, urlencode({**period.query(), "org": focus.organization.pk})))
+    return trail
+
+
+def _render(request: HttpRequest, template: str) -> HttpResponse:
+    focus, period = _focus_and_period(request)
+    today = timezone.localdate()
+    board = dashboard(user=request.user, focus=focus, period=period, today=today)
+    sections = [(section, [(table, chart(table)) for table in section.tables]) for section in board.sections]
+    context = {
+        "board": board,
+        "sections": sections,
+        "focus_query": urlencode({**focus.query(), **period.query()}),
+        "focus_params": focus.query(),
+        "trail": _trail(request, focus, period),
+        "period_kinds": [
+            (PeriodKind.MONTH.value, gettext_lazy("本月")),
+            (PeriodKind.YEAR.value, gettext_lazy("今年")),
+            (PeriodKind.LAST_12.value, gettext_lazy("近12个月")),
+            (PeriodKind.DATES.value, gettext_lazy("自选日期")),
+        ],
+        "today": today,
+    }
+    return render(request, template, context)
+
+
+@require_GET
+@dashboard_staff_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    return _render(request, "stats/dashboard.html")
+
+
+@require_GET
+@dashboard_staff_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    """月度 / 年度工作报表: the same figures on A4, for printing or saving as PDF from the browser."""
+    return _render(request, "stats/report.html")
+
+
+@require_GET
+@dashboard_staff_required
+def table_export(request: HttpRequest, key: str, extension: str) -> HttpResponse:
+    if extension not in {"csv", "xlsx"}:
+        raise Http404
+    focus, period = _focus_and_period(request)
+    board = dashboard(user=request.user, focus=focus, period=period, today=timezone.localdate())
+    table = board.table(key)
+    if table is None:
+        raise Http404
+    name = f"{key}-{period.start.isoformat()}-{period.end.isoformat()}"
+    if extension == "xlsx":
+        return table_xlsx(table, filename=name)
+    return table_csv(table, filename=name)
