@@ -42,6 +42,9 @@ class Target:
     group: str  # public, phone, staff or admin: which throughput goal applies
     build: Callable[[int], bytes]
     expect: frozenset[int] = frozenset({200})
+    # The n-th request that the page must render afresh (a query it does not keep pages for): what the first
+    # visitor after a change waits for, measured one at a time beside the throughput of the kept page.
+    rendered: Callable[[int], bytes] | None = None
 
 
 @dataclass
@@ -217,6 +220,7 @@ class Comparison:
     target: Target
     page: Samples
     trivial: Samples
+    rendered: list[float] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         page = self.page.summary()
@@ -224,7 +228,34 @@ class Comparison:
         ratio = None
         if isinstance(page["rps"], float) and isinstance(trivial["rps"], float) and trivial["rps"]:
             ratio = round(page["rps"] / trivial["rps"], 3)
-        return {"name": self.target.name, "group": self.target.group, **page, "trivial": trivial, "ratio": ratio}
+        rendered = sorted(self.rendered)
+        return {
+            "name": self.target.name,
+            "group": self.target.group,
+            **page,
+            "rendered_ms": round(statistics.median(rendered) * 1000, 1) if rendered else None,
+            "trivial": trivial,
+            "ratio": ratio,
+        }
+
+
+RENDERED_REQUESTS = 7
+
+
+async def _rendered_latencies(build: Callable[[int], bytes], *, host: str, port: int, count: int) -> list[float]:
+    """One client, one request at a time, each rendered afresh: the cost of the page itself, without a queue."""
+    connection = Connection(host, port)
+    latencies = []
+    try:
+        for number in range(count):
+            started = time.perf_counter()
+            response = await connection.fetch(build(number))
+            latencies.append(time.perf_counter() - started)
+            if response.status != 200:
+                raise BenchFailure(f"rendered afresh, the page answered {response.status}: {gist(response.body)}")
+    finally:
+        await connection.close()
+    return latencies
 
 
 async def compare(
@@ -243,6 +274,8 @@ async def compare(
     for _ in range(warmup_requests):
         await fetch_once(host, port, target.build(next(sequence)))
     result = Comparison(target=target, page=Samples(), trivial=Samples())
+    if target.rendered is not None:
+        result.rendered = await _rendered_latencies(target.rendered, host=host, port=port, count=RENDERED_REQUESTS)
     for _ in range(rounds):
         for measured, samples in ((target, result.page), (trivial, result.trivial)):
             await _round(

@@ -10,7 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-THROUGHPUT_GOALS = {"public": 0.5, "phone": 0.5, "staff": 0.25, "admin": 0.25}
+# A write (a villager's new issue, a tracking look-up) is not a page: it inserts rows and queues messages in its
+# transaction, so it is held to the p95 and query goals, not to a share of a view that does nothing.
+THROUGHPUT_GOALS: dict[str, float | None] = {"public": 0.5, "phone": 0.5, "staff": 0.25, "admin": 0.25, "write": None}
 P95_GOAL_MS = 300.0
 PHONE_FORM_GOAL_BYTES = 60 * 1024
 BASELINE_SCALE = 0.01
@@ -30,9 +32,10 @@ def page_goals(page: dict[str, Any], baseline: dict[str, float | None]) -> dict[
     ratio = page.get("ratio")
     p95 = page.get("p95_ms")
     queries_before = baseline.get(page["name"])
+    goal = THROUGHPUT_GOALS.get(page["group"])
     return {
         "queries_flat": None if queries_before is None else page.get("queries") == queries_before,
-        "throughput": None if ratio is None else ratio >= THROUGHPUT_GOALS[page["group"]],
+        "throughput": None if ratio is None or goal is None else ratio >= goal,
         "p95": None if p95 is None else p95 < P95_GOAL_MS,
     }
 
@@ -76,14 +79,17 @@ def markdown(runs: list[dict[str, Any]]) -> str:
     goals = run_goals(runs, run)
     results = run["results"]
     lines = [
+        "Rendered ms: one request at a time, the page rendered afresh (what the first visitor after a change "
+        "waits); median, p95 and req/s: 16 clients at once, served kept where the page is kept.",
+        "",
         f"Run of {run['date']} at commit `{run['commit']}`, scale {run['scale']}"
         + (f" (before: {before['date']}, `{before['commit']}`, scale {before['scale']})" if before else "")
         + f"; {run.get('clients', 16)} clients, {run.get('workers', 4)} gunicorn workers.",
         "",
     ]
     earlier = {page["name"]: page for page in before["results"].get("pages", [])} if before else {}
-    header = "| page | group | queries | median ms | p95 ms | req/s | trivial req/s | ratio | queries flat | "
-    header += "throughput | p95 |"
+    header = "| page | group | queries | rendered ms | median ms | p95 ms | req/s | trivial req/s | ratio | "
+    header += "queries flat | throughput | p95 |"
     if before:
         header += " before: queries / p95 / ratio |"
     lines.append(header)
@@ -91,7 +97,8 @@ def markdown(runs: list[dict[str, Any]]) -> str:
     for page in results.get("pages", []):
         marks = goals["pages"][page["name"]]
         row = (
-            f"| `{page['name']}` | {page['group']} | {_number(page['queries'])} | {_number(page['median_ms'])} | "
+            f"| `{page['name']}` | {page['group']} | {_number(page['queries'])} | "
+            f"{_number(page.get('rendered_ms'))} | {_number(page['median_ms'])} | "
             f"{_number(page['p95_ms'])} | {_number(page['rps'])} | {_number(page['trivial']['rps'])} | "
             f"{_number(page['ratio'], 2)} | {_mark(marks['queries_flat'])} | {_mark(marks['throughput'])} | "
             f"{_mark(marks['p95'])} |"
