@@ -18,6 +18,7 @@ import asyncio
 import datetime
 import gzip
 import html.parser
+import json
 import logging
 import os
 import re
@@ -40,7 +41,7 @@ if str(ROOT) not in sys.path:
 
 from bench import load, report  # noqa: E402
 from bench.province import Province, province_read, stand_in_write  # noqa: E402
-from tests.harness.servers import PostgresServer, RedisServer, free_port  # noqa: E402
+from tests.harness.servers import PostgresServer, RedisServer, _as_postgres, free_port  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 PHONE_USER_AGENT = (
@@ -93,6 +94,42 @@ def province_load(env: dict[str, str], scale: float, data_dir: Path) -> tuple[Pa
     seconds = manage(env, "seed_demo")
     stand_in_write(path)
     return path, seconds, True
+
+
+class KeptPostgres(PostgresServer):
+    """The bench's PostgreSQL in a folder that outlives the run (`--keep`): a province of scale 1.0 takes most of
+    an hour to load, and is loaded once for the runs that follow."""
+
+    def start(self) -> str:
+        if not (self.datadir / "PG_VERSION").exists():
+            return super().start()
+        self.sockdir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.sockdir, user="postgres")
+        options = (
+            f"-p {self.port} -k {self.sockdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        pg_ctl = [str(self.bin / "pg_ctl"), "-D", str(self.datadir), "-l", str(self.datadir / "log")]
+        subprocess.run(_as_postgres([*pg_ctl, "-o", options, "-w", "start"]), check=True, stdout=subprocess.DEVNULL)
+        return f"postgres://portal:portal@127.0.0.1:{self.port}/portal"
+
+    def stop(self) -> None:
+        # A clean shutdown: the next run starts without recovering the loaded province.
+        subprocess.run(
+            _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "stop"]),
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+def kept_province(data_dir: Path, scale: float) -> Path | None:
+    """province.json of a kept run at this scale, if there is one."""
+    path = data_dir / "bench" / "province.json"
+    if path.exists() and json.loads(path.read_text(encoding="utf-8")).get("scale") == scale:
+        return path
+    return None
 
 
 class Gunicorn:
@@ -352,13 +389,23 @@ def main() -> int:
     parser.add_argument("--label", default="", help="e.g. before or after")
     parser.add_argument("--roster-rows", type=int, default=10_000, help="0 skips the roster import")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="a folder for the database that outlives the run; a later run at the same scale reuses its province",
+    )
     options = parser.parse_args()
 
     # A run stopped by `timeout` or Ctrl-C still stops its servers (the finally below).
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     started = time.perf_counter()
-    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
-    postgres, redis = PostgresServer(workdir), RedisServer(workdir)
+    workdir = options.keep.resolve() if options.keep else Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    if options.keep and os.geteuid() == 0:
+        shutil.chown(workdir, user="postgres")
+    postgres = KeptPostgres(workdir) if options.keep else PostgresServer(workdir)
+    (workdir / f"redis-{os.getpid()}").mkdir()
+    redis = RedisServer(workdir / f"redis-{os.getpid()}")
     server: Gunicorn | None = None
     try:
         env = server_env(postgres.start(), redis.start(), workdir / "data")
@@ -370,7 +417,12 @@ def main() -> int:
         for name in ("", "portal.sms", "axes"):
             logging.getLogger(name).setLevel(logging.WARNING)
         timings = {"migrate": manage(env, "migrate", "--noinput", "-v0")}
-        province_path, timings["province"], stand_in = province_load(env, options.scale, workdir / "data")
+        kept = kept_province(workdir / "data", options.scale) if options.keep else None
+        if kept is not None:
+            log(f"reusing the province kept in {workdir}")
+            province_path, timings["province"], stand_in = kept, 0.0, False
+        else:
+            province_path, timings["province"], stand_in = province_load(env, options.scale, workdir / "data")
         province = province_read(province_path)
         timings["collectstatic"] = manage(env, "collectstatic", "--noinput", "-v0")
         server = Gunicorn(env, workdir / "gunicorn.log")
@@ -419,7 +471,7 @@ def main() -> int:
             server.stop()
         redis.stop()
         postgres.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(workdir if not options.keep else workdir / f"redis-{os.getpid()}", ignore_errors=True)
 
 
 if __name__ == "__main__":
