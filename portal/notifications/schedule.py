@@ -102,6 +102,12 @@ DEFAULT_SCHEDULE: tuple[ScheduledTask, ...] = (
         _("记录后台任务进程仍在运行（/healthz 显示）。"),
     ),
     ScheduledTask(
+        "stats-nightly-snapshot",
+        "stats.tasks.snapshot_yesterday",
+        Crontab(minute="20", hour="1"),
+        _("统计看板：重算昨天的每日统计（会员、议题、活动、议事会）。"),
+    ),
+    ScheduledTask(
         "purge-old-login-codes",
         "portal.accounts.tasks.purge_old_login_codes",
         Crontab(minute="0", hour="3"),

@@ -1,0 +1,35 @@
+"""The daily snapshot: one number per metric, day and organization (with the organization's place on that day),
+so that a district's history is read from a few thousand kept rows instead of recounted from every membership
+and issue. Written only by stats.snapshot.snapshot_rebuild."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DailyFigure(models.Model):
+    metric = models.CharField(_("指标"), max_length=40)
+    day = models.DateField(_("日期"))
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name=_("所在区域"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("组织"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    value = models.BigIntegerField(_("数值"))
+
+    class Meta:
+        verbose_name = _("每日统计")
+        verbose_name_plural = _("每日统计")
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "day", "organization"], name="one_daily_figure_per_key")
+        ]
+        # A place's series of a metric: (metric, region, day) read for every region under a path.
+        indexes = [
+            models.Index(fields=["metric", "region", "day"], name="daily_figure_region_series"),
+            models.Index(fields=["organization", "day"], name="daily_figure_organization"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric} {self.organization_id}: {self.value}"
