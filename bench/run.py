@@ -307,6 +307,8 @@ def targets_build(province: Province, host: str, port: int) -> list[load.Target]
         get_target("/staff/activities/<id>/", "staff", f"/staff/activities/{staff['activity']}/", host, village),
         get_target("/department/", "staff", "/department/", host, handler),
         get_target("/inbox/", "staff", "/inbox/", host, village),
+        get_target("/staff/dashboard/ (district)", "staff", "/staff/dashboard/", host, district),
+        get_target("/staff/dashboard/ (town)", "staff", "/staff/dashboard/", host, town),
         get_target("/admin/consultations/issue/", "admin", "/admin/consultations/issue/", host, district),
         get_target("/admin/members/person/", "admin", "/admin/members/person/", host, district),
         get_target("/admin/members/membership/", "admin", "/admin/members/membership/", host, district),
