@@ -13,9 +13,11 @@ actor may not touch at all raises PermissionDenied (the pages answer 404 before 
 
 from __future__ import annotations
 
+import copy
 import datetime
-from collections.abc import Iterable, Mapping
-from typing import Any, TypedDict, TypeVar, cast
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypedDict, TypeVar, cast
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -148,28 +150,68 @@ def _lock_person_for(actor: User, person: Person) -> Person:
     return Person.objects.select_for_update().select_related("region").get(pk=person.pk)
 
 
-def _ensure_region_in_scope(actor: User, region: Region | None) -> None:
-    if region is None or not regions_for(actor, Action.VIEW).filter(pk=region.pk).exists():
+class RosterFacts(Protocol):
+    """What the roster's rules read: the database for one write, or what an import's batch read beforehand.
+
+    The rules below are written once against these questions, so one write and a sheet's batch refuse the same
+    things with the same words."""
+
+    def region_in_scope(self, region_id: int | None) -> bool: ...
+
+    def organization_in_scope(self, organization: Organization) -> bool: ...
+
+    def phone_holder(self, phone: str, *, other_than: Person | None) -> tuple[str, bool] | None:
+        """The name of whoever else holds the number and whether the actor may see them; None when nobody does."""
+        ...
+
+    def spans(self, person: Person, organization: Organization) -> list[Membership]: ...
+
+
+class _DatabaseFacts:
+    """The facts for one write, each asked of the database when a rule needs it."""
+
+    def __init__(self, actor: User) -> None:
+        self.actor = actor
+
+    def region_in_scope(self, region_id: int | None) -> bool:
+        return region_id is not None and regions_for(self.actor, Action.VIEW).filter(pk=region_id).exists()
+
+    def organization_in_scope(self, organization: Organization) -> bool:
+        return organizations_for(self.actor, Action.CHANGE).filter(pk=organization.pk).exists()
+
+    def phone_holder(self, phone: str, *, other_than: Person | None) -> tuple[str, bool] | None:
+        holders = Person.objects.filter(phone=phone)
+        if other_than is not None:
+            holders = holders.exclude(pk=other_than.pk)
+        holder = holders.only("pk", "name").first()
+        if holder is None:
+            return None
+        return holder.name, persons_for(self.actor, Action.VIEW).filter(pk=holder.pk).exists()
+
+    def spans(self, person: Person, organization: Organization) -> list[Membership]:
+        return list(Membership.objects.filter(person=person, organization=organization))
+
+
+def _check_region(facts: RosterFacts, region_id: int | None) -> None:
+    if not facts.region_in_scope(region_id):
         raise ValidationError({"region": _("所在区域不在您的管辖范围内，请选择您负责范围内的区域。")})
 
 
-def _ensure_organization_in_scope(actor: User, organization: Organization) -> None:
-    if not organizations_for(actor, Action.CHANGE).filter(pk=organization.pk).exists():
+def _check_organization(facts: RosterFacts, organization: Organization) -> None:
+    if not facts.organization_in_scope(organization):
         raise ValidationError({"organization": _("请选择您负责范围内的组织。")})
 
 
-def _ensure_phone_free(*, phone: str, actor: User, person: Person | None) -> None:
+def _check_phone_free(facts: RosterFacts, *, phone: str, person: Person | None) -> None:
     """A phone identifies one person. Say whose it is only when the actor may see that person."""
     if not phone:
         return
-    holders = Person.objects.filter(phone=phone)
-    if person is not None:
-        holders = holders.exclude(pk=person.pk)
-    holder = holders.only("pk", "name").first()
-    if holder is None:
+    held = facts.phone_holder(phone, other_than=person)
+    if held is None:
         return
-    if persons_for(actor, Action.VIEW).filter(pk=holder.pk).exists():
-        message = _("该手机号已登记在人员名册中，属于 %(name)s，请勿重复登记。") % {"name": holder.name}
+    name, visible = held
+    if visible:
+        message = _("该手机号已登记在人员名册中，属于 %(name)s，请勿重复登记。") % {"name": name}
     else:
         message = phone_not_usable_message()
     raise ValidationError({"phone": message})
@@ -179,6 +221,29 @@ def _validate_person(person: Person) -> None:
     # Field validators (11-digit mobile, choices); uniqueness was checked above with a clearer message. The
     # place is not looked up again: it is the stored one, or a new one the scope check has just found.
     person.full_clean(exclude=["region"], validate_unique=False, validate_constraints=False)
+
+
+def _apply_changes(person: Person, changes: Mapping[str, object]) -> list[str]:
+    """Set the fields that really change; their names."""
+    changed = [field for field, value in changes.items() if getattr(person, field) != value]
+    for field in changed:
+        setattr(person, field, changes[field])
+    return changed
+
+
+def _check_person(
+    facts: RosterFacts, person: Person, *, changed: Collection[str] | None, known_as: Person | None = None
+) -> None:
+    """The rules of a person's profile; `changed` None for someone new, else only the changed fields' rules.
+
+    `known_as` is the person as the caller keeps them when `person` is a copy being tried out."""
+    if changed is None or "region" in changed:
+        # A person who lives elsewhere keeps their place; moving someone is only into one's own area.
+        _check_region(facts, person.region_id)
+    if changed is None or "phone" in changed:
+        person.phone = person.phone or ""
+        _check_phone_free(facts, phone=person.phone, person=None if changed is None else (known_as or person))
+    _validate_person(person)
 
 
 def _save_person(person: Person, *, update_fields: list[str] | None = None) -> None:
@@ -191,7 +256,12 @@ def _save_person(person: Person, *, update_fields: list[str] | None = None) -> N
         raise ValidationError({"phone": phone_not_usable_message()}) from error
 
 
-def _ensure_span_free(
+def _same_span(span: Membership, other: Membership | None) -> bool:
+    return other is not None and (span is other or (span.pk is not None and span.pk == other.pk))
+
+
+def _check_span_free(
+    facts: RosterFacts,
     *,
     person: Person,
     organization: Organization,
@@ -204,10 +274,9 @@ def _ensure_span_free(
     A span runs from joined_on up to, not including, left_on: a role change ends one row on the day the next
     begins, and that is no overlap.
     """
-    spans = Membership.objects.filter(person=person, organization=organization)
-    if other_than is not None:
-        spans = spans.exclude(pk=other_than.pk)
-    current = spans.current().first()
+    spans = [span for span in facts.spans(person, organization) if not _same_span(span, other_than)]
+    # One open span per person and organization (a constraint): the first is the one.
+    current = next((span for span in spans if span.left_on is None), None)
     if current is not None and (left_on is None or left_on > current.joined_on):
         if left_on is None:
             raise ValidationError(
@@ -222,10 +291,12 @@ def _ensure_span_free(
                 % {"day": current.joined_on.isoformat()}
             }
         )
-    overlapping = spans.filter(left_on__isnull=False, left_on__gt=joined_on)
-    if left_on is not None:
-        overlapping = overlapping.filter(joined_on__lt=left_on)
-    clash = overlapping.order_by("-left_on").first()
+    overlapping = [
+        span
+        for span in spans
+        if span.left_on is not None and span.left_on > joined_on and (left_on is None or span.joined_on < left_on)
+    ]
+    clash = max(overlapping, key=lambda span: span.left_on or joined_on, default=None)
     if clash is None:
         return
     assert clash.left_on is not None
@@ -247,6 +318,64 @@ def _check_span_dates(*, joined_on: datetime.date, left_on: datetime.date | None
     _ensure_not_before(left_on, joined_on, field="left_on", message=_("退出日期不能早于入会日期（%(day)s）。"))
 
 
+def _new_span(
+    facts: RosterFacts,
+    *,
+    person: Person,
+    organization: Organization,
+    role: MembershipRole | str,
+    joined_on: datetime.date,
+    left_on: datetime.date | None,
+    leave_reason: str = "",
+) -> Membership:
+    """A span checked by every rule, not yet saved."""
+    _check_organization(facts, organization)
+    _check_span_dates(joined_on=joined_on, left_on=left_on)
+    _check_span_free(facts, person=person, organization=organization, joined_on=joined_on, left_on=left_on)
+    membership = Membership(
+        person=person,
+        organization=organization,
+        role=role,
+        joined_on=joined_on,
+        left_on=left_on,
+        leave_reason=leave_reason.strip() if left_on else "",
+    )
+    # Person and organization were just locked and scope-checked: not looked up a third time (a sheet's rows).
+    membership.full_clean(exclude=["person", "organization"], validate_unique=False, validate_constraints=False)
+    return membership
+
+
+def _correct_span(
+    facts: RosterFacts,
+    span: Membership,
+    *,
+    person: Person,
+    organization: Organization,
+    role: MembershipRole | str,
+    left_on: datetime.date | None,
+    reason: str,
+) -> list[str]:
+    """Set a span's role and end as a roster sheet states them; the fields to save (none when nothing changes)."""
+    changed = [name for name, value in (("role", role), ("left_on", left_on)) if getattr(span, name) != value]
+    if not changed:
+        return []
+    _check_span_dates(joined_on=span.joined_on, left_on=left_on)
+    _check_span_free(
+        facts, person=person, organization=organization, joined_on=span.joined_on, left_on=left_on, other_than=span
+    )
+    span.role = role
+    span.left_on = left_on
+    if left_on is None:
+        span.leave_reason = ""
+        changed.append("leave_reason")
+    elif "left_on" in changed:
+        span.leave_reason = reason
+        changed.append("leave_reason")
+    # The span keeps its person and organization, both read with the lock: not looked up again.
+    span.full_clean(exclude=["person", "organization"], validate_unique=False, validate_constraints=False)
+    return changed
+
+
 # ---- people ---------------------------------------------------------------------------------------------------
 
 
@@ -262,12 +391,10 @@ def person_create(
     """Register a person living in the actor's area, with their first membership when an organization is given."""
     _unknown_fields(profile, PROFILE_FIELDS)
     person = Person(**profile)
-    person.phone = person.phone or ""
-    _ensure_region_in_scope(actor, profile.get("region"))
-    _ensure_phone_free(phone=person.phone, actor=actor, person=None)
-    _validate_person(person)
+    facts = _DatabaseFacts(actor)
+    _check_person(facts, person, changed=None)
     if organization is not None:
-        _ensure_organization_in_scope(actor, organization)
+        _check_organization(facts, organization)
         if joined_on is None:
             raise ValidationError({"joined_on": _("请填写入会日期。")})
         _ensure_not_in_future(joined_on, field="joined_on", label=_("入会日期"))
@@ -284,19 +411,10 @@ def person_update(*, person: Person, actor: User, changes: PersonChanges) -> Per
     """Change some fields of a person's profile; only the fields that really change are written."""
     _unknown_fields(changes, PROFILE_FIELDS)
     locked = _lock_person_for(actor, person)
-    changed = [field for field, value in changes.items() if getattr(locked, field) != value]
+    changed = _apply_changes(locked, changes)
     if not changed:
         return locked
-    given: Mapping[str, object] = changes  # read by the names that changed
-    for field in changed:
-        setattr(locked, field, given[field])
-    if "region" in changed:
-        # A person who lives elsewhere keeps their place; moving someone is only into one's own area.
-        _ensure_region_in_scope(actor, locked.region)
-    if "phone" in changed:
-        locked.phone = locked.phone or ""
-        _ensure_phone_free(phone=locked.phone, actor=actor, person=locked)
-    _validate_person(locked)
+    _check_person(_DatabaseFacts(actor), locked, changed=changed)
     _audit(locked, actor=actor, reason=_("修改人员信息"))
     _save_person(locked, update_fields=[*changed, "updated_at"])
     return locked
@@ -319,19 +437,15 @@ def membership_add(
     """A person joins an organization; with `left_on`, a past span is recorded (a roster sheet's history)."""
     # Locking the person serialises concurrent membership changes of the same person.
     locked_person = _lock_person_for(actor, person)
-    _ensure_organization_in_scope(actor, organization)
-    _check_span_dates(joined_on=joined_on, left_on=left_on)
-    _ensure_span_free(person=locked_person, organization=organization, joined_on=joined_on, left_on=left_on)
-    membership = Membership(
+    membership = _new_span(
+        _DatabaseFacts(actor),
         person=locked_person,
         organization=organization,
         role=role,
         joined_on=joined_on,
         left_on=left_on,
-        leave_reason=leave_reason.strip() if left_on else "",
+        leave_reason=leave_reason,
     )
-    # Person and organization were just locked and scope-checked: not looked up a third time (a sheet's rows).
-    membership.full_clean(exclude=["person", "organization"], validate_unique=False, validate_constraints=False)
     _audit(membership, actor=actor, reason=_("加入组织"))
     membership.save()
     page_cache_touch(Shown.MEMBERS)
@@ -413,30 +527,354 @@ def membership_correct(
     future, no end before the start, no overlap with another span of the same organization.
     """
     locked = _lock_membership_for(actor, membership)
-    changed = [name for name, value in (("role", role), ("left_on", left_on)) if getattr(locked, name) != value]
-    if not changed:
-        return locked
-    _check_span_dates(joined_on=locked.joined_on, left_on=left_on)
-    _ensure_span_free(
+    changed = _correct_span(
+        _DatabaseFacts(actor),
+        locked,
         person=locked.person,
         organization=locked.organization,
-        joined_on=locked.joined_on,
+        role=role,
         left_on=left_on,
-        other_than=locked,
+        reason=reason,
     )
-    locked.role = role
-    locked.left_on = left_on
-    if left_on is None:
-        locked.leave_reason = ""
-        changed.append("leave_reason")
-    elif "left_on" in changed:
-        locked.leave_reason = reason
-        changed.append("leave_reason")
-    locked.full_clean(validate_unique=False, validate_constraints=False)
+    if not changed:
+        return locked
     _audit(locked, actor=actor, reason=reason)
     locked.save(update_fields=changed)
     page_cache_touch(Shown.MEMBERS)
     return locked
+
+
+# ---- a roster sheet, many rows at once ----------------------------------------------------------------------
+
+# Large enough that a typical sheet is one batch; small enough that each IN (...) list and insert stays quick.
+ROSTER_BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True, kw_only=True)
+class RosterRow:
+    """One row of a roster sheet, as it is to be written.
+
+    `person` and `membership` say whom and which span the row is about. One without a primary key is someone or
+    a span the sheet adds: the first row naming that object registers it, and every later row naming the same
+    object (not an equal one) is about what that row registered. The values written are the row's own:
+    `profile` for the person (the fields the row changes; all of them for someone new), the rest for the span.
+    """
+
+    person: Person
+    profile: PersonChanges
+    membership: Membership
+    organization: Organization
+    role: MembershipRole | str
+    joined_on: datetime.date
+    left_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class RosterRowWritten:
+    """What became of a row: the person and span as saved, or why the row was refused (nothing of it saved)."""
+
+    person: Person | None = None
+    membership: Membership | None = None
+    error: ValidationError | None = None
+
+
+@dataclass
+class _Registered:
+    """What earlier batches of one call registered, by the object the rows name them with."""
+
+    persons: dict[int, Person]
+    spans: dict[int, Membership]
+
+    def stored_pk(self, obj: Person | Membership) -> int | None:
+        if obj.pk is not None:
+            return obj.pk
+        saved = (self.persons if isinstance(obj, Person) else self.spans).get(id(obj))
+        return saved.pk if saved is not None else None
+
+
+class _BatchFacts:
+    """A batch's facts, read in a few queries before its rows are checked, and kept up to date as they pass."""
+
+    def __init__(
+        self,
+        *,
+        regions: set[int],
+        organizations: set[int],
+        phone_holders: dict[str, Person],
+        visible: set[int],
+        spans: dict[tuple[int, int], list[Membership]],
+    ) -> None:
+        self.regions = regions
+        self.organizations = organizations
+        self.phone_holders = phone_holders
+        self.visible = visible
+        self._spans = spans
+
+    def region_in_scope(self, region_id: int | None) -> bool:
+        return region_id in self.regions
+
+    def organization_in_scope(self, organization: Organization) -> bool:
+        return organization.pk in self.organizations
+
+    def phone_holder(self, phone: str, *, other_than: Person | None) -> tuple[str, bool] | None:
+        holder = self.phone_holders.get(phone)
+        if holder is None or (other_than is not None and _same_person(holder, other_than)):
+            return None
+        # Someone this import registers is the importer's own.
+        return holder.name, holder.pk is None or holder.pk in self.visible
+
+    def spans(self, person: Person, organization: Organization) -> list[Membership]:
+        return self._spans.get((_person_key(person), organization.pk), [])
+
+    def add_span(self, span: Membership, person: Person) -> None:
+        self._spans.setdefault((_person_key(person), span.organization_id), []).append(span)
+
+    def phone_moved(self, person: Person, old: str) -> None:
+        if old and self.phone_holders.get(old) is person:
+            del self.phone_holders[old]
+        if person.phone:
+            self.phone_holders[person.phone] = person
+
+
+def _person_key(person: Person) -> int:
+    # Stored people by their id; someone the batch registers, not saved yet, by the object itself.
+    return person.pk if person.pk is not None else -id(person)
+
+
+def _same_person(one: Person, other: Person) -> bool:
+    return one is other or (one.pk is not None and one.pk == other.pk)
+
+
+@dataclass
+class _BatchWrites:
+    """What a batch's rows passed, to be written together: the objects, the fields changed, one history row each."""
+
+    new_persons: list[Person]
+    changed_persons: dict[int, Person]
+    person_fields: set[str]
+    person_history: list[tuple[Person, Person, bool]]
+    new_spans: list[Membership]
+    changed_spans: dict[int, Membership]
+    span_fields: set[str]
+    span_history: list[tuple[Membership, Membership, bool]]
+
+
+Kept = TypeVar("Kept", Person, Membership)
+
+
+def _snapshot_for_history(obj: Kept, *, actor: User, reason: str) -> Kept:
+    snapshot = copy.copy(obj)
+    _audit(snapshot, actor=actor, reason=reason)
+    return snapshot
+
+
+@transaction.atomic
+def roster_rows_write(*, rows: Sequence[RosterRow], actor: User) -> list[RosterRowWritten]:
+    """Write a roster sheet's rows as the actor, each refused by the rules that refuse one write, in batches of a
+    few queries each whatever their size (ROSTER_BATCH_SIZE rows).
+
+    Rows are taken in order: a row sees what the rows before it wrote, and a refused row writes nothing of its
+    own (the caller decides about the rest; the import saves nothing of a file with a refused row). People and
+    spans get the same history rows, by the actor and with the same reasons, as person_create, person_update,
+    membership_add and membership_correct write; every batch takes its rows' people and spans with one lock.
+    """
+    registered = _Registered(persons={}, spans={})
+    written: list[RosterRowWritten] = []
+    for start in range(0, len(rows), ROSTER_BATCH_SIZE):
+        written.extend(_roster_batch_write(rows[start : start + ROSTER_BATCH_SIZE], actor=actor, registered=registered))
+    if any(row.error is None for row in written):
+        page_cache_touch(Shown.MEMBERS)
+    return written
+
+
+def _roster_batch_write(rows: Sequence[RosterRow], *, actor: User, registered: _Registered) -> list[RosterRowWritten]:
+    person_pks = {pk for pk in (registered.stored_pk(row.person) for row in rows) if pk is not None}
+    span_pks = {pk for pk in (registered.stored_pk(row.membership) for row in rows) if pk is not None}
+    organization_ids = {row.organization.pk for row in rows}
+    changeable = set(persons_for(actor, Action.CHANGE).filter(pk__in=person_pks).values_list("pk", flat=True))
+    locked = {
+        person.pk: person
+        for person in Person.objects.select_for_update(of=("self",)).select_related("region").filter(pk__in=changeable)
+    }
+    span_changeable = set(
+        memberships_for(actor, Action.CHANGE).filter(pk__in=span_pks).values_list("pk", flat=True) if span_pks else []
+    )
+    spans: dict[tuple[int, int], list[Membership]] = {}
+    stored_spans: dict[int, Membership] = {}
+    for stored in Membership.objects.select_for_update(of=("self",)).filter(
+        person_id__in=list(locked), organization_id__in=organization_ids
+    ):
+        spans.setdefault((stored.person_id, stored.organization_id), []).append(stored)
+        stored_spans[stored.pk] = stored
+    region_ids = {region.pk for region in (row.profile.get("region") for row in rows) if region is not None}
+    phones = {phone for phone in (row.profile.get("phone") for row in rows) if phone}
+    holders = {
+        holder.phone: locked.get(holder.pk, holder)
+        for holder in Person.objects.filter(phone__in=phones).only("pk", "name", "phone")
+    }
+    facts = _BatchFacts(
+        regions=set(regions_for(actor, Action.VIEW).filter(pk__in=region_ids).values_list("pk", flat=True)),
+        organizations=set(
+            organizations_for(actor, Action.CHANGE).filter(pk__in=organization_ids).values_list("pk", flat=True)
+        ),
+        phone_holders=holders,
+        visible=set(
+            persons_for(actor, Action.VIEW)
+            .filter(pk__in=[holder.pk for holder in holders.values()])
+            .values_list("pk", flat=True)
+            if holders
+            else []
+        ),
+        spans=spans,
+    )
+    writes = _BatchWrites([], {}, set(), [], [], {}, set(), [])
+    new_here: dict[int, Person] = {}
+    spans_here: dict[int, Membership] = {}
+    outcomes: list[RosterRowWritten] = []
+    for row in rows:
+        person_pk = registered.stored_pk(row.person)
+        person = locked.get(person_pk) if person_pk is not None else new_here.get(id(row.person))
+        span_pk = registered.stored_pk(row.membership)
+        span: Membership | None = (
+            stored_spans.get(span_pk) if span_pk is not None else spans_here.get(id(row.membership))
+        )
+        try:
+            if person_pk is not None and person is None:
+                raise PermissionDenied(_("您不能修改这位人员的信息。"))
+            if span_pk is not None and (span is None or span_pk not in span_changeable):
+                raise PermissionDenied(_("您不能修改这条会籍。"))
+            saved_person, saved_span = _roster_row_write(
+                row, person=person, span=span, facts=facts, writes=writes, actor=actor
+            )
+        except ValidationError as error:
+            outcomes.append(RosterRowWritten(error=error))
+            continue
+        except PermissionDenied as error:
+            outcomes.append(RosterRowWritten(error=ValidationError(str(error))))
+            continue
+        if person is None:
+            new_here[id(row.person)] = saved_person
+        if span is None:
+            spans_here[id(row.membership)] = saved_span
+        outcomes.append(RosterRowWritten(person=saved_person, membership=saved_span))
+    try:
+        with transaction.atomic():
+            _roster_batch_save(writes)
+    except IntegrityError:  # another secretary registered one of these numbers a moment ago
+        refused = ValidationError({"phone": phone_not_usable_message()})
+        return [RosterRowWritten(error=refused if outcome.error is None else outcome.error) for outcome in outcomes]
+    registered.persons.update(new_here)
+    registered.spans.update(spans_here)
+    return outcomes
+
+
+def _roster_row_write(
+    row: RosterRow,
+    *,
+    person: Person | None,
+    span: Membership | None,
+    facts: _BatchFacts,
+    writes: _BatchWrites,
+    actor: User,
+) -> tuple[Person, Membership]:
+    """Check one row against the batch's facts; when it passes, keep what it changes for the batch's writes."""
+    # Tried on copies: a row refused halfway leaves the people and spans of the batch as they were.
+    if person is None:
+        trial = Person(**row.profile)
+        _check_person(facts, trial, changed=None)
+        person_changed: list[str] | None = None
+        owner = trial
+    else:
+        trial = copy.copy(person)
+        person_changed = _apply_changes(trial, row.profile)
+        if person_changed:
+            _check_person(facts, trial, changed=person_changed, known_as=person)
+        owner = person
+    if span is None:
+        new_span = _new_span(
+            facts,
+            person=owner,
+            organization=row.organization,
+            role=row.role,
+            joined_on=row.joined_on,
+            left_on=row.left_on,
+        )
+        span_changed: list[str] | None = None
+    else:
+        new_span = copy.copy(span)
+        span_changed = _correct_span(
+            facts,
+            new_span,
+            person=owner,
+            organization=row.organization,
+            role=row.role,
+            left_on=row.left_on,
+            reason=_("按导入的名册更正"),
+        )
+
+    # The row passes: its changes become the batch's.
+    if person is None:
+        person = trial
+        writes.new_persons.append(person)
+        writes.person_history.append((person, _snapshot_for_history(person, actor=actor, reason=_("登记人员")), False))
+        facts.phone_moved(person, "")
+    elif person_changed:
+        old_phone = person.phone
+        for field in person_changed:
+            setattr(person, field, getattr(trial, field))
+        person.updated_at = timezone.now()
+        if person.pk is not None:
+            writes.changed_persons[person.pk] = person
+            writes.person_fields.update(person_changed)
+        writes.person_history.append(
+            (person, _snapshot_for_history(person, actor=actor, reason=_("修改人员信息")), True)
+        )
+        facts.phone_moved(person, old_phone)
+    if span is None:
+        new_span.person = person
+        span = new_span
+        writes.new_spans.append(span)
+        writes.span_history.append((span, _snapshot_for_history(span, actor=actor, reason=_("加入组织")), False))
+        facts.add_span(span, person)
+    elif span_changed:
+        for field in span_changed:
+            setattr(span, field, getattr(new_span, field))
+        if span.pk is not None:
+            writes.changed_spans[span.pk] = span
+            writes.span_fields.update(span_changed)
+        writes.span_history.append((span, _snapshot_for_history(span, actor=actor, reason=_("按导入的名册更正")), True))
+    return person, span
+
+
+def _roster_batch_save(writes: _BatchWrites) -> None:
+    Person.objects.bulk_create(writes.new_persons)
+    if writes.changed_persons:
+        Person.objects.bulk_update(
+            list(writes.changed_persons.values()), fields=[*sorted(writes.person_fields), "updated_at"]
+        )
+    for person, snapshot, _update in writes.person_history:
+        # Saved after the snapshot was taken: the history row carries the id and times the row got.
+        snapshot.pk = person.pk
+        snapshot.created_at = person.created_at
+        if snapshot.updated_at is None:
+            snapshot.updated_at = person.updated_at
+    _history_create(Person, writes.person_history)
+    Membership.objects.bulk_create(writes.new_spans)
+    if writes.changed_spans:
+        Membership.objects.bulk_update(list(writes.changed_spans.values()), fields=sorted(writes.span_fields))
+    for membership, span_snapshot, _update in writes.span_history:
+        span_snapshot.pk = membership.pk
+        span_snapshot.person_id = membership.person_id
+    _history_create(Membership, writes.span_history)
+
+
+def _history_create(model: type[Person] | type[Membership], history: list) -> None:
+    """The history rows the saves would have written, in the rows' order: additions first, then changes."""
+    manager = model.history
+    for update in (False, True):
+        snapshots = [snapshot for _obj, snapshot, is_update in history if is_update is update]
+        if snapshots:
+            manager.bulk_history_create(snapshots, update=update)
 
 
 # ---- 列名联系 and contact logs -------------------------------------------------------------------------------
@@ -572,7 +1010,7 @@ def _save_person_record(record: PersonRecord, *, actor: User, reason: str, updat
         record.ended_on, record.started_on, field="ended_on", message=_("终止日期不能早于起始日期（%(day)s）。")
     )
     if isinstance(record, CrossAppointment) and record.region_id is not None:
-        _ensure_region_in_scope(actor, record.region)
+        _check_region(_DatabaseFacts(actor), record.region_id)
     record.full_clean(validate_unique=False, validate_constraints=False)
     _audit(record, actor=actor, reason=reason)
     record.save(update_fields=update_fields)
