@@ -13,6 +13,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -20,7 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from consultations.filters import ENDED, OPEN, IssueQueueFilter
@@ -304,13 +305,23 @@ def meeting_rhythm(
     ]
 
 
+def _agenda_count(**conditions: object) -> Coalesce:
+    counted = (
+        AgendaItem.objects.filter(meeting_id=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("meeting_id")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def meeting_list(*, user: AnyUser) -> QuerySet[Meeting]:
+    """Newest first. The agenda is counted per listed meeting (a subquery run for the page's rows only): a join
+    grouped by meeting counted the agenda of every meeting of the scope before the newest could be taken."""
     return (
         meetings_for(user, Action.LIST)
-        .annotate(
-            agenda_count=Count("agenda", distinct=True),
-            pending_count=Count("agenda", filter=Q(agenda__outcome=AgendaOutcome.PENDING), distinct=True),
-        )
+        .annotate(agenda_count=_agenda_count(), pending_count=_agenda_count(outcome=AgendaOutcome.PENDING))
         .order_by("-scheduled_at", "-pk")
     )
 

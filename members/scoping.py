@@ -18,15 +18,23 @@ from members.models import (
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.phones import mask_phone, sees_every_phone_whole
-from portal.scoping import Action, AnyUser, has_role, is_unrestricted, scope_path, under
+from portal.scoping import Action, AnyUser, has_role, is_unrestricted, path_ids, pk_among, scope_path, under
 
 ROSTER_KEEPERS = (Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF)
 
 
 def _person_in_scope(path: str) -> Q:
     """A person belongs to a subtree by where they live or by any organization of it they were ever part of."""
-    in_scoped_org = Membership.objects.filter(person=OuterRef("pk"), organization__region__path__startswith=path)
-    return under(path, "region") | Q(Exists(in_scoped_org))
+    if len(path_ids(path)) == 1:
+        # A district holds a tenth of the province's people: one pass over them, keeping the district's, costs less
+        # than gathering a tenth of them by id.
+        in_scoped_org = Membership.objects.filter(person=OuterRef("pk"), organization__region__path__startswith=path)
+        return under(path, "region") | Q(Exists(in_scoped_org))
+    # A town's or a village's people are read by place and by membership, then sorted: the OR above would read
+    # every person of the province to find a village's forty.
+    living = Person.objects.filter(under(path, "region")).order_by().values("pk")
+    joined = Membership.objects.filter(organization__region__path__startswith=path).order_by().values("person_id")
+    return pk_among(living, joined)
 
 
 Rows = TypeVar("Rows", bound=QuerySet)
