@@ -16,6 +16,7 @@ from portal.staff_access import role_required
 from stats.charts import chart
 from stats.dashboard import dashboard
 from stats.exports import table_csv, table_xlsx
+from stats.figures.consultation import resolved_notices_in
 from stats.periods import Period, PeriodKind
 from stats.scoping import DASHBOARD_STAFF, Focus, focus_for, home_region
 
@@ -44,7 +45,7 @@ def _trail(request: HttpRequest, focus: Focus, period: Period) -> list[tuple[str
     return trail
 
 
-def _render(request: HttpRequest, template: str) -> HttpResponse:
+def _render(request: HttpRequest, template: str, **extra: object) -> HttpResponse:
     focus, period = _focus_and_period(request)
     today = timezone.localdate()
     board = dashboard(user=request.user, focus=focus, period=period, today=today)
@@ -62,6 +63,7 @@ def _render(request: HttpRequest, template: str) -> HttpResponse:
             (PeriodKind.DATES.value, gettext_lazy("自选日期")),
         ],
         "today": today,
+        **extra,
     }
     return render(request, template, context)
 
@@ -75,8 +77,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 @dashboard_staff_required
 def report_page(request: HttpRequest) -> HttpResponse:
-    """月度 / 年度工作报表: the same figures on A4, for printing or saving as PDF from the browser."""
-    return _render(request, "stats/report.html")
+    """月度 / 年度工作报表: the same figures on A4 and the results published in the period, for printing or saving
+    as PDF from the browser."""
+    focus, period = _focus_and_period(request)
+    notices, notice_count = resolved_notices_in(focus, period)
+    return _render(request, "stats/report.html", notices=notices, notice_count=notice_count)
 
 
 @require_GET

@@ -20,6 +20,7 @@ from consultations.models import (
     IssueCategory,
     IssueChannel,
     Meeting,
+    PublicNotice,
     Rating,
     Transition,
 )
@@ -254,3 +255,15 @@ def meetings_by_month(*, meetings: QuerySet[Meeting], organizations: int, period
         headers=(_("月份"), _("议事会"), _("召开的组织"), _("未召开的同心荟")),
         rows=tuple(table_rows),
     )
+
+
+REPORT_NOTICES = 100
+
+
+def resolved_notices_in(focus: Focus, period: Period) -> tuple[list[PublicNotice], int]:
+    """The results on the board published in the period (the counter's definition, newest first): the first
+    REPORT_NOTICES of them, and how many there are."""
+    notices = counters.resolved_notices(organization=focus.organization, region=focus.region).filter(
+        _raised_in(period, "published_at")
+    )
+    return list(notices[:REPORT_NOTICES]), notices.count()
