@@ -4,6 +4,7 @@ and issue. Written only by stats.snapshot.snapshot_rebuild."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +34,32 @@ class DailyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} {self.organization_id}: {self.value}"
+
+
+class ExportState(models.TextChoices):
+    PENDING = "pending", _("生成中")
+    READY = "ready", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
+class StatsExport(models.Model):
+    """A large export built by a worker (stats.large_exports): only the account that asked for it downloads it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.CASCADE, related_name="stats_exports"
+    )
+    what = models.CharField(_("内容"), max_length=40)
+    focus = models.CharField(_("范围"), max_length=200)
+    state = models.CharField(_("状态"), max_length=16, choices=ExportState.choices, default=ExportState.PENDING)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出文件")
+        verbose_name_plural = _("导出文件")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.focus} ({self.state})"

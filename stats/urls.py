@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.dashboard_page, name="dashboard"),
     path("report/", views.report_page, name="report"),
     path("export/<slug:key>.<str:extension>", views.table_export, name="export"),
+    path("exports/roster/", views.roster_export, name="roster_export"),
+    path("exports/<int:pk>/", views.export_download, name="export_download"),
 ]

@@ -3,20 +3,27 @@ Scope comes from stats.scoping (itself from orgs.scoping); figures from stats.da
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from orgs.models import Region
-from portal.staff_access import role_required
+from portal.staff_access import acting_user, role_required
 from stats.charts import chart
 from stats.dashboard import dashboard
+from stats.export_requests import roster_export_request
 from stats.exports import table_csv, table_xlsx
 from stats.figures.consultation import resolved_notices_in
+from stats.large_exports import downloadable
+from stats.models import StatsExport
 from stats.periods import Period, PeriodKind
 from stats.scoping import DASHBOARD_STAFF, Focus, focus_for, home_region
 
@@ -98,3 +105,27 @@ def table_export(request: HttpRequest, key: str, extension: str) -> HttpResponse
     if extension == "xlsx":
         return table_xlsx(table, filename=name)
     return table_csv(table, filename=name)
+
+
+@require_POST
+@dashboard_staff_required
+def roster_export(request: HttpRequest) -> HttpResponse:
+    """A whole roster is too large to build during the request: a worker builds it and the inbox says when."""
+    focus = focus_for(request.user, request.POST.dict())
+    if focus is None:
+        raise Http404
+    roster_export_request(user=acting_user(request), focus=focus)
+    messages.success(request, _("正在生成会籍名册，生成后会发到您的站内消息。"))
+    return redirect(f"{reverse('stats:dashboard')}?{urlencode(focus.query())}")
+
+
+@require_GET
+@dashboard_staff_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_object_or_404(StatsExport, pk=pk, owner=acting_user(request))
+    if not downloadable(export, today=timezone.localdate()):
+        raise Http404
+    response = FileResponse(export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1])
+    response["Cache-Control"] = "private, no-store"
+    # role_required is typed for HttpResponse views; the streamed file passes through it unchanged.
+    return cast(HttpResponse, response)

@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     ASSIGNMENT_ANSWERED = "assignment_answered", _("部门已答复")
     ASSIGNMENT_RETURNED = "assignment_returned", _("部门退回议题")
     ISSUE_RATED = "issue_rated", _("反映人评价")
+    EXPORT_READY = "export_ready", _("导出文件已生成")
 
 
 # Channels a user cannot switch off for a kind: the inbox always keeps a copy; deadlines reach handlers by SMS.
@@ -39,6 +40,8 @@ REQUIRED_CHANNELS: dict[str, frozenset[str]] = {
     Kind.ASSIGNMENT_ESCALATED: frozenset({Channel.INBOX, Channel.SMS}),
     Kind.ACTIVITY_CANCELLED: frozenset({Channel.SMS}),
     Kind.LOGIN_CODE: frozenset({Channel.SMS}),
+    # The file waits in the inbox of the one who asked for it, whatever they chose for other messages.
+    Kind.EXPORT_READY: frozenset({Channel.INBOX}),
 }
 DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     Kind.ISSUE_PROGRESS: frozenset({Channel.INBOX, Channel.SMS}),
