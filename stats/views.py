@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from orgs.models import Region
 from portal.staff_access import acting_user, role_required
 from stats.charts import chart
-from stats.dashboard import dashboard
 from stats.export_requests import roster_export_request
 from stats.exports import table_csv, table_xlsx
 from stats.figures.consultation import resolved_notices_in
+from stats.kept_boards import dashboard_kept
 from stats.large_exports import downloadable
 from stats.models import StatsExport
 from stats.periods import Period, PeriodKind
@@ -55,7 +55,7 @@ def _trail(request: HttpRequest, focus: Focus, period: Period) -> list[tuple[str
 def _render(request: HttpRequest, template: str, **extra: object) -> HttpResponse:
     focus, period = _focus_and_period(request)
     today = timezone.localdate()
-    board = dashboard(user=request.user, focus=focus, period=period, today=today)
+    board = dashboard_kept(user=request.user, focus=focus, period=period, today=today)
     sections = [(section, [(table, chart(table)) for table in section.tables]) for section in board.sections]
     context = {
         "board": board,
@@ -97,7 +97,7 @@ def table_export(request: HttpRequest, key: str, extension: str) -> HttpResponse
     if extension not in {"csv", "xlsx"}:
         raise Http404
     focus, period = _focus_and_period(request)
-    board = dashboard(user=request.user, focus=focus, period=period, today=timezone.localdate())
+    board = dashboard_kept(user=request.user, focus=focus, period=period, today=timezone.localdate())
     table = board.table(key)
     if table is None:
         raise Http404

@@ -10,6 +10,12 @@ from tests.consultations.conftest import drive_issue, issue_factory, issue_in_st
 from tests.members.conftest import enrol  # noqa: F401
 
 
+@pytest.fixture(autouse=True)
+def dashboard_computed_on_every_view(settings):
+    """Each test sees its own data at once; test_kept_boards turns the keeping back on."""
+    settings.STATS_DASHBOARD_SECONDS = 0
+
+
 @pytest.fixture
 def open_dashboard(client):
     """open_dashboard(user, **query) -> the response of /staff/dashboard/ for that user."""
