@@ -22,7 +22,7 @@ from typing import Any, Protocol, TypedDict, TypeVar, cast
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -548,6 +548,8 @@ def membership_correct(
 
 # Large enough that a typical sheet is one batch; small enough that each IN (...) list and insert stays quick.
 ROSTER_BATCH_SIZE = 1000
+# An UPDATE of many rows is one CASE per field that the database walks for every row: kept short.
+BULK_UPDATE_SIZE = 100
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -645,10 +647,25 @@ def _same_person(one: Person, other: Person) -> bool:
     return one is other or (one.pk is not None and one.pk == other.pk)
 
 
+@dataclass(frozen=True)
+class _Reasons:
+    """The history's reasons, as the one-row services give them; translated once per batch, not per row."""
+
+    registered: str
+    changed: str
+    joined: str
+    corrected: str
+
+    @classmethod
+    def translated(cls) -> _Reasons:
+        return cls(_("登记人员"), _("修改人员信息"), _("加入组织"), _("按导入的名册更正"))
+
+
 @dataclass
 class _BatchWrites:
     """What a batch's rows passed, to be written together: the objects, the fields changed, one history row each."""
 
+    reasons: _Reasons
     new_persons: list[Person]
     changed_persons: dict[int, Person]
     person_fields: set[str]
@@ -727,7 +744,7 @@ def _roster_batch_write(rows: Sequence[RosterRow], *, actor: User, registered: _
         ),
         spans=spans,
     )
-    writes = _BatchWrites([], {}, set(), [], [], {}, set(), [])
+    writes = _BatchWrites(_Reasons.translated(), [], {}, set(), [], [], {}, set(), [])
     new_here: dict[int, Person] = {}
     spans_here: dict[int, Membership] = {}
     outcomes: list[RosterRowWritten] = []
@@ -809,14 +826,16 @@ def _roster_row_write(
             organization=row.organization,
             role=row.role,
             left_on=row.left_on,
-            reason=_("按导入的名册更正"),
+            reason=writes.reasons.corrected,
         )
 
     # The row passes: its changes become the batch's.
     if person is None:
         person = trial
         writes.new_persons.append(person)
-        writes.person_history.append((person, _snapshot_for_history(person, actor=actor, reason=_("登记人员")), False))
+        writes.person_history.append(
+            (person, _snapshot_for_history(person, actor=actor, reason=writes.reasons.registered), False)
+        )
         facts.phone_moved(person, "")
     elif person_changed:
         old_phone = person.phone
@@ -827,14 +846,16 @@ def _roster_row_write(
             writes.changed_persons[person.pk] = person
             writes.person_fields.update(person_changed)
         writes.person_history.append(
-            (person, _snapshot_for_history(person, actor=actor, reason=_("修改人员信息")), True)
+            (person, _snapshot_for_history(person, actor=actor, reason=writes.reasons.changed), True)
         )
         facts.phone_moved(person, old_phone)
     if span is None:
         new_span.person = person
         span = new_span
         writes.new_spans.append(span)
-        writes.span_history.append((span, _snapshot_for_history(span, actor=actor, reason=_("加入组织")), False))
+        writes.span_history.append(
+            (span, _snapshot_for_history(span, actor=actor, reason=writes.reasons.joined), False)
+        )
         facts.add_span(span, person)
     elif span_changed:
         for field in span_changed:
@@ -842,7 +863,9 @@ def _roster_row_write(
         if span.pk is not None:
             writes.changed_spans[span.pk] = span
             writes.span_fields.update(span_changed)
-        writes.span_history.append((span, _snapshot_for_history(span, actor=actor, reason=_("按导入的名册更正")), True))
+        writes.span_history.append(
+            (span, _snapshot_for_history(span, actor=actor, reason=writes.reasons.corrected), True)
+        )
     return person, span
 
 
@@ -850,7 +873,9 @@ def _roster_batch_save(writes: _BatchWrites) -> None:
     Person.objects.bulk_create(writes.new_persons)
     if writes.changed_persons:
         Person.objects.bulk_update(
-            list(writes.changed_persons.values()), fields=[*sorted(writes.person_fields), "updated_at"]
+            list(writes.changed_persons.values()),
+            fields=[*sorted(writes.person_fields), "updated_at"],
+            batch_size=BULK_UPDATE_SIZE,
         )
     for person, snapshot, _update in writes.person_history:
         # Saved after the snapshot was taken: the history row carries the id and times the row got.
@@ -861,7 +886,9 @@ def _roster_batch_save(writes: _BatchWrites) -> None:
     _history_create(Person, writes.person_history)
     Membership.objects.bulk_create(writes.new_spans)
     if writes.changed_spans:
-        Membership.objects.bulk_update(list(writes.changed_spans.values()), fields=sorted(writes.span_fields))
+        Membership.objects.bulk_update(
+            list(writes.changed_spans.values()), fields=sorted(writes.span_fields), batch_size=BULK_UPDATE_SIZE
+        )
     for membership, span_snapshot, _update in writes.span_history:
         span_snapshot.pk = membership.pk
         span_snapshot.person_id = membership.person_id
@@ -869,12 +896,42 @@ def _roster_batch_save(writes: _BatchWrites) -> None:
 
 
 def _history_create(model: type[Person] | type[Membership], history: list) -> None:
-    """The history rows the saves would have written, in the rows' order: additions first, then changes."""
-    manager = model.history
+    """The history rows the saves would have written: a row's own values, by the actor, with the reason.
+
+    The last state of each person or span in the batch is what the batch has just written, so those rows are copied
+    from the table by the database itself (one INSERT … SELECT per kind of change); the earlier states of someone a
+    batch changes twice are written first, from their snapshots, through simple_history."""
+    last = {id(obj): index for index, (obj, _snapshot, _update) in enumerate(history)}
+    earlier = [entry for index, entry in enumerate(history) if last[id(entry[0])] != index]
     for update in (False, True):
-        snapshots = [snapshot for _obj, snapshot, is_update in history if is_update is update]
+        snapshots = [snapshot for _obj, snapshot, is_update in earlier if is_update is update]
         if snapshots:
-            manager.bulk_history_create(snapshots, update=update)
+            model.history.bulk_history_create(snapshots, update=update)
+    finals: dict[tuple[bool, str, int], list[int]] = {}
+    for index, (obj, snapshot, update) in enumerate(history):
+        if last[id(obj)] == index:
+            key = (update, snapshot._change_reason, snapshot._history_user.pk)
+            finals.setdefault(key, []).append(obj.pk)
+    for (update, reason, user_pk), pks in sorted(finals.items(), key=lambda item: item[0][0]):
+        _history_copied(model, pks, history_type="~" if update else "+", reason=reason, user_pk=user_pk)
+
+
+def _history_copied(
+    model: type[Person] | type[Membership], pks: list[int], *, history_type: str, reason: str, user_pk: int
+) -> None:
+    historical = model.history.model
+    quote = connection.ops.quote_name
+    pairs = [(historical._meta.get_field(field.name).column, field.column) for field in historical.tracked_fields]
+    targets = ", ".join(quote(target) for target, _source in pairs)
+    sources = ", ".join(quote(source) for _target, source in pairs)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608 - names from the models, values bound
+            f"({targets}, history_date, history_change_reason, history_type, history_user_id) "
+            f"SELECT {sources}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} = ANY(%s) ORDER BY {quote(model._meta.pk.column)}",
+            [timezone.now(), reason, history_type, user_pk, pks],
+        )
 
 
 # ---- 列名联系 and contact logs -------------------------------------------------------------------------------
