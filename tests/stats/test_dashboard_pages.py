@@ -156,3 +156,15 @@ def test_a_dashboard_page_costs_the_same_queries_at_two_sizes_of_data(
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url, {**query, "period": "last12"}).status_code == 200
     assert len(small.captured_queries) <= 60
+
+
+def test_the_admin_index_shows_the_top_figures_of_the_admin_s_district_and_links_the_dashboard(
+    client, district_admin_yuhang, qingshan_tongxinhui, enrol
+):
+    enrol(qingshan_tongxinhui)
+    client.force_login(district_admin_yuhang)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert 'data-testid="admin-stats-summary"' in page
+    assert "统计看板 · 余杭区" in page
+    assert '<th scope="row">在册会员</th><td>1</td>' in page
+    assert reverse("stats:dashboard") in page
