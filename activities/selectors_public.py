@@ -103,12 +103,13 @@ def live_registration(activity: Activity, *, person: Person | None = None, pk: i
     return with_waiting_position(registrations).order_by("created_at").first()
 
 
-def member_upcoming_registrations(person: Person, *, now: datetime.datetime) -> list[Registration]:
-    """What a member signed up for or waits for, of activities not over yet, soonest first."""
+def member_upcoming_registrations(person_id: int, *, now: datetime.datetime) -> list[Registration]:
+    """What a member (their roster entry's id) signed up for or waits for, of activities not over yet, soonest
+    first."""
     return list(
         with_waiting_position(
             Registration.objects.filter(
-                person=person,
+                person_id=person_id,
                 status__in=LIVE_STATUSES,
                 checked_in_at__isnull=True,
                 activity__status=ActivityStatus.PUBLISHED,
@@ -120,10 +121,10 @@ def member_upcoming_registrations(person: Person, *, now: datetime.datetime) -> 
     )
 
 
-def member_attended_registrations(person: Person) -> list[Registration]:
-    """The activities a member checked in to, latest first (the last ATTENDED_SHOWN)."""
+def member_attended_registrations(person_id: int) -> list[Registration]:
+    """The activities a member (their roster entry's id) checked in to, latest first (the last ATTENDED_SHOWN)."""
     return list(
-        Registration.objects.filter(person=person, checked_in_at__isnull=False)
+        Registration.objects.filter(person_id=person_id, checked_in_at__isnull=False)
         .select_related("activity", "activity__host")
         .order_by("-activity__starts_at", "-pk")[:ATTENDED_SHOWN]
     )

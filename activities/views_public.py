@@ -371,11 +371,13 @@ def activity_checkin_done(request: HttpRequest, pk: int, token: str) -> HttpResp
 @require_GET
 @login_required(login_url="accounts:phone_login")
 def my_activities(request: HttpRequest) -> HttpResponse:
-    person = _member_person(request)
-    upcoming = member_upcoming_registrations(person, now=timezone.now()) if person else []
-    attended = member_attended_registrations(person) if person else []
+    # The roster entry's id is enough: the page names no person, so the Person row is not read.
+    user = request.user
+    person_id = user.person_id if user.is_authenticated and user.role == Role.MEMBER else None
+    upcoming = member_upcoming_registrations(person_id, now=timezone.now()) if person_id else []
+    attended = member_attended_registrations(person_id) if person_id else []
     return render(
         request,
         "activities/public/mine.html",
-        {"member_person": person, "upcoming": upcoming, "attended": attended},
+        {"is_member": person_id is not None, "upcoming": upcoming, "attended": attended},
     )

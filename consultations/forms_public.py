@@ -133,8 +133,23 @@ def organization_label(organization: Organization) -> str:
     return _("%(name)s（%(place)s）") % {"name": organization.name, "place": organization_place(organization)}
 
 
+class OrganizationField(forms.ModelChoiceField):
+    """The organizations offered; `known` is one already read for the page (the QR code's), taken without a query.
+
+    The page reads the QR code's organization with the same filter as organizations_offered(), so a slug that
+    names it is a valid choice as it stands.
+    """
+
+    known: Organization | None = None
+
+    def to_python(self, value: Any) -> Organization | None:
+        if self.known is not None and value == self.known.slug:
+            return self.known
+        return super().to_python(value)
+
+
 class IssueSubmitForm(PhoneFormStyle, forms.Form):
-    organization = forms.ModelChoiceField(
+    organization = OrganizationField(
         label=_lazy("向哪个组织反映"),
         queryset=organizations_offered(),
         to_field_name="slug",
@@ -200,8 +215,11 @@ class IssueSubmitForm(PhoneFormStyle, forms.Form):
         self.organization_choice: OrganizationChoice | None = None
         if preselected_organization is not None:
             # From a QR code: the organization is fixed text on the page, carried by a hidden field.
-            self.fields["organization"].widget = forms.HiddenInput()
-            self.fields["organization"].initial = preselected_organization.slug
+            field = self.fields["organization"]
+            field.widget = forms.HiddenInput()
+            field.initial = preselected_organization.slug
+            if isinstance(field, OrganizationField):
+                field.known = preselected_organization
         else:
             self.organization_choice = organization_choice(places=places or [], search=organization_search)
             self._offer_organizations(self.organization_choice)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import Issue
-from portal.rate_limits import FixedWindow
+from portal.rate_limits import FixedWindow, windows_reached
 
 WINDOW = datetime.timedelta(hours=1)
 TRACKING_FAILURES_PER_IP_PER_HOUR = 20
@@ -33,15 +34,33 @@ def issue_submission_check(*, phone: str, ip: str | None) -> None:
 
     Issues staff entered on someone's behalf do not count: a secretary typing in paper slips is not abuse.
     """
-    since = timezone.now() - WINDOW
-    recent = Issue.objects.filter(created_at__gte=since, entered_by__isnull=True)
-    if recent.filter(submitter_phone=phone).count() >= settings.ISSUE_SUBMISSIONS_PER_PHONE_PER_HOUR:
+    per_phone, per_ip = settings.ISSUE_SUBMISSIONS_PER_PHONE_PER_HOUR, settings.ISSUE_SUBMISSIONS_PER_IP_PER_HOUR
+    counts = _recent_submissions(phone=phone, ip=ip, per_phone=per_phone, per_ip=per_ip)
+    if counts["phone"] >= per_phone:
         raise SubmissionRateLimited(
             _("这个手机号码在一小时内已提交了 %(count)d 个议题，请稍后再提交，或直接联系村里的同心荟。")
-            % {"count": settings.ISSUE_SUBMISSIONS_PER_PHONE_PER_HOUR}
+            % {"count": per_phone}
         )
-    if ip and recent.filter(submitter_ip=ip).count() >= settings.ISSUE_SUBMISSIONS_PER_IP_PER_HOUR:
+    if ip and counts["ip"] >= per_ip:
         raise SubmissionRateLimited(_("当前网络在一小时内提交的议题过多，请稍后再试，或直接联系村里的同心荟。"))
+
+
+def _recent_submissions(*, phone: str, ip: str | None, per_phone: int, per_ip: int) -> dict[str, int]:
+    """This hour's submissions of the phone and of the address, in one query; each count stops at its limit.
+
+    A flood from one network (or a shared one, a school's or a market's) must not make every later submission
+    count a growing pile: each side reads at most its limit of rows from its own index (phone+time, address+time).
+    A side below its limit has all its rows among those read, so its count is exact; one at its limit reads at
+    least the limit.
+    """
+    recent = Issue.objects.filter(created_at__gte=timezone.now() - WINDOW, entered_by__isnull=True).order_by()
+    found = Q(pk__in=recent.filter(submitter_phone=phone).values("pk")[:per_phone])
+    counted = {"phone": Count("pk", filter=Q(submitter_phone=phone))}
+    if ip:
+        found |= Q(pk__in=recent.filter(submitter_ip=ip).values("pk")[:per_ip])
+        counted["ip"] = Count("pk", filter=Q(submitter_ip=ip))
+    counts = Issue.objects.filter(found).aggregate(**counted)
+    return {"phone": counts["phone"], "ip": counts.get("ip", 0)}
 
 
 def tracking_is_blocked(ip: str | None) -> bool:
@@ -65,3 +84,12 @@ def tracking_code_is_blocked(code: str) -> bool:
 def tracking_code_failure_record(code: str) -> None:
     """Counted for codes that exist and codes that do not alike, so that the limit says nothing about either."""
     _TRACKING_FAILURES_BY_CODE.record(code)
+
+
+def tracking_blocks(*, ip: str | None, code: str | None) -> tuple[bool, bool]:
+    """Whether this network, and this receipt code (when one is known), are blocked: one round trip for both."""
+    checks = [(_TRACKING_FAILURES, ip or "unknown", TRACKING_FAILURES_PER_IP_PER_HOUR)]
+    if code is not None:
+        checks.append((_TRACKING_FAILURES_BY_CODE, code, TRACKING_FAILURES_PER_CODE_PER_HOUR))
+    reached = windows_reached(*checks)
+    return reached[0], code is not None and reached[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Feedback, Issue, IssuePhoto, PublicNotice, Transition
@@ -44,6 +44,12 @@ def issue_by_receipt_code(code: str) -> Issue | None:
     return Issue.objects.select_related("organization", "merged_into").filter(receipt_code=code).first()
 
 
+def issue_proof_by_receipt_code(code: str) -> tuple[str, str] | None:
+    """(receipt code, submitter's phone) of the issue, all that checking the four digits needs; unscoped like
+    issue_by_receipt_code."""
+    return Issue.objects.filter(receipt_code=code).values_list("receipt_code", "submitter_phone").first()
+
+
 def issue_public_timeline(issue: Issue) -> list[Transition]:
     return list(issue.transitions.filter(is_public=True).order_by("created_at", "id"))
 
@@ -56,10 +62,25 @@ def issue_latest_notice(issue: Issue) -> PublicNotice | None:
     return issue.notices.order_by("-published_at", "-id").first()
 
 
-def notice_feedback(notice: PublicNotice | None) -> Feedback | None:
+def issue_latest_notice_with_feedback(issue: Issue) -> tuple[PublicNotice | None, Feedback | None]:
+    """The latest notice and the submitter's rating of it, in one query: the rating's columns are subqueries on
+    the one-feedback-per-notice index, and the Feedback is built from them (the page reads rating and comment)."""
+    given = Feedback.objects.filter(notice=OuterRef("pk"))
+    notice = (
+        issue.notices.annotate(
+            feedback_pk=Subquery(given.values("pk")[:1]),
+            feedback_rating=Subquery(given.values("rating")[:1]),
+            feedback_comment=Subquery(given.values("comment")[:1]),
+        )
+        .order_by("-published_at", "-id")
+        .first()
+    )
     if notice is None:
-        return None
-    return Feedback.objects.filter(notice=notice).first()
+        return None, None
+    if notice.feedback_pk is None:
+        return notice, None
+    rating, comment = notice.feedback_rating, notice.feedback_comment
+    return notice, Feedback(pk=notice.feedback_pk, issue=issue, notice=notice, rating=rating, comment=comment)
 
 
 def issues_submitted_by(user: User) -> QuerySet[Issue]:

@@ -57,7 +57,7 @@ from orgs.models import Department, Organization
 from orgs.scoping import departments_for, organizations_for
 from portal.accounts.models import User
 from portal.notifications.kinds import Kind
-from portal.notifications.outbox import Recipient, message_enqueue
+from portal.notifications.outbox import OutboxBatch, Recipient, message_enqueue
 from portal.page_cache import Shown, page_cache_touch
 from portal.scoping import Action
 from portal.workdays import add_working_days
@@ -129,16 +129,17 @@ def _apply(
     return transition
 
 
-def _queue_submitter_message(transition: Transition) -> None:
+def _queue_submitter_message(transition: Transition, *, batch: OutboxBatch | None = None) -> None:
     """Writes the submitter's message to the outbox in this transaction: it is sent after the commit, and
-    waits there if the broker is down."""
+    waits there if the broker is down. With `batch` it joins the batch's rows instead, written by its caller."""
     # Closing after the notice period has its own message, the request to rate the result.
     if not transition.is_public or transition.action == A.CLOSE_AFTER_NOTICE:
         return
     issue = transition.issue
     with translation.override("zh-hans"):
         subject, body, sms = submitter_progress_message(transition)
-    message_enqueue(
+    into = batch if batch is not None else OutboxBatch()
+    into.add(
         kind=Kind.ISSUE_PROGRESS,
         key=f"issue:{issue.pk}:transition:{transition.pk}",
         recipient=Recipient(user=issue.submitter_user, phone=issue.submitter_phone),
@@ -149,6 +150,8 @@ def _queue_submitter_message(transition: Transition) -> None:
         region_path=issue.region.path,
         now=transition.created_at,
     )
+    if batch is None:
+        into.write()
 
 
 def _lock(issue: Issue) -> Issue:
@@ -171,7 +174,6 @@ def _require_text(value: str, message: str) -> str:
 # ---- 议题征集 ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def issue_submit(
     *,
     organization: Organization,
@@ -191,69 +193,85 @@ def issue_submit(
     now: datetime.datetime | None = None,
 ) -> Issue:
     """A villager's issue, online or entered by staff on their behalf (paper slip, phone call).
-    `receipt_codes` draws a code to try; the demo passes a seeded one so that its tracking links stay the same."""
+    `receipt_codes` draws a code to try; the demo passes a seeded one so that its tracking links stay the same.
+    One transaction per code tried (see _with_free_receipt_code)."""
     if len(photos) > settings.ISSUE_MAX_PHOTOS:
         raise ValidationError(_("最多上传 %(count)d 张照片。") % {"count": settings.ISSUE_MAX_PHOTOS})
-    if entered_by is not None:
-        if not organizations_for(entered_by, Action.CHANGE).filter(pk=organization.pk).exists():
-            raise PermissionDenied(_("您不能为这个组织代录议题。"))
-        if channel == IssueChannel.ONLINE:
-            raise ValidationError(_("代录的议题请选择来源（纸质意见条、电话等）。"))
-    now = now or timezone.now()
-    issue = Issue(
-        organization=organization,
-        region_id=organization.region_id,
-        title=title.strip(),
-        description=description.strip(),
-        category=category,
-        place=place.strip(),
-        submitter_user=submitter_user,
-        submitter_name=submitter_name.strip(),
-        submitter_phone=submitter_phone,
-        phone_visible_to_department=phone_visible_to_department,
-        channel=channel,
-        entered_by=entered_by,
-        submitter_ip=submitter_ip,
-        state=IssueState.SUBMITTED,
-        state_changed_at=now,
-        created_at=now,
-    )
-    _save_with_unique_receipt_code(issue, receipt_codes=receipt_codes)
-    for photo in photos:
-        IssuePhoto.objects.create(issue=issue, image=photo, created_at=now)
-    comment = (
-        ""
-        if entered_by is None
-        else _("由 %(staff)s 代为录入（%(channel)s）")
-        % {
-            "staff": entered_by,
-            "channel": IssueChannel(channel).label,
-        }
-    )
-    transition = Transition.objects.create(
-        issue=issue,
-        action=A.SUBMIT,
-        from_state="",
-        to_state=IssueState.SUBMITTED,
-        actor=entered_by or submitter_user,
-        actor_label=str(entered_by) if entered_by else issue.submitter_name,
-        comment=comment,
-        created_at=now,
-    )
-    _queue_submitter_message(transition)
-    issue_new_notify(issue)
-    return issue
+    moment = now or timezone.now()
+
+    def submit(code: str) -> Issue:
+        if entered_by is not None:
+            if not organizations_for(entered_by, Action.CHANGE).filter(pk=organization.pk).exists():
+                raise PermissionDenied(_("您不能为这个组织代录议题。"))
+            if channel == IssueChannel.ONLINE:
+                raise ValidationError(_("代录的议题请选择来源（纸质意见条、电话等）。"))
+        issue = Issue(
+            receipt_code=code,
+            organization=organization,
+            # The region itself, which the form's organization comes with: the messages below read its path.
+            region=organization.region,
+            title=title.strip(),
+            description=description.strip(),
+            category=category,
+            place=place.strip(),
+            submitter_user=submitter_user,
+            submitter_name=submitter_name.strip(),
+            submitter_phone=submitter_phone,
+            phone_visible_to_department=phone_visible_to_department,
+            channel=channel,
+            entered_by=entered_by,
+            submitter_ip=submitter_ip,
+            state=IssueState.SUBMITTED,
+            state_changed_at=moment,
+            created_at=moment,
+        )
+        issue.save()
+        IssuePhoto.objects.bulk_create([IssuePhoto(issue=issue, image=photo, created_at=moment) for photo in photos])
+        comment = (
+            ""
+            if entered_by is None
+            else _("由 %(staff)s 代为录入（%(channel)s）")
+            % {
+                "staff": entered_by,
+                "channel": IssueChannel(channel).label,
+            }
+        )
+        transition = Transition.objects.create(
+            issue=issue,
+            action=A.SUBMIT,
+            from_state="",
+            to_state=IssueState.SUBMITTED,
+            actor=entered_by or submitter_user,
+            actor_label=str(entered_by) if entered_by else issue.submitter_name,
+            comment=comment,
+            created_at=moment,
+        )
+        # The submitter's message and the village staff's in one insert, with one read of channel choices.
+        batch = OutboxBatch()
+        _queue_submitter_message(transition, batch=batch)
+        issue_new_notify(issue, batch=batch)
+        batch.write()
+        return issue
+
+    return _with_free_receipt_code(submit, receipt_codes=receipt_codes)
 
 
-def _save_with_unique_receipt_code(issue: Issue, *, receipt_codes: Callable[[], str], attempts: int = 8) -> None:
+def _with_free_receipt_code(
+    submit: Callable[[str], Issue], *, receipt_codes: Callable[[], str], attempts: int = 8
+) -> Issue:
+    """`submit(code)` in a transaction of its own, run again with another code while the code drawn is taken.
+
+    The issue's INSERT is the first write of a submission, so a taken code rolls back a transaction that wrote
+    nothing else; a savepoint around the INSERT would cost every submission two statements for this rare case.
+    Called inside an outer transaction (the demo, a test), the inner one is that savepoint anyway.
+    """
     for _attempt in range(attempts):
-        issue.receipt_code = receipt_codes()
+        code = receipt_codes()
         try:
             with transaction.atomic():
-                issue.save()
-            return
+                return submit(code)
         except IntegrityError:
-            if not Issue.objects.filter(receipt_code=issue.receipt_code).exists():
+            if not Issue.objects.filter(receipt_code=code).exists():
                 raise
     raise RuntimeError("Could not find a free receipt code")
 

@@ -34,12 +34,17 @@ from consultations.forms_public import (
     organization_place,
 )
 from consultations.models import Issue, PublicNotice
-from consultations.organization_choice import PLACE_STEP_NAMES, places_requested, search_requested
+from consultations.organization_choice import (
+    PLACE_STEP_NAMES,
+    organizations_offered,
+    places_requested,
+    search_requested,
+)
 from consultations.ratelimits import (
     SubmissionRateLimited,
     issue_submission_check,
+    tracking_blocks,
     tracking_code_failure_record,
-    tracking_code_is_blocked,
     tracking_failure_record,
     tracking_is_blocked,
 )
@@ -48,14 +53,14 @@ from consultations.scoping import TRACKING_SESSION_KEY, issues_for
 from consultations.selectors_public import (
     issue_by_receipt_code,
     issue_latest_notice,
+    issue_latest_notice_with_feedback,
     issue_photos,
+    issue_proof_by_receipt_code,
     issue_public_timeline,
     issues_submitted_by,
     loop_progress,
-    notice_feedback,
 )
 from consultations.states import RESOLVED_STATES, IssueState
-from orgs.scoping import organizations_public
 from portal.accounts.client_ip import client_ip_address
 from portal.accounts.roles import Role
 from portal.delivery_health import delivery_health, oldest_pending_age_seconds
@@ -136,7 +141,8 @@ def _preselected_organization(request: HttpRequest):
     slug = slug_param(request.GET.get("org"))
     if slug is None:
         return None
-    return organizations_public().select_related("region__parent").filter(slug=slug).first()
+    # The same read as the form's choices, so that the form takes this organization as it is (no second query).
+    return organizations_offered().filter(slug=slug).first()
 
 
 def _choice_source(request: HttpRequest):
@@ -177,6 +183,12 @@ def _wait_for_first_submission(token: str) -> Issue | None:
             return None  # the first attempt failed and gave the token back
         time.sleep(0.2)
     return None
+
+
+def _give_token_back(key: str | None) -> None:
+    """The submission did not go through: the same form may be sent again (and a waiting second tap stops)."""
+    if key:
+        cache.delete(key)
 
 
 def _to_receipt(request: HttpRequest, issue: Issue) -> HttpResponse:
@@ -231,9 +243,15 @@ def issue_new(request: HttpRequest) -> HttpResponse:
             return _to_receipt(request, done)
         return _render_new(request, form, preselected, member)
     token = form.cleaned_data["submission_token"]
-    done = _issue_created_for_token(token)
-    if done is not None:
-        return _to_receipt(request, done)
+    key = SUBMISSION_KEY.format(token=token) if token else None
+    # The token is claimed first, in the one round trip that also tells a replay: a key already there is a
+    # submission that went through (its receipt) or an earlier tap being saved right now (wait for it).
+    if key and not cache.add(key, SUBMISSION_PENDING, timeout=SUBMISSION_CLAIM_TTL):
+        first = _wait_for_first_submission(token)
+        if first is not None:
+            return _to_receipt(request, first)
+        form.add_error(None, _("您的议题正在提交，请不要重复点击。稍后可凭短信中的回执码查询进度。"))
+        return _render_new(request, form, preselected, member)
 
     data = form.cleaned_data
     ip = client_ip_address(request)
@@ -241,23 +259,17 @@ def issue_new(request: HttpRequest) -> HttpResponse:
         try:
             issue_submission_check(phone=data["submitter_phone"], ip=ip)
         except SubmissionRateLimited as refusal:
+            _give_token_back(key)
             form.add_error(None, refusal.message)
             return _render_new(request, form, preselected, member)
     # Only now, with every other field valid and the limits passed, are the photos decoded.
     try:
         photos = form.photos_reencoded()
     except ValidationError as error:
+        _give_token_back(key)
         form.add_error("photos", error)
         return _render_new(request, form, preselected, member)
 
-    key = SUBMISSION_KEY.format(token=token) if token else None
-    if key and not cache.add(key, SUBMISSION_PENDING, timeout=SUBMISSION_CLAIM_TTL):
-        # The same form is being saved by an earlier tap right now.
-        first = _wait_for_first_submission(token)
-        if first is not None:
-            return _to_receipt(request, first)
-        form.add_error(None, _("您的议题正在提交，请不要重复点击。稍后可凭短信中的回执码查询进度。"))
-        return _render_new(request, form, preselected, member)
     try:
         issue = services.issue_submit(
             organization=data["organization"],
@@ -273,13 +285,11 @@ def issue_new(request: HttpRequest) -> HttpResponse:
             submitter_ip=ip,
         )
     except (ValidationError, PermissionDenied) as error:
-        if key:
-            cache.delete(key)
+        _give_token_back(key)
         form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
         return _render_new(request, form, preselected, member)
     except BaseException:
-        if key:
-            cache.delete(key)
+        _give_token_back(key)
         raise
     if key:
         cache.set(key, issue.pk, timeout=SUBMISSION_TOKEN_TTL)
@@ -354,30 +364,50 @@ def issue_receipt(request: HttpRequest, code: str) -> HttpResponse:
 # ---- tracking -------------------------------------------------------------------------------------------------
 
 
-def _check_digits(request: HttpRequest, code: str, digits: str) -> Issue | None:
-    """The issue if the last four digits match its phone; counts failures per address and per code either way."""
-    issue = issue_by_receipt_code(code)
-    if issue is not None and constant_time_compare(issue.submitter_phone[-4:], digits):
-        return issue
+def _check_digits(request: HttpRequest, code: str, digits: str) -> str | None:
+    """The issue's receipt code if the last four digits match its phone; counts failures per address and per code
+    either way."""
+    proof = issue_proof_by_receipt_code(code)
+    if proof is not None and constant_time_compare(proof[1][-4:], digits):
+        return proof[0]
     tracking_failure_record(client_ip_address(request))
     tracking_code_failure_record(code)
     return None
 
 
-def _proven_issue(request: HttpRequest, form: TrackingForm, code: str) -> Issue | None:
-    """The issue once the digits are right; otherwise None, with the reason added to the form.
+def _proven_code(request: HttpRequest, form: TrackingForm, code: str, *, code_blocked: bool) -> str | None:
+    """The issue's receipt code once the digits are right; otherwise None, with the reason added to the form.
 
     A code that had too many wrong digits opens nothing for an hour, not even with the right ones: otherwise the
     limit would only slow the guessing down, not stop it.
     """
-    if tracking_code_is_blocked(code):
+    if code_blocked:
         tracking_failure_record(client_ip_address(request))  # still a guess, as far as the address goes
         form.add_error(None, _(TRACKING_CODE_BLOCKED_ERROR))
         return None
-    issue = _check_digits(request, code, form.cleaned_data["phone_last4"])
-    if issue is None:
+    proven = _check_digits(request, code, form.cleaned_data["phone_last4"])
+    if proven is None:
         form.add_error(None, _(NEUTRAL_TRACKING_ERROR))
-    return issue
+    return proven
+
+
+def _tracking_post(request: HttpRequest, form: TrackingForm, code: str | None) -> HttpResponse | None:
+    """A POST of the digits (and of the code, on /issues/track/): the redirect to the issue once proven, else
+    None with the reason on the form. Both limits are read in one round trip once the code is known."""
+    valid = form.is_valid()
+    if code is None and valid:
+        code = form.cleaned_data["code"]
+    network_blocked, code_blocked = tracking_blocks(ip=client_ip_address(request), code=code if valid else None)
+    if network_blocked:
+        form.add_error(None, _(TRACKING_BLOCKED_ERROR))
+        return None
+    if not valid or code is None:
+        return None
+    proven = _proven_code(request, form, code, code_blocked=code_blocked)
+    if proven is None:
+        return None
+    _remember_proof(request, proven)
+    return redirect("issues:track_detail", code=proven)
 
 
 def _network_blocked(request: HttpRequest) -> bool:
@@ -390,19 +420,11 @@ def _network_blocked(request: HttpRequest) -> bool:
 @public_page(fresh_when=_network_blocked)
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackingForm(request.POST or None)
-    blocked = _network_blocked(request)
-    if request.method == "POST":
-        if blocked:
-            form.is_valid()
-            form.add_error(None, _(TRACKING_BLOCKED_ERROR))
-        elif form.is_valid():
-            issue = _proven_issue(request, form, form.cleaned_data["code"])
-            if issue is not None:
-                _remember_proof(request, issue.receipt_code)
-                return redirect("issues:track_detail", code=issue.receipt_code)
+    if request.method == "POST" and (proven := _tracking_post(request, form, None)) is not None:
+        return proven
     member = _signed_in_member(request)
     # The empty form of a blocked network says so before anything is typed in vain.
-    blocked_notice = _(TRACKING_BLOCKED_ERROR) if blocked and not form.is_bound else ""
+    blocked_notice = _(TRACKING_BLOCKED_ERROR) if not form.is_bound and _network_blocked(request) else ""
     return render(
         request, "consultations/public/track.html", {"form": form, "member": member, "blocked_notice": blocked_notice}
     )
@@ -418,15 +440,8 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
 
     # No proof yet: the code alone opens nothing, whether or not it exists.
     form = TrackingForm(request.POST or None, code=code)
-    if request.method == "POST":
-        if tracking_is_blocked(client_ip_address(request)):
-            form.is_valid()
-            form.add_error(None, _(TRACKING_BLOCKED_ERROR))
-        elif form.is_valid():
-            proven = _proven_issue(request, form, code)
-            if proven is not None:
-                _remember_proof(request, proven.receipt_code)
-                return redirect("issues:track_detail", code=proven.receipt_code)
+    if request.method == "POST" and (proven := _tracking_post(request, form, code)) is not None:
+        return proven
     return render(
         request,
         "consultations/public/track_digits.html",
@@ -449,8 +464,7 @@ def _render_detail(
     feedback_form: FeedbackForm | None = None,
     not_done_form: NotDoneForm | None = None,
 ) -> HttpResponse:
-    notice = issue_latest_notice(issue)
-    feedback = notice_feedback(notice)
+    notice, feedback = issue_latest_notice_with_feedback(issue)
     is_submitter = _is_submitter(request, issue)
     can_rate = is_submitter and notice is not None and feedback is None and IssueState(issue.state) in RESOLVED_STATES
     # The issue it was merged into belongs to another villager: its receipt code opens their page, so the

@@ -22,6 +22,7 @@ from consultations.models import Assignment, Feedback, Issue, Rating
 from portal.accounts.models import User
 from portal.notifications.audiences import staff_directory, tell_users
 from portal.notifications.kinds import Kind
+from portal.notifications.outbox import OutboxBatch
 from portal.notifications.short_texts import month_day, shorten, sms_fit
 
 TITLE_IN_SMS = 10
@@ -43,13 +44,16 @@ def _issue_values(issue: Issue) -> dict[str, str]:
     }
 
 
-def issue_new_notify(issue: Issue) -> int:
+def issue_new_notify(issue: Issue, *, batch: OutboxBatch | None = None) -> int:
     """A new issue of the organization, submitted online or entered 代录 by a colleague: its village staff, all
-    but the colleague who entered it. Called by issue_submit, in its transaction; returns the rows queued."""
+    but the colleague who entered it. Called by issue_submit, in its transaction; returns the rows queued, or
+    with `batch` (issue_submit's, written with the submitter's message) the staff told once it is written."""
     staff = _village_staff(issue, besides=(issue.entered_by, issue.submitter_user))
+    own = batch is None
+    into = batch if batch is not None else OutboxBatch()
     with translation.override(settings.LANGUAGE_CODE):
         values = {**_issue_values(issue), "submitter": issue.submitter_name, "channel": issue.get_channel_display()}
-        return tell_users(
+        into.tell(
             staff,
             kind=Kind.ISSUE_NEW,
             key=f"issue:{issue.pk}:new",
@@ -60,6 +64,7 @@ def issue_new_notify(issue: Issue) -> int:
             sms=sms_fit(_("%(organization)s收到新议题“%(short_title)s”，请登录受理。") % _short(values)),
             url=reverse("staff_issues:detail", kwargs={"pk": issue.pk}),
         )
+    return len(into.write()) if own else len(staff)
 
 
 def assignment_answered_notify(assignment: Assignment, *, actor: User) -> int:

@@ -48,3 +48,16 @@ class FixedWindow:
                 cache.set(full_key, 1, timeout=self.seconds)
         except UNAVAILABLE as error:
             logger.warning("rate limit %s not counted (cache unavailable): %s", self.name, error)
+
+
+def windows_reached(*checks: tuple[FixedWindow, str, int]) -> list[bool]:
+    """For each (window, key, limit), whether the limit is reached: all read in one round trip to the cache."""
+    keys = [window._key(key) for window, key, _limit in checks]
+    try:
+        found = cache.get_many(keys)
+    except UNAVAILABLE as error:
+        logger.warning("rate limits %s not checked (cache unavailable): %s", [each[0].name for each in checks], error)
+        return [False] * len(checks)
+    return [
+        int(found.get(full_key, 0) or 0) >= limit for full_key, (_window, _key, limit) in zip(keys, checks, strict=True)
+    ]
