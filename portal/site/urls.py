@@ -9,6 +9,7 @@ from portal.health import healthz
 from portal.page_cache import EVERYTHING, public_page
 from portal.site import views
 from portal.site.media import protected_media
+from stats import open_data
 
 # orgs owns the list of organizations; the page of one organization is composed here, under the same namespace
 # so that "orgs:public_detail" and /orgs/<slug>/ stay as they are printed on QR codes.
@@ -36,6 +37,8 @@ urlpatterns = [
     path("staff/activities/", include("activities.urls_staff")),
     path("staff/dashboard/", include("stats.urls")),
     path("inbox/", include("portal.notifications.urls")),
+    path("open-data/", open_data.open_data, name="open_data"),
+    path("open-data/notices.csv", open_data.notices_csv, name="open_data_notices_csv"),
     path("admin/", admin.site.urls),
 ]
 
