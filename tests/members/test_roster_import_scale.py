@@ -253,3 +253,17 @@ def test_the_organization_page_counts_the_imported_members_at_once(
     # One bump for the whole file, not one per row or batch.
     assert len([bump for bump in bumps if "members" in repr(getattr(bump, "names", bump))]) == 1
     assert member_count() == before + 119
+
+
+def test_a_long_preview_lists_its_first_rows_and_says_the_others_are_imported_too(
+    client, craftsman_in_qingshan, town_staff_huanghu
+):
+    client.force_login(town_staff_huanghu)
+    preview, _ = previewed(client, roster(250, known=craftsman_in_qingshan))
+    page = preview.content.decode()
+    assert page.count('<tr class="new">') + page.count('<tr class="update">') == 200
+    assert "预览只列出前 200 行，另外 50 行不再列出，确认导入时一并导入。" in page
+    assert preview.context["result"].totals["new"] == 249
+
+    confirmed(client, preview)
+    assert Person.objects.count() == 250
