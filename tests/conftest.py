@@ -13,9 +13,12 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections.abc import Iterator
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.db import connection, transaction
 
 from members.models import Membership, MembershipRole, Person, Stratum
 from orgs.models import (
@@ -88,6 +91,80 @@ def any_hour_clock(request: pytest.FixtureRequest) -> Iterator[datetime.datetime
         yield moment
 
 
+class DemoSeed:
+    """The demo data of `manage.py seed_demo`, loaded once for a module and rolled back at its end.
+
+    Loading it takes seconds, and two modules read it in some thirty tests. It is loaded in a transaction that
+    each test's own (a savepoint, as for any test) nests in, so what a test writes is rolled back as usual. It is
+    loaded again when a test's clock differs from the one it was loaded at (any_hour): the demo is dated from
+    the moment it runs, so a test at 00:30 reads a demo loaded at 00:30, as it did when each test loaded its own.
+    """
+
+    def __init__(self, django_db_blocker) -> None:
+        self.blocker = django_db_blocker
+        self.atomic: transaction.Atomic | None = None
+        self.clock: datetime.time | None = None
+        self.output = ""
+
+    def at(self, clock: datetime.time | None) -> str:
+        if self.atomic is None or clock != self.clock:
+            self.discard()
+            with self.blocker.unblock():
+                if connection.in_atomic_block:
+                    raise RuntimeError("demo_seeded must be set up before any fixture that uses the database")
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+                out = StringIO()
+                call_command("seed_demo", stdout=out)
+            self.clock, self.output = clock, out.getvalue()
+        return self.output
+
+    def discard(self) -> None:
+        if self.atomic is not None:
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+            self.atomic = None
+
+
+@pytest.fixture(scope="module")
+def _demo_seed(django_db_setup, django_db_blocker) -> Iterator[DemoSeed]:
+    seed = DemoSeed(django_db_blocker)
+    yield seed
+    seed.discard()
+
+
+@pytest.fixture
+def demo_seeded(request: pytest.FixtureRequest, _demo_seed: DemoSeed, any_hour_clock) -> str:
+    """The database as `manage.py seed_demo` leaves it on an empty one, and what that first run printed."""
+    output = _demo_seed.at(any_hour_clock.time() if any_hour_clock else None)
+    # Only now the test's own transaction, inside the demo's (declared, it would be opened before the demo).
+    request.getfixturevalue("db")
+    return output
+
+
+def _clock_order(item: pytest.Item) -> int:
+    """Tests at the real clock first, then those at 00:30, then at 23:30: the demo is loaded once per clock."""
+    callspec = getattr(item, "callspec", None)
+    clock = callspec.params.get("any_hour_clock") if callspec else None
+    return list(ANY_HOUR_TIMES.values()).index(clock)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    seeded = [index for index, item in enumerate(items) if "demo_seeded" in getattr(item, "fixturenames", ())]
+    for index in seeded:
+        # Last, so set up after the demo; and pytest-django sees a test that needs the test database.
+        if "db" not in items[index].fixturenames:  # type: ignore[attr-defined]
+            items[index].fixturenames.append("db")  # type: ignore[attr-defined]
+    by_module: dict[str, list[int]] = {}
+    for index in seeded:
+        by_module.setdefault(items[index].nodeid.split("::")[0], []).append(index)
+    for positions in by_module.values():
+        for position, item in zip(positions, sorted((items[i] for i in positions), key=_clock_order), strict=True):
+            items[position] = item
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _close_stray_database_sessions(django_db_setup, django_db_blocker):
     """Live-server threads can leave a connection open; close them so the test database drops cleanly."""
@@ -97,7 +174,8 @@ def _close_stray_database_sessions(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            # Client backends only: an autovacuum worker on the test database belongs to the superuser.
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
         )
 
 

@@ -39,8 +39,9 @@ def _row_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def seeded(db):
-    return _seed()
+def seeded(demo_seeded):
+    """What the first run printed; the demo is loaded once for the module (tests/conftest.py, DemoSeed)."""
+    return demo_seeded
 
 
 def _stratum_count(organization, stratum, on=None) -> int:
@@ -133,8 +134,8 @@ def test_every_role_has_a_demo_login(seeded):
     assert User.objects.get(username="yuhang_admin").check_password(DEMO_PASSWORD)
 
 
-def test_the_command_prints_a_login_table(db):
-    output = _seed()
+def test_the_command_prints_a_login_table(seeded):
+    output = seeded
     assert DEMO_PASSWORD in output
     for where in ("/accounts/login/", "/admin/", "/accounts/phone/"):
         assert where in output

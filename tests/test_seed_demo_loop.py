@@ -42,8 +42,9 @@ def _seed() -> str:
 
 
 @pytest.fixture
-def seeded(db):
-    return _seed()
+def seeded(demo_seeded):
+    """What the first run printed; the demo is loaded once for the module (tests/conftest.py, DemoSeed)."""
+    return demo_seeded
 
 
 @pytest.fixture
@@ -59,8 +60,8 @@ def test_running_it_again_writes_no_issue_meeting_activity_or_message(seeded):
     assert before[Issue] > 20 and before[Activity] > 6
 
 
-def test_the_first_run_reports_what_it_created_and_still_prints_the_logins(db):
-    output = _seed()
+def test_the_first_run_reports_what_it_created_and_still_prints_the_logins(seeded):
+    output = seeded
     assert "议题" in output and "活动" in output
     assert "qingshan_secretary" in output and "/accounts/phone/" in output
 
