@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import functools
 import gzip
 import html.parser
 import json
@@ -191,12 +192,23 @@ def get(path: str, host: str, cookies: dict[str, str] | None = None) -> bytes:
     return load.request_bytes("GET", path, host=host, headers=phone_headers(host), cookies=cookies)
 
 
-def get_target(name: str, group: str, path: str, host: str, cookies: dict[str, str] | None = None) -> load.Target:
+def get_target(
+    name: str,
+    group: str,
+    path: str,
+    host: str,
+    cookies: dict[str, str] | None = None,
+    fresh: Callable[[], dict[str, str]] | None = None,
+) -> load.Target:
+    """`fresh()` gives the cookies of a new session of the same visitor, for the page rendered afresh."""
     raw = get(path, host, cookies)
     separator = "&" if "?" in path else "?"
 
     def rendered(number: int) -> bytes:
-        # A query no page keeps pages for: rendered from the database as for the first visitor after a change.
+        # A signed-in page is kept per session: a new session's first view is rendered from the database. A public
+        # page is kept per query: one it does not read is rendered, as for the first visitor after a change.
+        if fresh is not None:
+            return get(path, host, fresh())
         return get(f"{path}{separator}bench-render={uuid.uuid4().hex[:8]}{number}", host, cookies)
 
     return load.Target(name=name, group=group, build=lambda number: raw, rendered=rendered)
@@ -254,9 +266,22 @@ def targets_build(province: Province, host: str, port: int) -> list[load.Target]
     def signed_in(role: str) -> dict[str, str]:
         return {"sessionid": session_cookie(province.usernames[role])}
 
-    village, town, district = signed_in("village_staff"), signed_in("town_staff"), signed_in("district_admin")
-    handler, member = signed_in("department_handler"), signed_in("member")
-    proven = {"sessionid": visitor_session_cookie({TRACKING_SESSION_KEY: [province.receipt_code]})}
+    def proof() -> dict[str, str]:
+        return {"sessionid": visitor_session_cookie({TRACKING_SESSION_KEY: [province.receipt_code]})}
+
+    # Each visitor's session, and how to make them a new one (a signed-in page is kept per session).
+    fresh: dict[str, Callable[[], dict[str, str]]] = {
+        role: functools.partial(signed_in, role)
+        for role in ("village_staff", "town_staff", "district_admin", "department_handler", "member")
+    }
+    fresh["proven"] = proof
+    sessions = {who: make() for who, make in fresh.items()}
+
+    def page(name: str, group: str, path: str, who: str | None = None) -> load.Target:
+        if who is None:
+            return get_target(name, group, path, host)
+        return get_target(name, group, path, host, sessions[who], fresh[who])
+
     csrf_cookie, csrf_token = csrf_pair(host, port)
     slug, code = province.organization_slug, province.receipt_code
     staff = staff_samples(province)
@@ -282,36 +307,36 @@ def targets_build(province: Province, host: str, port: int) -> list[load.Target]
 
     csrf = {"csrftoken": csrf_cookie}
     return [
-        get_target("/", "public", "/", host),
-        get_target("/notices/", "public", "/notices/", host),
-        get_target("/notices/<id>/", "public", f"/notices/{province.notice_id}/", host),
-        get_target("/orgs/", "public", "/orgs/", host),
-        get_target("/orgs/<slug>/", "public", f"/orgs/{slug}/", host),
-        get_target("/activities/", "public", "/activities/", host),
-        get_target("/activities/<id>/", "public", f"/activities/{province.activity_id}/", host),
-        get_target("GET /issues/new/", "phone", "/issues/new/", host),
-        get_target("GET /issues/new/?org=", "phone", f"/issues/new/?org={slug}", host),
+        page("/", "public", "/"),
+        page("/notices/", "public", "/notices/"),
+        page("/notices/<id>/", "public", f"/notices/{province.notice_id}/"),
+        page("/orgs/", "public", "/orgs/"),
+        page("/orgs/<slug>/", "public", f"/orgs/{slug}/"),
+        page("/activities/", "public", "/activities/"),
+        page("/activities/<id>/", "public", f"/activities/{province.activity_id}/"),
+        page("GET /issues/new/", "phone", "/issues/new/"),
+        page("GET /issues/new/?org=", "phone", f"/issues/new/?org={slug}"),
         post_target("POST /issues/new/?org=", "write", f"/issues/new/?org={slug}", host, csrf, issue_fields),
-        get_target("GET /issues/track/", "phone", "/issues/track/", host),
+        page("GET /issues/track/", "phone", "/issues/track/"),
         post_target("POST /issues/track/", "write", "/issues/track/", host, csrf, track_fields),
-        get_target("/issues/track/<code>/", "phone", f"/issues/track/{code}/", host, proven),
-        get_target("/issues/mine/ (member)", "phone", "/issues/mine/", host, member),
-        get_target("/activities/mine/ (member)", "phone", "/activities/mine/", host, member),
-        get_target("/staff/issues/ (village)", "staff", "/staff/issues/", host, village),
-        get_target("/staff/issues/ (town)", "staff", "/staff/issues/", host, town),
-        get_target("/staff/issues/meetings/", "staff", "/staff/issues/meetings/", host, village),
-        get_target("/staff/issues/meetings/<id>/", "staff", meeting_path, host, village),
-        get_target("/staff/roster/ (village)", "staff", "/staff/roster/", host, village),
-        get_target("/staff/roster/ (town)", "staff", "/staff/roster/", host, town),
-        get_target("/staff/activities/", "staff", "/staff/activities/", host, village),
-        get_target("/staff/activities/<id>/", "staff", f"/staff/activities/{staff['activity']}/", host, village),
-        get_target("/department/", "staff", "/department/", host, handler),
-        get_target("/inbox/", "staff", "/inbox/", host, village),
-        get_target("/staff/dashboard/ (district)", "staff", "/staff/dashboard/", host, district),
-        get_target("/staff/dashboard/ (town)", "staff", "/staff/dashboard/", host, town),
-        get_target("/admin/consultations/issue/", "admin", "/admin/consultations/issue/", host, district),
-        get_target("/admin/members/person/", "admin", "/admin/members/person/", host, district),
-        get_target("/admin/members/membership/", "admin", "/admin/members/membership/", host, district),
+        page("/issues/track/<code>/", "phone", f"/issues/track/{code}/", "proven"),
+        page("/issues/mine/ (member)", "phone", "/issues/mine/", "member"),
+        page("/activities/mine/ (member)", "phone", "/activities/mine/", "member"),
+        page("/staff/issues/ (village)", "staff", "/staff/issues/", "village_staff"),
+        page("/staff/issues/ (town)", "staff", "/staff/issues/", "town_staff"),
+        page("/staff/issues/meetings/", "staff", "/staff/issues/meetings/", "village_staff"),
+        page("/staff/issues/meetings/<id>/", "staff", meeting_path, "village_staff"),
+        page("/staff/roster/ (village)", "staff", "/staff/roster/", "village_staff"),
+        page("/staff/roster/ (town)", "staff", "/staff/roster/", "town_staff"),
+        page("/staff/activities/", "staff", "/staff/activities/", "village_staff"),
+        page("/staff/activities/<id>/", "staff", f"/staff/activities/{staff['activity']}/", "village_staff"),
+        page("/department/", "staff", "/department/", "department_handler"),
+        page("/inbox/", "staff", "/inbox/", "village_staff"),
+        page("/staff/dashboard/ (district)", "staff", "/staff/dashboard/", "district_admin"),
+        page("/staff/dashboard/ (town)", "staff", "/staff/dashboard/", "town_staff"),
+        page("/admin/consultations/issue/", "admin", "/admin/consultations/issue/", "district_admin"),
+        page("/admin/members/person/", "admin", "/admin/members/person/", "district_admin"),
+        page("/admin/members/membership/", "admin", "/admin/members/membership/", "district_admin"),
     ]
 
 
