@@ -129,17 +129,24 @@ def _apply(
     return transition
 
 
-def _queue_submitter_message(transition: Transition, *, batch: OutboxBatch | None = None) -> None:
+def _queue_submitter_message(transition: Transition) -> None:
     """Writes the submitter's message to the outbox in this transaction: it is sent after the commit, and
-    waits there if the broker is down. With `batch` it joins the batch's rows instead, written by its caller."""
+    waits there if the broker is down."""
+    batch = OutboxBatch()
+    _add_submitter_message(batch, transition)
+    batch.write()
+
+
+def _add_submitter_message(batch: OutboxBatch, transition: Transition) -> None:
+    """The submitter's message about `transition`, added to `batch` for its caller to write (issue_submit writes
+    it with the village staff's); nothing for a step that is not public."""
     # Closing after the notice period has its own message, the request to rate the result.
     if not transition.is_public or transition.action == A.CLOSE_AFTER_NOTICE:
         return
     issue = transition.issue
     with translation.override("zh-hans"):
         subject, body, sms = submitter_progress_message(transition)
-    into = batch if batch is not None else OutboxBatch()
-    into.add(
+    batch.add(
         kind=Kind.ISSUE_PROGRESS,
         key=f"issue:{issue.pk}:transition:{transition.pk}",
         recipient=Recipient(user=issue.submitter_user, phone=issue.submitter_phone),
@@ -150,8 +157,6 @@ def _queue_submitter_message(transition: Transition, *, batch: OutboxBatch | Non
         region_path=issue.region.path,
         now=transition.created_at,
     )
-    if batch is None:
-        into.write()
 
 
 def _lock(issue: Issue) -> Issue:
@@ -248,7 +253,7 @@ def issue_submit(
         )
         # The submitter's message and the village staff's in one insert, with one read of channel choices.
         batch = OutboxBatch()
-        _queue_submitter_message(transition, batch=batch)
+        _add_submitter_message(batch, transition)
         issue_new_notify(issue, batch=batch)
         batch.write()
         return issue
