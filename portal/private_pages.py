@@ -6,14 +6,16 @@ with a session the rendered page is kept under that session, its account (and wh
 role, place, department, admin flags), the path and query, the language and Beijing's date, for at most
 PRIVATE_PAGE_SECONDS. Nobody else is ever served it.
 
-What makes a kept page wrong, and how each is handled:
+What makes a kept page wrong, and how each is handled (a kept page costs one query: the session):
 - The visitor's own writes: any POST (or other unsafe request) with the session gives the session a new version
   once it is answered, so the page after "受理" or "保存" is rendered afresh, never the kept one.
 - Things written for them by others that they expect to see at once: the inbox and its unread count. The
   inbox's delivery calls `private_pages_touch_users(...)` on commit.
-- A change of role, place or flags: part of the key, so the next page is the new account's.
-- Signing out, or the session expiring or being cut off by a password change: the account is loaded as on
-  every request (sessions and auth run before the page), so an ended session is never served a kept page.
+- A change of the account (role, place, flags, password, deactivation, groups): any save gives the account a new
+  version (`account_changed`, connected in portal/apps.py), so the next page is rendered and checked afresh.
+- Signing out, or the session expiring: the session is read from the database on every request, so an ended
+  session is never served a kept page. The account itself is not read for a kept page: it was checked when the
+  page was rendered, and has not changed since (its version says so).
 - Other people's changes in the visitor's area (a villager's new issue, a colleague's action): shown within
   PRIVATE_PAGE_SECONDS, as if the visitor had opened the page that much earlier. Every write still checks state
   and scope in its service, so acting on a page that is a few seconds old fails as it would on any older tab.
@@ -31,6 +33,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -63,12 +66,34 @@ def private_pages_touch_users(user_ids: Iterable[int]) -> None:
     page_cache.page_cache_touch(*(f"{USER_VERSION}{user_id}" for user_id in user_ids))
 
 
-def _account_part(request: HttpRequest) -> str:
-    user = request.user
-    if not user.is_authenticated:
-        return "anonymous"
-    fields = ("pk", "role", "region_id", "department_id", "is_staff", "is_superuser", "is_active")
-    return "|".join(str(getattr(user, name, "")) for name in fields)
+def _account_of_session(request: HttpRequest) -> tuple[str, str]:
+    """The account the session is signed in to, as the session says it (id, and the key part naming it).
+
+    Read from the session alone, so that a kept page costs no query for the account. What Django checks on
+    each request (the account still active, its password the one signed in with) is checked when the page is
+    rendered; any save of the account since gives it a new version (`account_changed`), so a kept page never
+    outlives a deactivation, a new password or a new role.
+    """
+    session = request.session
+    user_id = str(session.get(SESSION_KEY, ""))
+    if not user_id:
+        return "", "anonymous"
+    return user_id, "|".join(
+        (user_id, str(session.get(HASH_SESSION_KEY, "")), str(session.get(BACKEND_SESSION_KEY, "")))
+    )
+
+
+def account_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    """Receiver of the account's saves, deletions and group or permission changes (connected in apps.py)."""
+    user_model = get_user_model()
+    if isinstance(instance, user_model):
+        user_ids = [instance.pk] if instance.pk is not None else []
+    elif kwargs.get("model") is user_model:  # a group's members changed from the group's side: pk_set names them
+        user_ids = list(kwargs.get("pk_set") or ())
+    else:
+        return
+    if user_ids:
+        private_pages_touch_users(user_ids)
 
 
 def _may_keep(request: HttpRequest) -> bool:
@@ -83,10 +108,10 @@ def _may_keep(request: HttpRequest) -> bool:
     return getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES and "_messages" not in session
 
 
-def _page_key(request: HttpRequest, session_name: str) -> str:
+def _page_key(request: HttpRequest, session_name: str, account: str) -> str:
     parts = [
         session_name,
-        _account_part(request),
+        account,
         request.get_full_path(),
         translation.get_language() or "",
         timezone.localdate().isoformat(),
@@ -104,6 +129,14 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         return False
     storage = getattr(request, "_messages", None)
     return not (storage is not None and getattr(storage, "added_new", False))
+
+
+def _rendered_for(request: HttpRequest, user_id: str) -> bool:
+    """Whether the page was rendered for the account the session names (Django may have turned it away)."""
+    user = getattr(request, "_cached_user", None)
+    if user is None:  # the view never asked who is signed in: nothing on the page depends on it
+        return True
+    return str(user.pk or "") == user_id if user.is_authenticated else not user_id
 
 
 def _answer(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
@@ -126,20 +159,20 @@ def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
     @functools.wraps(view)
     def kept_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _may_keep(request):
+        # _may_keep loaded the session: a key the store does not know (signed out, expired) is None by now.
+        if not _may_keep(request) or not request.session.session_key:
             return view(request, *args, **kwargs)
-        session_name = _session_name(request.session.session_key or "")
-        names = [session_name]
-        if request.user.is_authenticated:
-            names.append(f"{USER_VERSION}{request.user.pk}")
-        key = _page_key(request, session_name)
+        session_name = _session_name(request.session.session_key)
+        user_id, account = _account_of_session(request)
+        names = [session_name] + ([f"{USER_VERSION}{user_id}"] if user_id else [])
+        key = _page_key(request, session_name, account)
         stored, versions = page_cache.look_up(key, names)
         if stored is not None:
             return _answer(request, stored)
         response = view(request, *args, **kwargs)
         if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
-        if _storable(request, response):
+        if _storable(request, response) and _rendered_for(request, user_id):
             content = page_cache.with_holes(request, response.content.decode(response.charset), ())
             if content is not None:
                 headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}

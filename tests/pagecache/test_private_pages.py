@@ -51,7 +51,7 @@ def test_the_secretary_reopening_the_queue_is_served_her_kept_page_reading_only_
     issue_factory(title="村口路灯不亮")
     first = _html(secretary.get("/staff/issues/"))
     assert "村口路灯不亮" in first
-    with django_assert_num_queries(2):  # the session and the account: nothing of the page itself
+    with django_assert_num_queries(1):  # the session: nothing of the page, nor of the account checked at render
         second = _html(secretary.get("/staff/issues/"))
     assert TOKEN.sub("", second) == TOKEN.sub("", first)
 
@@ -96,13 +96,36 @@ def test_another_secretary_is_never_served_her_kept_page(
 
 
 def test_a_secretary_moved_to_another_village_sees_that_village_on_her_next_page(
-    secretary, village_staff_qingshan, village_staff_wanghu, issue_factory
+    secretary, village_staff_qingshan, village_staff_wanghu, issue_factory, committed
 ):
     issue_factory(title="村口路灯不亮")
     assert "村口路灯不亮" in _html(secretary.get("/staff/issues/"))
     village_staff_qingshan.region = village_staff_wanghu.region
-    village_staff_qingshan.save(update_fields=["region"])
+    with committed():
+        village_staff_qingshan.save(update_fields=["region"])
     assert "村口路灯不亮" not in _html(secretary.get("/staff/issues/"))
+
+
+def test_a_deactivated_account_is_sent_to_the_login_page_not_served_its_kept_queue(
+    secretary, village_staff_qingshan, committed
+):
+    _html(secretary.get("/staff/issues/"))
+    village_staff_qingshan.is_active = False
+    with committed():
+        village_staff_qingshan.save(update_fields=["is_active"])
+    answer = secretary.get("/staff/issues/")
+    assert answer.status_code == 302
+    assert "/accounts/login/" in answer["Location"]
+
+
+def test_a_new_password_set_elsewhere_ends_the_old_sessions_kept_pages(secretary, village_staff_qingshan, committed):
+    _html(secretary.get("/staff/issues/"))
+    village_staff_qingshan.set_password("a-new-password-2026")
+    with committed():
+        village_staff_qingshan.save(update_fields=["password"])
+    answer = secretary.get("/staff/issues/")
+    assert answer.status_code == 302
+    assert "/accounts/login/" in answer["Location"]
 
 
 def test_a_signed_out_session_is_sent_to_the_login_page_not_served_the_kept_queue(secretary, committed):
@@ -149,7 +172,7 @@ def test_the_admin_list_is_kept_for_its_session_and_still_tells_browsers_not_to_
     listing = "/admin/consultations/issue/"
     first = _html(admin_user.get(listing))
     assert "村口路灯不亮" in first
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2):  # the session, and the account the admin site checks before any page
         _html(admin_user.get(listing))
     assert "no-store" in admin_user.get(listing)["Cache-Control"]  # as the admin says of its own pages
 
