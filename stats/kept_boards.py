@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,8 +38,30 @@ def _key(focus: Focus, period: Period, today: datetime.date) -> str:
     return "stats:board:v1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def _seconds() -> int:
+    return int(getattr(settings, "STATS_DASHBOARD_SECONDS", DASHBOARD_SECONDS))
+
+
+def figures_html_kept(
+    *, focus: Focus, period: Period, today: datetime.date, variant: str, render: Callable[[], str]
+) -> str:
+    """The rendered tables and charts of a dashboard (`variant`: the page or the printed report), kept like the
+    figures themselves: the HTML holds nothing of the reader (no token, no name), only the focus's figures and
+    the addresses of its exports."""
+    seconds = _seconds()
+    if not seconds:
+        return render()
+    key = f"{_key(focus, period, today)}:html:{variant}"
+    html = cache.get(key)
+    if isinstance(html, str):
+        return html
+    html = render()
+    cache.set(key, html, seconds)
+    return html
+
+
 def dashboard_kept(*, user: AnyUser, focus: Focus, period: Period, today: datetime.date) -> Dashboard:
-    seconds = getattr(settings, "STATS_DASHBOARD_SECONDS", DASHBOARD_SECONDS)
+    seconds = _seconds()
     if not seconds:
         return dashboard(user=user, focus=focus, period=period, today=today)
     key = _key(focus, period, today)

@@ -9,8 +9,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +23,7 @@ from stats.charts import chart
 from stats.export_requests import roster_export_request
 from stats.exports import table_csv, table_xlsx
 from stats.figures.consultation import resolved_notices_in
-from stats.kept_boards import dashboard_kept
+from stats.kept_boards import dashboard_kept, figures_html_kept
 from stats.large_exports import downloadable
 from stats.models import StatsExport
 from stats.periods import Period, PeriodKind
@@ -52,15 +54,24 @@ def _trail(request: HttpRequest, focus: Focus, period: Period) -> list[tuple[str
     return trail
 
 
-def _render(request: HttpRequest, template: str, **extra: object) -> HttpResponse:
+def _render(request: HttpRequest, template: str, *, printable: bool = False, **extra: object) -> HttpResponse:
     focus, period = _focus_and_period(request)
     today = timezone.localdate()
     board = dashboard_kept(user=request.user, focus=focus, period=period, today=today)
-    sections = [(section, [(table, chart(table)) for table in section.tables]) for section in board.sections]
+    focus_query = urlencode({**focus.query(), **period.query()})
+
+    def render_figures() -> str:
+        sections = [(section, [(table, chart(table)) for table in section.tables]) for section in board.sections]
+        figures = {"board": board, "sections": sections, "focus_query": focus_query, "printable": printable}
+        return render_to_string("stats/_figures.html", figures)
+
+    variant = "report" if printable else "page"
     context = {
         "board": board,
-        "sections": sections,
-        "focus_query": urlencode({**focus.query(), **period.query()}),
+        "figures_html": mark_safe(  # noqa: S308 - rendered by the template engine, escaped there
+            figures_html_kept(focus=focus, period=period, today=today, variant=variant, render=render_figures)
+        ),
+        "focus_query": focus_query,
         "focus_params": focus.query(),
         "trail": _trail(request, focus, period),
         "period_kinds": [
@@ -88,7 +99,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     as PDF from the browser."""
     focus, period = _focus_and_period(request)
     notices, notice_count = resolved_notices_in(focus, period)
-    return _render(request, "stats/report.html", notices=notices, notice_count=notice_count)
+    return _render(request, "stats/report.html", printable=True, notices=notices, notice_count=notice_count)
 
 
 @require_GET
