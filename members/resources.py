@@ -373,10 +373,20 @@ class RosterResource(FormulaSafeExportMixin, resources.ModelResource):
         super().before_import(dataset, **kwargs)
         headers = dataset.headers or []
         rows = [dict(zip(headers, values, strict=False)) for values in dataset]
+        phones: list[str] = []
+        names: list[str] = []
+        names_with_phone: list[str] = []
+        for row in rows:
+            phone, name = self._phone_in(row), self._cell(row, NAME)
+            if MOBILE.match(phone):
+                phones.append(phone)
+                if name:
+                    # Someone with this name is this row's person only if they have no phone yet (_find_person).
+                    names_with_phone.append(name)
+            elif name:
+                names.append(name)
         self._index = RosterIndex.load(
-            actor=self.importer,
-            phones=[phone for phone in map(self._phone_in, rows) if MOBILE.match(phone)],
-            names=[name for name in (self._cell(row, NAME) for row in rows) if name],
+            actor=self.importer, phones=phones, names=names, names_of_people_without_phone=names_with_phone
         )
 
     def get_queryset(self) -> QuerySet[Membership]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from members.models import Membership, Person
 from members.scoping import memberships_for, persons_for
 from portal.accounts.models import User
@@ -46,7 +48,16 @@ class RosterIndex:
         self._memberships: dict[MembershipKey, Membership] = {}
 
     @classmethod
-    def load(cls, *, actor: User, phones: Iterable[str], names: Iterable[str]) -> RosterIndex:
+    def load(
+        cls,
+        *,
+        actor: User,
+        phones: Iterable[str],
+        names: Iterable[str],
+        names_of_people_without_phone: Iterable[str] = (),
+    ) -> RosterIndex:
+        """Everyone holding one of the phones; the people the actor may change with one of the names, and with one
+        of `names_of_people_without_phone` if they have no phone (a row with a number finds by name only them)."""
         index = cls()
         by_pk: dict[int, Person] = {}
         by_phone = list(Person.objects.select_related("region").filter(phone__in=set(phones)))
@@ -57,7 +68,8 @@ class RosterIndex:
             by_pk[person.pk] = person
             index._file(person, changeable=person.pk in changeable)
         # Ordered as the model orders people, as the per-row look-up was.
-        for person in persons_for(actor, Action.CHANGE).filter(name__in=set(names)).order_by("name", "id"):
+        named = Q(name__in=set(names)) | Q(name__in=set(names_of_people_without_phone), phone="")
+        for person in persons_for(actor, Action.CHANGE).filter(named).order_by("name", "id"):
             if person.pk in by_pk:
                 index._changeable.add(id(by_pk[person.pk]))
                 continue
