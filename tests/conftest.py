@@ -19,6 +19,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
 from members.models import Membership, MembershipRole, Person, Stratum
 from orgs.models import (
@@ -92,12 +93,13 @@ def any_hour_clock(request: pytest.FixtureRequest) -> Iterator[datetime.datetime
 
 
 class DemoSeed:
-    """The demo data of `manage.py seed_demo`, loaded once for a module and rolled back at its end.
+    """The demo data of `manage.py seed_demo`, loaded once for a run of tests that read it, rolled back after it.
 
-    Loading it takes seconds, and two modules read it in some thirty tests. It is loaded in a transaction that
-    each test's own (a savepoint, as for any test) nests in, so what a test writes is rolled back as usual. It is
-    loaded again when a test's clock differs from the one it was loaded at (any_hour): the demo is dated from
-    the moment it runs, so a test at 00:30 reads a demo loaded at 00:30, as it did when each test loaded its own.
+    Loading it takes seconds, and some forty tests in four modules read it. It is loaded in a transaction that
+    each test's own (a savepoint, as for any test) nests in, so what a test writes is rolled back as usual, and
+    rolled back after the last test of the run (pytest_runtest_teardown), before any other test. It is loaded
+    again when a test's clock differs from the one it was loaded at (any_hour): the demo is dated from the moment
+    it runs, so a test at 00:30 reads a demo loaded at 00:30, as it did when each test loaded its own.
     """
 
     def __init__(self, django_db_blocker) -> None:
@@ -105,6 +107,7 @@ class DemoSeed:
         self.atomic: transaction.Atomic | None = None
         self.clock: datetime.time | None = None
         self.output = ""
+        self.started = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
     def at(self, clock: datetime.time | None) -> str:
         if self.atomic is None or clock != self.clock:
@@ -114,6 +117,7 @@ class DemoSeed:
                     raise RuntimeError("demo_seeded must be set up before any fixture that uses the database")
                 self.atomic = transaction.atomic()
                 self.atomic.__enter__()
+                self.started = timezone.now()
                 out = StringIO()
                 call_command("seed_demo", stdout=out)
             self.clock, self.output = clock, out.getvalue()
@@ -127,9 +131,12 @@ class DemoSeed:
             self.atomic = None
 
 
-@pytest.fixture(scope="module")
-def _demo_seed(django_db_setup, django_db_blocker) -> Iterator[DemoSeed]:
-    seed = DemoSeed(django_db_blocker)
+_DEMO_SEED = pytest.StashKey[DemoSeed]()
+
+
+@pytest.fixture(scope="session")
+def _demo_seed(request: pytest.FixtureRequest, django_db_setup, django_db_blocker) -> Iterator[DemoSeed]:
+    seed = request.config.stash[_DEMO_SEED] = DemoSeed(django_db_blocker)
     yield seed
     seed.discard()
 
@@ -143,8 +150,23 @@ def demo_seeded(request: pytest.FixtureRequest, _demo_seed: DemoSeed, any_hour_c
     return output
 
 
+@pytest.fixture
+def demo_loaded_from(demo_seeded, _demo_seed: DemoSeed) -> datetime.datetime:
+    """The moment just before the demo the test reads started loading."""
+    return _demo_seed.started
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    try:
+        return (yield)
+    finally:
+        seed = item.config.stash.get(_DEMO_SEED, None)
+        if seed is not None and "demo_seeded" not in getattr(nextitem, "fixturenames", ()):
+            seed.discard()
+
+
 def _clock_order(item: pytest.Item) -> int:
-    """Tests at the real clock first, then those at 00:30, then at 23:30: the demo is loaded once per clock."""
     callspec = getattr(item, "callspec", None)
     clock = callspec.params.get("any_hour_clock") if callspec else None
     return list(ANY_HOUR_TIMES.values()).index(clock)
@@ -152,17 +174,18 @@ def _clock_order(item: pytest.Item) -> int:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    seeded = [index for index, item in enumerate(items) if "demo_seeded" in getattr(item, "fixturenames", ())]
-    for index in seeded:
+    """The tests that read the demo run one after another where the first of them was, those at the real clock
+    first, then those at 00:30, then at 23:30: the demo is loaded once per clock."""
+    seeded = [item for item in items if "demo_seeded" in getattr(item, "fixturenames", ())]
+    if not seeded:
+        return
+    for item in seeded:
         # Last, so set up after the demo; and pytest-django sees a test that needs the test database.
-        if "db" not in items[index].fixturenames:  # type: ignore[attr-defined]
-            items[index].fixturenames.append("db")  # type: ignore[attr-defined]
-    by_module: dict[str, list[int]] = {}
-    for index in seeded:
-        by_module.setdefault(items[index].nodeid.split("::")[0], []).append(index)
-    for positions in by_module.values():
-        for position, item in zip(positions, sorted((items[i] for i in positions), key=_clock_order), strict=True):
-            items[position] = item
+        if "db" not in item.fixturenames:  # type: ignore[attr-defined]
+            item.fixturenames.append("db")  # type: ignore[attr-defined]
+    first = items.index(seeded[0])
+    rest = [item for item in items if "demo_seeded" not in getattr(item, "fixturenames", ())]
+    items[:] = rest[:first] + sorted(seeded, key=_clock_order) + rest[first:]
 
 
 @pytest.fixture(scope="session", autouse=True)

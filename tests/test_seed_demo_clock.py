@@ -17,8 +17,6 @@ from consultations import services as consultation_services
 from consultations.models import Issue, Transition
 from consultations.states import IssueAction
 
-pytestmark = pytest.mark.django_db
-
 
 def _record_clock_at_each_call(monkeypatch, module, name: str, calls: list) -> None:
     service = getattr(module, name)
@@ -30,6 +28,7 @@ def _record_clock_at_each_call(monkeypatch, module, name: str, calls: list) -> N
     monkeypatch.setattr(module, name, recording)
 
 
+@pytest.mark.django_db
 def test_the_secretary_accepts_last_years_issues_on_their_day_while_the_real_clock_runs_on(monkeypatch):
     accepted: list[tuple[datetime.datetime, datetime.datetime | None]] = []
     checked_in: list[tuple[datetime.datetime, datetime.datetime | None]] = []
@@ -59,9 +58,9 @@ def _stamped_fields() -> list[tuple[type[models.Model], str]]:
     ]
 
 
-def test_what_the_services_stamp_on_insert_carries_the_day_of_the_step_too():
-    started = timezone.now()
-    call_command("seed_demo", stdout=StringIO())
+def test_what_the_services_stamp_on_insert_carries_the_day_of_the_step_too(demo_loaded_from):
+    # The demo as the suite loads it once for the tests that read it (tests/conftest.py, DemoSeed).
+    started = demo_loaded_from
 
     oldest_issue = Issue.objects.earliest("created_at")
     submitted = Transition.objects.get(issue=oldest_issue, action=IssueAction.SUBMIT)

@@ -8,13 +8,11 @@ else on the page (labels, placeholders, errors, dates, buttons) must be English.
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
-from django.db import models, transaction
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -90,20 +88,12 @@ def _chinese_outside_data(html: str, data: list[str]) -> list[str]:
     return leftovers
 
 
-@pytest.fixture(scope="module")
-def _demo_loaded(django_db_setup, django_db_blocker) -> Iterator[list[str]]:
-    """The demo loaded once for the module, in a transaction rolled back after it, as setUpTestData does."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield _data_strings()
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def demo(_demo_loaded: list[str], db) -> Iterator[list[str]]:
+def demo(demo_seeded) -> Iterator[list[str]]:
+    """The demo, loaded once for the tests that read it (tests/conftest.py, DemoSeed), and its texts."""
     # A request in English leaves English active in this thread; the next tests read the portal in zh-hans.
     with translation.override(translation.get_language()):
-        yield _demo_loaded
+        yield _data_strings()
 
 
 def _reader(user: User | None = None) -> Client:
