@@ -246,6 +246,16 @@ class RosterDiff(resources.Diff):
     """The preview's cells as import-export shows them, without running a text diff where none is needed: most
     cells of a sheet are unchanged or new (10,000 rows, 14 columns each)."""
 
+    def __init__(self, resource, instance, new):
+        if not new:
+            super().__init__(resource, instance, new)
+            return
+        # A new row's cells are all shown as added: the blank instance it starts from is not read (each of its
+        # person's columns would raise and catch a missing related object).
+        self.left = [""] * len(resource.get_import_fields())
+        self.right = []
+        self.new = new
+
     def as_html(self):
         cells = []
         for before, after in zip(self.left, self.right, strict=False):

@@ -263,6 +263,10 @@ def test_a_long_preview_lists_its_first_rows_and_says_the_others_are_imported_to
     page = preview.content.decode()
     assert page.count('<tr class="new">') + page.count('<tr class="update">') == 200
     assert "预览只列出前 200 行，另外 50 行不再列出，确认导入时一并导入。" in page
+    # Each listed row as import-export shows it: what a new row adds, what a known person keeps and what changes.
+    assert '<ins style="background:#e6ffe6;">村民1</ins>' in page
+    assert "<span>张竹青</span>" in page
+    assert '<ins style="background:#e6ffe6;">竹编</ins>' in page
     assert preview.context["result"].totals["new"] == 249
 
     confirmed(client, preview)
