@@ -38,9 +38,15 @@ def unreachable_broker(sms_outbox):
     from portal.celery import app
 
     saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    # Fresh connection pools, so that the kick really meets the new address (the outbox keeps its connection).
+    pools = (app._pool, app.amqp._producer_pool)  # type: ignore[attr-defined]
     app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    app._pool = app.amqp._producer_pool = None  # type: ignore[attr-defined]
     yield sms_outbox
+    if app._pool is not None:  # type: ignore[attr-defined]
+        app._pool.force_close_all()  # type: ignore[attr-defined]
     app.conf.update(saved)
+    app._pool, app.amqp._producer_pool = pools  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db
