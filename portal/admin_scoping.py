@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from portal.accounts.roles import ADMIN_SITE_ROLES
+from portal.choice_labels import choice_labels
 from portal.page_cache import EVERYTHING, page_cache_touch
 from portal.pagination import CappedCountPaginator
 from portal.phones import mask_phone, sees_every_phone_whole
@@ -98,6 +99,24 @@ def choices_in_scope(user: AnyUser, model: type[models.Model]) -> QuerySet | Non
 def _could_ever(queryset: QuerySet) -> bool:
     """False when a scoping function answered `.none()`: decided by role, without a query."""
     return not queryset.query.is_empty()
+
+
+# What the scoping functions read of an account to decide that its scope is empty (.none()); see could_ever.
+_SCOPE_ATTRIBUTES = (
+    "pk",
+    "is_authenticated",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "role",
+    "region_id",
+    "person_id",
+    "department_id",
+)
+_COULD_EVER_KEPT = 10_000
+# Django's own msgid for a row's checkbox, translated by its catalogue (a name, so makemessages leaves it there).
+_ACTION_CHECKBOX_LABEL = "Select this object for an action - {}"
+_could_ever_answers: dict[tuple[Any, ...], bool] = {}
 
 
 def _looks_like_a_phone(field: Any) -> bool:
@@ -210,13 +229,18 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
         return cache[key]
 
     def could_ever(self, request: HttpRequest, action: Action) -> bool:
-        """Whether the user's scope for action can hold anything; remembered per request, as every admin page
-        asks it four times for each of the models of its side menu (building each scope's queryset each time)."""
-        cache = request.__dict__.setdefault("_admin_could_ever", {})
-        key = (type(self), action)
-        if key not in cache:
-            cache[key] = _could_ever(self.scoped(request, action))
-        return cache[key]
+        """Whether the user's scope for action can hold anything. Every admin page asks it four times for each
+        model of its side menu, and building a scope's queryset costs a quarter of the page: the answer is kept
+        in the process for the account as the scoping functions read it (_SCOPE_ATTRIBUTES), which decide an
+        empty scope by those alone, without a query; a change to any of them is another key."""
+        user = request.user
+        key = (type(self), action, *(getattr(user, name, None) for name in _SCOPE_ATTRIBUTES))
+        answer = _could_ever_answers.get(key)
+        if answer is None:
+            if len(_could_ever_answers) >= _COULD_EVER_KEPT:
+                _could_ever_answers.clear()
+            answer = _could_ever_answers[key] = _could_ever(self.scoped(request, action))
+        return answer
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_use_admin(request.user) and self.has_view_permission(request)
@@ -330,9 +354,26 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
     def get_list_display(self, request: HttpRequest):
         phones = self.personal_phone_fields()
         return [
-            self._phone_column(request, item) if isinstance(item, str) and item in phones else item
+            self._phone_column(request, item) if isinstance(item, str) and item in phones else self._choice_column(item)
             for item in super().get_list_display(request)
         ]
+
+    def _choice_column(self, item: Any) -> Any:
+        """A choice field's column printing its label from portal.choice_labels; the changelist's own display
+        flattens the field's choices and translates their labels again on every cell. The same cell, header, class
+        and sorting: a column the list links or edits by its name keeps its name."""
+        if not isinstance(item, str) or item in (self.list_editable or ()) or item in (self.list_display_links or ()):
+            return item
+        columns = self.__dict__.setdefault("_choice_columns", {})
+        if item not in columns:
+            try:
+                field = self.model._meta.get_field(item)
+            except FieldDoesNotExist:
+                field = None
+            columns[item] = item
+            if isinstance(field, models.Field) and field.choices and not field.is_relation:
+                columns[item] = _choice_label_column(field)
+        return columns[item]
 
     def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any):
         # The diffs of the history page print old and new values: a changed phone is a phone like any other.
@@ -398,7 +439,7 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
     def action_checkbox(self, obj: models.Model) -> SafeString:
         # Django's renders a CheckboxInput through the form renderer's templates, once per row (a fifth of a
         # changelist's time); the same markup, written out.
-        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        label = format_html(gettext(_ACTION_CHECKBOX_LABEL), str(obj))
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             ACTION_CHECKBOX_NAME,
@@ -439,6 +480,18 @@ def _phone_guarded_changelist(base: type[ChangeList]) -> type[ChangeList]:
             return prefix, suffix
 
     return PhoneGuardedChangeList
+
+
+def _choice_label_column(field: models.Field) -> Callable[[models.Model], str | None]:
+    def label(obj: models.Model) -> str | None:
+        # None for a value outside the choices: the changelist prints its empty value, as for the field itself.
+        try:
+            return choice_labels(field).get(getattr(obj, field.attname))
+        except TypeError:  # an unhashable value (a JSON list), which no choice matches either
+            return None
+
+    label.__name__ = field.name
+    return admin.display(description=field.verbose_name, ordering=field.name)(label)
 
 
 class ScopedAutocompleteJsonView(AutocompleteJsonView):
