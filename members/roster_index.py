@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from members.models import Membership, Person
 from members.scoping import memberships_for, persons_for
@@ -60,7 +61,7 @@ class RosterIndex:
         of `names_of_people_without_phone` if they have no phone (a row with a number finds by name only them)."""
         index = cls()
         by_pk: dict[int, Person] = {}
-        by_phone = list(Person.objects.select_related("region").filter(phone__in=set(phones)))
+        by_phone = list(Person.objects.select_related("region").filter(phone__in=phones_among(phones)))
         changeable = set(
             persons_for(actor, Action.CHANGE).filter(pk__in=[p.pk for p in by_phone]).values_list("pk", flat=True)
         )
@@ -126,6 +127,14 @@ class RosterIndex:
             membership.left_on = span_values.left_on
         membership.person = person
         self._memberships[_key_of(person, membership)] = membership
+
+
+def phones_among(phones: Iterable[str]) -> RawSQL:
+    """`phone__in=phones_among(...)`: the numbers read as a list to join with, not searched one by one for every row.
+
+    With `= ANY(array)` the database walked a 1,000-number array for each person of a table it believed small (it
+    had not seen the rows this import had just added): seconds per batch."""
+    return RawSQL("SELECT unnest(%s::text[])", [sorted(set(phones))])
 
 
 def _key_of(person: Person, membership: Membership) -> MembershipKey:

@@ -37,6 +37,7 @@ from members.models import (
     PublicOffice,
     Stratum,
 )
+from members.roster_index import phones_among
 from members.scoping import (
     contact_assignments_for,
     contact_logs_for,
@@ -727,7 +728,7 @@ def _roster_batch_write(rows: Sequence[RosterRow], *, actor: User, registered: _
     phones = {phone for phone in (row.profile.get("phone") for row in rows) if phone}
     holders = {
         holder.phone: locked.get(holder.pk, holder)
-        for holder in Person.objects.filter(phone__in=phones).only("pk", "name", "phone")
+        for holder in Person.objects.filter(phone__in=phones_among(phones)).only("pk", "name", "phone")
     }
     facts = _BatchFacts(
         regions=set(regions_for(actor, Action.VIEW).filter(pk__in=region_ids).values_list("pk", flat=True)),
