@@ -148,18 +148,20 @@ def test_a_new_inbox_message_shows_in_the_header_of_her_kept_page_at_once(secret
 
 
 def test_each_view_of_a_kept_page_carries_its_own_csrf_token_and_its_forms_still_post(
-    secretary, issue_factory, committed
+    village_staff_qingshan, issue_factory, committed
 ):
+    secretary = Client(enforce_csrf_checks=True)
+    secretary.force_login(village_staff_qingshan)
     issue = issue_factory(title="村口路灯不亮")
     detail = reverse("staff_issues:detail", args=[issue.pk])
     _html(secretary.get(detail))
     kept = _html(secretary.get(detail))
     assert "\x00" not in kept
-    assert TOKEN.search(kept)
+    token = TOKEN.search(kept)
+    assert token is not None
     with committed():
         answer = secretary.post(
-            reverse("staff_issues:act", args=[issue.pk, IssueAction.ACCEPT]),
-            {"csrfmiddlewaretoken": TOKEN.search(kept)[1]},
+            reverse("staff_issues:act", args=[issue.pk, IssueAction.ACCEPT]), {"csrfmiddlewaretoken": token[1]}
         )
     assert answer.status_code == 302
 
