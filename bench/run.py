@@ -203,12 +203,14 @@ def get_target(
     """`fresh()` gives the cookies of a new session of the same visitor, for the page rendered afresh."""
     raw = get(path, host, cookies)
     separator = "&" if "?" in path else "?"
+    # A signed-in page is kept per session: a new session's first view is rendered from the database. The sessions
+    # are made here, before the measuring loop, which runs in asyncio where the ORM may not be called.
+    new_sessions = [get(path, host, fresh()) for _ in range(load.RENDERED_REQUESTS)] if fresh is not None else []
 
     def rendered(number: int) -> bytes:
-        # A signed-in page is kept per session: a new session's first view is rendered from the database. A public
-        # page is kept per query: one it does not read is rendered, as for the first visitor after a change.
-        if fresh is not None:
-            return get(path, host, fresh())
+        if new_sessions:
+            return new_sessions[number % len(new_sessions)]
+        # A public page is kept per query: one it does not read is rendered, as for the first visitor after a change.
         return get(f"{path}{separator}bench-render={uuid.uuid4().hex[:8]}{number}", host, cookies)
 
     return load.Target(name=name, group=group, build=lambda number: raw, rendered=rendered)
