@@ -121,3 +121,8 @@ def test_runs_are_kept_in_results_json_and_the_table_beside_it(tmp_path):
     assert "scale 1.0 (before: 2026-12-01 23:50 UTC, `abc1234`, scale 0.01)" in table
     assert "Roster import of 10000 rows through the admin" in table
     assert "| **total** | | **48.8 KB** (goal under 60.0 KB: pass) |" in table
+
+
+def test_two_runs_at_the_small_scale_leave_the_query_comparison_open_as_the_code_between_them_changed():
+    later = {**BEFORE, "date": "2026-12-02 04:00 UTC"}
+    assert _row(report.markdown([BEFORE, later]), "/notices/")[9] == "–"
