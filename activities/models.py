@@ -82,7 +82,12 @@ class Activity(models.Model):
         verbose_name = _("活动")
         verbose_name_plural = _("活动")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["host", "starts_at"], name="activity_host_time")]
+        indexes = [
+            models.Index(fields=["host", "starts_at"], name="activity_host_time"),
+            # What the public pages list (published, not yet over) is a few thousand rows of a province's half a
+            # million activities: without this, "soonest first" walked the whole history (1.5-5 s at scale 1.0).
+            models.Index(fields=["starts_at"], condition=Q(status="published"), name="activity_published_time"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="activity_ends_after_start",
