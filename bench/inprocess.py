@@ -45,9 +45,9 @@ def session_cookie(username: str, extra: dict[str, object] | None = None) -> str
     """A signed-in session of the user, as the login page would leave it, saved in the session store."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from portal.accounts.models import User
+    from portal.session_store import SessionStore
 
     user = User.objects.get(username=username)
     store = SessionStore()
@@ -62,7 +62,7 @@ def session_cookie(username: str, extra: dict[str, object] | None = None) -> str
 
 
 def visitor_session_cookie(extra: dict[str, object]) -> str:
-    from django.contrib.sessions.backends.db import SessionStore
+    from portal.session_store import SessionStore
 
     store = SessionStore()
     for key, value in extra.items():

@@ -6,7 +6,8 @@ the issue form, the worker heartbeat. So when Redis is unreachable a read finds 
 Short socket timeouts and a single connection attempt keep a dead or unreachable Redis from holding a
 request: a villager on a weak signal must not wait on our cache.
 
-Sessions do not live here (they are in the database), so nobody is logged out or locked out by an outage.
+Sessions live in the database and only a short-lived copy of each is kept here (portal/session_store.py), so
+nobody is logged out or locked out by an outage.
 """
 
 from __future__ import annotations

@@ -6,15 +6,17 @@ with a session the rendered page is kept under that session, its account (and wh
 role, place, department, admin flags), the path and query, the language and Beijing's date, for at most
 PRIVATE_PAGE_SECONDS. Nobody else is ever served it.
 
-What makes a kept page wrong, and how each is handled (a kept page costs one query: the session):
+What makes a kept page wrong, and how each is handled (a kept page costs no query: the session is read through
+its short-lived copy in Redis, portal/session_store.py):
 - The visitor's own writes: any POST (or other unsafe request) with the session gives the session a new version
   once it is answered, so the page after "受理" or "保存" is rendered afresh, never the kept one.
 - Things written for them by others that they expect to see at once: the inbox and its unread count. The
   inbox's delivery calls `private_pages_touch_users(...)` on commit.
 - A change of the account (role, place, flags, password, deactivation, groups): any save gives the account a new
   version (`account_changed`, connected in portal/apps.py), so the next page is rendered and checked afresh.
-- Signing out, or the session expiring: the session is read from the database on every request, so an ended
-  session is never served a kept page. The account itself is not read for a kept page: it was checked when the
+- Signing out, or the session expiring: the session's copy in Redis goes with its row, so an ended session is
+  never served a kept page (if Redis was unreachable at the sign-out, a copied cookie for at most
+  SESSION_CACHE_SECONDS). The account itself is not read for a kept page: it was checked when the
   page was rendered, and has not changed since (its version says so).
 - Other people's changes in the visitor's area (a villager's new issue, a colleague's action): shown within
   PRIVATE_PAGE_SECONDS, as if the visitor had opened the page that much earlier. Every write still checks state

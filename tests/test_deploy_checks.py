@@ -61,7 +61,8 @@ def test_production_refuses_a_short_secret_key():
 
 
 def test_production_serves_hashed_static_files_and_keeps_cache_and_broker_in_redis():
-    # The cache is Redis behind a backend that fails open, and sessions stay out of it (probe 1 of issue 8).
+    # The cache is Redis behind a backend that fails open; sessions live in the database, with a short-lived
+    # copy in the cache (portal/session_store.py).
     script = (
         "from django.conf import settings as s;"
         "print(s.STORAGES['staticfiles']['BACKEND']);"
@@ -75,7 +76,7 @@ def test_production_serves_hashed_static_files_and_keeps_cache_and_broker_in_red
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "portal.fail_open_cache.FailOpenRedisCache",
         "True",
-        "django.contrib.sessions.backends.db",
+        "portal.session_store",
     ]
 
 

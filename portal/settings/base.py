@@ -156,9 +156,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Sessions live in the database, never in the cache: a Redis outage must not log anyone out or turn every
-# signed-in page into an error (and a cached session could outlive a logout made while Redis was away).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database; Redis holds a copy of each for at most SESSION_CACHE_SECONDS, so a signed-in
+# page reads no row, a Redis outage logs nobody out, and a sign-out made while Redis was away is honoured
+# everywhere within that time (portal/session_store.py).
+SESSION_ENGINE = "portal.session_store"
+SESSION_CACHE_SECONDS = 30
 
 # Redis when configured, otherwise a broker and cache that need no server.
 REDIS_URL = env_str("REDIS_URL", "")
