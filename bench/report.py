@@ -16,6 +16,13 @@ THROUGHPUT_GOALS: dict[str, float | None] = {"public": 0.5, "phone": 0.5, "staff
 P95_GOAL_MS = 300.0
 PHONE_FORM_GOAL_BYTES = 60 * 1024
 BASELINE_SCALE = 0.01
+SWEEP_GOAL_SECONDS = 2.0
+# The nightly snapshot is no reminder sweep: issue 11 holds the rebuild of a whole province to ten minutes.
+SWEEP_GOALS_SECONDS = {"snapshot_yesterday": 600.0}
+
+
+def sweep_goal_seconds(name: str) -> float:
+    return SWEEP_GOALS_SECONDS.get(name, SWEEP_GOAL_SECONDS)
 
 
 def _baseline_queries(runs: list[dict[str, Any]], run: dict[str, Any]) -> dict[str, float | None]:
@@ -49,7 +56,9 @@ def run_goals(runs: list[dict[str, Any]], run: dict[str, Any]) -> dict[str, Any]
     baseline = _baseline_queries(runs, run)
     pages = {page["name"]: page_goals(page, baseline) for page in results.get("pages", [])}
     phone_form = results.get("phone_form")
-    sweeps = {sweep["name"]: sweep["seconds"] < 2.0 for sweep in results.get("sweeps", [])}
+    sweeps = {
+        sweep["name"]: sweep["seconds"] < sweep_goal_seconds(sweep["name"]) for sweep in results.get("sweeps", [])
+    }
     judged = [value for goals in pages.values() for value in goals.values() if value is not None]
     judged += list(sweeps.values())
     phone_ok = None if not phone_form else phone_form["wire_bytes"] < PHONE_FORM_GOAL_BYTES
@@ -117,11 +126,15 @@ def markdown(runs: list[dict[str, Any]]) -> str:
         lines.append(row)
     sweeps = results.get("sweeps", [])
     if sweeps:
-        lines += ["", "| sweep | seconds | queries | messages queued | under 2 s |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "| sweep or worker task | seconds | queries | messages queued or sent | goal |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for sweep in sweeps:
             lines.append(
                 f"| `{sweep['name']}` | {sweep['seconds']:.3f} | {sweep['queries']} | {sweep['queued']} | "
-                f"{_mark(goals['sweeps'][sweep['name']])} |"
+                f"under {_number(sweep_goal_seconds(sweep['name']))} s: {_mark(goals['sweeps'][sweep['name']])} |"
             )
     roster = results.get("roster_import")
     if roster:

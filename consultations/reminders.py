@@ -10,9 +10,10 @@ days only: nobody reads the office inbox during 国庆.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,21 +52,37 @@ def _local_day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.d
 # ---- department handlers ---------------------------------------------------------------------------------------
 
 
+def _assignments_to_remind(today: datetime.date) -> QuerySet[Assignment]:
+    # Only live assignments with a deadline inside the window: the index on deadline keeps the rest unread.
+    due_soon_until = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    return Assignment.objects.filter(state__in=LIVE_ASSIGNMENT_STATES, deadline__lte=due_soon_until).order_by(
+        "deadline", "pk"
+    )
+
+
+def assignments_due_for_reminders(*, today: datetime.date) -> list[int]:
+    """The ids of the assignments today's deadline reminders are about, in deadline order: what beat's task hands
+    to the workers in chunks (consultations/tasks.py). None on a day off."""
+    if not is_workday(today):
+        return []
+    return list(_assignments_to_remind(today).values_list("pk", flat=True))
+
+
 @transaction.atomic
-def assignments_remind_deadlines(*, today: datetime.date) -> int:
+def assignments_remind_deadlines(*, today: datetime.date, ids: Collection[int] | None = None) -> int:
     """Due in 3 working days or less: once. Overdue: every working day. Still overdue after 3 working days:
-    the town staff are told once; after 7, the district admin once. Returns the number of messages queued."""
+    the town staff are told once; after 7, the district admin once. Returns the number of messages queued.
+
+    `ids` limits the sweep to those assignments (one chunk of beat's task); any of them answered since it was
+    chosen is passed over."""
     if not is_workday(today):
         return 0
-    due_soon_until = add_working_days(today, DUE_SOON_WORKING_DAYS)
     town_cutoff = latest_start_with_working_days(today, ESCALATE_TO_TOWN_AFTER)
     district_cutoff = latest_start_with_working_days(today, ESCALATE_TO_DISTRICT_AFTER)
-    # Only live assignments with a deadline inside the window: the index on deadline keeps the rest unread.
-    assignments = list(
-        Assignment.objects.filter(state__in=LIVE_ASSIGNMENT_STATES, deadline__lte=due_soon_until)
-        .select_related("issue__region", "department")
-        .order_by("deadline", "pk")
-    )
+    chosen = _assignments_to_remind(today)
+    if ids is not None:
+        chosen = chosen.filter(pk__in=sorted(ids))
+    assignments = list(chosen.select_related("issue__region", "department"))
     if not assignments:
         return 0
     handlers = handlers_by_department(a.department_id for a in assignments)

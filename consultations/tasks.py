@@ -5,6 +5,7 @@ store, and they date from when these tasks lived in portal.notifications.sweeps.
 stop an installation's schedule entry.
 """
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -17,9 +18,35 @@ from portal.notifications.sweep_runs import sweep_run_for_today
 logger = logging.getLogger(__name__)
 
 
+# Assignments reminded of by one task: a province has thousands due or overdue on a morning (with their
+# handlers, town staff and district admins, several messages each); chunks spread them over the workers.
+DEADLINE_CHUNK = 500
+
+
 @shared_task(name="portal.notifications.sweeps.remind_assignment_deadlines", ignore_result=True)
 def remind_assignment_deadlines() -> int:
-    return sweep_run_for_today(reminders.assignments_remind_deadlines)
+    """Chooses today's due and overdue assignments (one indexed query) and hands them to the workers in chunks of
+    DEADLINE_CHUNK; each chunk is a task of its own, for today's date even if it runs after midnight. Returns
+    the number of chunks. With the broker gone since beat reached this worker, the rest is done here."""
+    today = timezone.localdate()
+    ids = reminders.assignments_due_for_reminders(today=today)
+    chunks = [ids[start : start + DEADLINE_CHUNK] for start in range(0, len(ids), DEADLINE_CHUNK)]
+    for number, chunk in enumerate(chunks):
+        try:
+            remind_assignment_deadlines_chunk.apply_async((today.isoformat(), chunk), retry=False)
+        except Exception as error:  # the broker is unreachable: no chunk may be lost, so the rest run here
+            logger.warning("deadline reminders not handed out, sent from here: %s: %s", type(error).__name__, error)
+            for rest in chunks[number:]:
+                remind_assignment_deadlines_chunk(today.isoformat(), rest)
+            break
+    return len(chunks)
+
+
+@shared_task(name="consultations.tasks.remind_assignment_deadlines_chunk", ignore_result=True)
+def remind_assignment_deadlines_chunk(day: str, assignment_ids: list[int]) -> int:
+    """One chunk of the deadline reminders of `day` (an ISO date); idempotent like every sweep."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reminders.assignments_remind_deadlines(today=datetime.date.fromisoformat(day), ids=assignment_ids)
 
 
 @shared_task(name="portal.notifications.sweeps.remind_triage_waiting", ignore_result=True)

@@ -48,6 +48,12 @@ def outbox_claim(
     return token, ids
 
 
+def outbox_due_count(*, limit: int, now: datetime.datetime | None = None) -> int:
+    """How many rows are due to be sent, counted up to `limit` along the index of due rows (never the backlog)."""
+    due = OutboxMessage.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now or timezone.now())
+    return due.values("pk")[:limit].count()
+
+
 def _backoff(attempts: int) -> datetime.timedelta:
     base = settings.OUTBOX_RETRY_BASE_SECONDS
     return datetime.timedelta(seconds=min(base * 2 ** (attempts - 1), settings.OUTBOX_RETRY_MAX_SECONDS))

@@ -1,12 +1,20 @@
-"""Celery tasks that send the outbox. Beat also runs the dispatch every minute, so nothing waits for a kick."""
+"""Celery tasks that send the outbox. Beat also runs the sweep every minute, so nothing waits for a kick."""
+
+import logging
+import math
 
 from celery import shared_task
 
-from portal.notifications.sending import outbox_dispatch_batch, outbox_release_stale
+from portal.notifications.sending import outbox_dispatch_batch, outbox_due_count, outbox_release_stale
+
+logger = logging.getLogger("portal.notifications.outbox")
 
 # Rows claimed and sent per round, with the same few queries whatever the number: a burst of a morning's
 # reminders goes out in a round or two, well inside the lease (OUTBOX_LEASE_SECONDS) of the claim.
 DISPATCH_BATCH = 250
+# Dispatch tasks one sweep may start: a province's morning of reminders (thousands of rows) is shared by the
+# workers, each sending batch after batch, instead of holding the one worker that runs the sweep for seconds.
+SWEEP_FAN_OUT = 8
 
 
 @shared_task(ignore_result=True)
@@ -22,6 +30,18 @@ def outbox_dispatch() -> int:
 
 @shared_task(ignore_result=True)
 def outbox_sweep() -> int:
-    """Beat's safety net: gives back rows of dead workers, then sends whatever is due."""
+    """Beat's safety net: gives back the rows of dead workers, then starts a dispatch task for each batch of due
+    rows (at most SWEEP_FAN_OUT; each keeps going while it finds full batches). Returns the due rows it found,
+    counted up to what those tasks take in their first round."""
     outbox_release_stale()
-    return outbox_dispatch()
+    due = outbox_due_count(limit=DISPATCH_BATCH * SWEEP_FAN_OUT)
+    for _ in range(math.ceil(due / DISPATCH_BATCH)):
+        try:
+            outbox_dispatch.apply_async(retry=False)
+        except Exception as error:  # the broker went away since beat reached us: send from here instead
+            logger.warning(
+                "outbox sweep could not hand out dispatches, sending itself: %s: %s", type(error).__name__, error
+            )
+            outbox_dispatch()
+            break
+    return due

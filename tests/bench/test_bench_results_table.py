@@ -107,7 +107,7 @@ def test_the_first_run_alone_judges_what_it_can_and_leaves_the_query_comparison_
     table = report.markdown([BEFORE])
     assert _row(table, "/notices/")[9:12] == ["–", "**FAIL**", "pass"]
     assert "before:" not in table
-    assert "| `remind_triage_waiting` | 3.500 | 6 | 2 | **FAIL** |" in table
+    assert "| `remind_triage_waiting` | 3.500 | 6 | 2 | under 2 s: **FAIL** |" in table
     assert "**68.4 KB** (goal under 60.0 KB: **FAIL**)" in table
     assert "not all pass" in table
 
@@ -126,3 +126,10 @@ def test_runs_are_kept_in_results_json_and_the_table_beside_it(tmp_path):
 def test_two_runs_at_the_small_scale_leave_the_query_comparison_open_as_the_code_between_them_changed():
     later = {**BEFORE, "date": "2026-12-02 04:00 UTC"}
     assert _row(report.markdown([BEFORE, later]), "/notices/")[9] == "–"
+
+
+def test_the_nightly_snapshot_is_held_to_the_ten_minutes_of_a_rebuild_not_to_the_two_seconds_of_a_sweep():
+    snapshot = {"name": "snapshot_yesterday", "seconds": 11.8, "queries": 31, "queued": 116014}
+    run = {**AFTER, "results": {**AFTER["results"], "sweeps": [snapshot]}}
+    table = report.markdown([BEFORE, run])
+    assert "| `snapshot_yesterday` | 11.800 | 31 | 116014 | under 600 s: pass |" in table

@@ -14,6 +14,7 @@ from consultations.models import PublicNotice, Rating
 from consultations.states import IssueAction
 from portal.notifications.outbox import outbox_dispatch_once
 from portal.sms import SMS_MAX_LENGTH
+from tests.notifications.conftest import broker_unreachable  # noqa: F401 (a fixture)
 
 A = IssueAction
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -187,21 +188,9 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(issue_factory, village_
 
 
 @pytest.fixture
-def unreachable_broker(sms_outbox):
-    """Celery sends to a broker nobody listens on; fresh connection pools so the address is really used."""
-    from portal.celery import app
-
-    # The ignores: celery-stubs do not declare the private connection pools this fixture resets.
-    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool)  # type: ignore[attr-defined]
-    app.conf["broker_url"] = "redis://127.0.0.1:1/0"
-    app.conf.task_always_eager = False
-    app._pool = None  # type: ignore[attr-defined]
-    app.amqp._producer_pool = None  # type: ignore[attr-defined]
+def unreachable_broker(sms_outbox, broker_unreachable):  # noqa: F811
+    """Messages "sent" while Celery sends to a broker nobody listens on."""
     yield sms_outbox
-    if app._pool is not None:  # type: ignore[attr-defined]
-        app._pool.force_close_all()  # type: ignore[attr-defined]
-    broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = saved  # type: ignore[attr-defined]
-    app.conf["broker_url"] = broker_url
 
 
 def test_a_step_succeeds_when_the_broker_is_down(issue_factory, village_staff_qingshan, unreachable_broker, caplog):

@@ -38,6 +38,24 @@ def superuser(db):
 
 
 @pytest.fixture
+def broker_unreachable():
+    """Celery sends to a broker nobody listens on; fresh connection pools so the address is really used."""
+    from portal.celery import app
+
+    # The ignores: celery-stubs do not declare the private connection pools this fixture resets.
+    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool)  # type: ignore[attr-defined]
+    app.conf["broker_url"] = "redis://127.0.0.1:1/0"
+    app.conf.task_always_eager = False
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    yield
+    if app._pool is not None:  # type: ignore[attr-defined]
+        app._pool.force_close_all()  # type: ignore[attr-defined]
+    broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = saved  # type: ignore[attr-defined]
+    app.conf["broker_url"] = broker_url
+
+
+@pytest.fixture
 def sms_log(tmp_path, monkeypatch):
     """The file the slow SMS backend writes to, shared by this process and the workers it starts."""
     path = tmp_path / "sms.log"

@@ -9,7 +9,7 @@ import pytest
 from consultations import services
 from consultations.handler_messages import assignment_new_notify
 from consultations.models import Assignment
-from consultations.reminders import assignments_remind_deadlines
+from consultations.reminders import assignments_due_for_reminders, assignments_remind_deadlines
 from orgs.models import Department, DepartmentLevel, RegionLevel
 from orgs.services import region_create
 from portal.accounts.models import User
@@ -220,3 +220,30 @@ def test_deadline_sweep_queries_do_not_grow_with_assignments_not_yet_due(
     assert with_many == with_few
     assert outbox(Kind.ASSIGNMENT_OVERDUE, channel=Channel.INBOX).count() == 1
     assert outbox(Kind.ASSIGNMENT_DUE_SOON, channel=Channel.INBOX).count() == 1
+
+
+# ---- in chunks, as beat's task hands them to the workers ---------------------------------------------------------
+
+
+def test_a_chunk_reminds_of_its_own_assignments_and_passes_over_one_answered_since_it_was_chosen(
+    assignment, handler_huanghu, issue_in_state, town_staff_huanghu
+):
+    second = issue_in_state("assigned", title="水渠堵了").assignments.get(state="open")
+    due_on(assignment, D(2026, 11, 13))
+    due_on(second, D(2026, 11, 13))
+    wednesday = D(2026, 11, 18)  # the third overdue working day
+    chosen = assignments_due_for_reminders(today=wednesday)
+    assert chosen == sorted([assignment.pk, second.pk])
+
+    Assignment.objects.filter(pk=second.pk).update(state="answered")  # answered before its chunk ran
+    assert assignments_remind_deadlines(today=wednesday, ids=[second.pk]) == 0
+    assignments_remind_deadlines(today=wednesday, ids=[assignment.pk])
+
+    overdue = outbox(Kind.ASSIGNMENT_OVERDUE, channel=Channel.INBOX).get()
+    assert "村口路灯不亮" in overdue.body
+    assert inbox_recipients(Kind.ASSIGNMENT_ESCALATED) == {town_staff_huanghu.username}
+
+
+def test_no_assignment_is_chosen_on_a_day_off(assignment):
+    due_on(assignment, D(2026, 11, 13))
+    assert assignments_due_for_reminders(today=D(2026, 11, 21)) == []  # a Saturday

@@ -1,4 +1,5 @@
-"""Beat's tasks run each sweep for today's date in Beijing, in Chinese."""
+"""Beat's tasks run each sweep for today's date in Beijing, in Chinese; the deadline reminders of a province's
+morning are handed to the workers in chunks, and sent from the beat task itself if the broker has gone."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from activities import reminders as activity_reminders
 from activities import tasks as activity_tasks
 from consultations import reminders as consultation_reminders
 from consultations import tasks as consultation_tasks
+from portal.celery import app
+from tests.notifications.conftest import broker_unreachable  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_hour]
 
 TASKS_AND_SWEEPS = [
-    (consultation_tasks.remind_assignment_deadlines, consultation_reminders, "assignments_remind_deadlines"),
     (consultation_tasks.remind_triage_waiting, consultation_reminders, "issues_remind_triage"),
     (consultation_tasks.remind_agenda_waiting, consultation_reminders, "issues_remind_agenda"),
     (activity_tasks.remind_no_activity_this_month, activity_reminders, "organizations_remind_no_activity"),
@@ -55,3 +57,56 @@ def test_the_notice_task_closes_with_the_current_time(monkeypatch):
     assert len(moments) == 1
     assert abs((timezone.now() - moments[0]).total_seconds()) < 5
     assert consultation_tasks.close_expired_notices.name == "portal.notifications.sweeps.close_expired_notices"
+
+
+@pytest.fixture
+def deadline_sweeps(monkeypatch) -> list[tuple[datetime.date, list[int], str]]:
+    """What the deadline sweep was asked to do, with 1,200 assignments due today."""
+    calls: list[tuple[datetime.date, list[int], str]] = []
+
+    def due(*, today: datetime.date) -> list[int]:
+        return list(range(1, 1201)) if today == timezone.localdate() else []
+
+    def sweep(*, today: datetime.date, ids: list[int]) -> int:
+        calls.append((today, list(ids), translation.get_language()))
+        return len(ids)
+
+    monkeypatch.setattr(consultation_reminders, "assignments_due_for_reminders", due)
+    monkeypatch.setattr(consultation_reminders, "assignments_remind_deadlines", sweep)
+    return calls
+
+
+@pytest.fixture
+def tasks_run_here():
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = was_eager
+
+
+def test_the_deadline_task_hands_todays_assignments_to_chunk_tasks_for_todays_date_in_chinese(
+    deadline_sweeps, tasks_run_here
+):
+    with translation.override("en"):
+        chunks = consultation_tasks.remind_assignment_deadlines.apply().get()
+    assert chunks == 3
+    today = timezone.localdate()
+    assert [(day, len(ids), language) for day, ids, language in deadline_sweeps] == [
+        (today, 500, "zh-hans"),
+        (today, 500, "zh-hans"),
+        (today, 200, "zh-hans"),
+    ]
+    assert sorted(n for _day, ids, _language in deadline_sweeps for n in ids) == list(range(1, 1201))
+    assert consultation_tasks.remind_assignment_deadlines.name == (
+        "portal.notifications.sweeps.remind_assignment_deadlines"
+    )
+
+
+def test_a_chunk_that_runs_after_midnight_still_reminds_for_the_day_it_was_chosen(deadline_sweeps):
+    consultation_tasks.remind_assignment_deadlines_chunk.apply(("2026-11-16", [7, 8]))
+    assert deadline_sweeps == [(datetime.date(2026, 11, 16), [7, 8], "zh-hans")]
+
+
+def test_with_the_broker_gone_the_deadline_task_does_every_chunk_itself(deadline_sweeps, broker_unreachable):  # noqa: F811
+    assert consultation_tasks.remind_assignment_deadlines() == 3
+    assert sorted(n for _day, ids, _language in deadline_sweeps for n in ids) == list(range(1, 1201))
