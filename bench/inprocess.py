@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.report import sweep_goal_seconds
+from bench.report import EXPORT_MEMORY_GOAL_MB, sweep_goal_seconds
 
 # Sweeps that only act from the 20th of a month are also run as on the 20th, so they are measured doing work.
 MONTHLY_SWEEPS_FROM_20TH = ("issues_remind_agenda", "organizations_remind_no_activity")
@@ -304,4 +304,47 @@ def roster_import(*, username: str, rows: int = 10_000, host: str = "127.0.0.1")
         "confirm_seconds": round(confirm_seconds, 1),
         "confirm_queries": confirm_queries.count,
         "rows_per_second": round(rows / (preview_seconds + confirm_seconds), 1),
+    }
+
+
+def large_export_measure() -> dict[str, object]:
+    """The whole province's roster (every membership) as the worker builds it: asked for by a province officer
+    through the dashboard's service, then built by export_build in a process of its own, which reports its own
+    peak resident memory (imports included) when it ends."""
+    import os
+    import subprocess
+    import sys
+
+    from portal.accounts.models import User
+    from stats.export_requests import roster_export_request
+    from stats.scoping import Focus
+
+    officer, _created = User.objects.get_or_create(
+        username="bench_province_officer", defaults={"is_superuser": True, "is_staff": True}
+    )
+    export = roster_export_request(user=officer, focus=Focus(region=None))
+    script = (
+        "import django, resource, time; django.setup();"
+        "from stats.large_exports import export_build;"
+        "started = time.perf_counter();"
+        f"built = export_build(export_id={export.pk});"
+        "seconds = round(time.perf_counter() - started, 1);"
+        "print(built.rows, seconds, built.state, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows, seconds, state, peak_kb = done.stdout.split()[-4:]
+    peak_mb = round(int(peak_kb) / 1024, 1)  # Linux reports kilobytes
+    return {
+        "rows": int(rows),
+        "seconds": float(seconds),
+        "state": state,
+        "peak_mb": peak_mb,
+        "pass": peak_mb < EXPORT_MEMORY_GOAL_MB and state == "ready",
     }

@@ -464,11 +464,13 @@ def main() -> int:
         log(f"phone form: {phone_form['wire_bytes']} bytes on the wire")
         server.stop()
 
-        from bench.inprocess import roster_import, sweeps_run
+        from bench.inprocess import large_export_measure, roster_import, sweeps_run
 
         sweeps = sweeps_run()
         for sweep in sweeps:
             log(f"sweep {sweep['name']}: {sweep['seconds']} s, {sweep['queries']} queries")
+        large_export = large_export_measure()
+        log(f"large export: {large_export}")
         run: dict[str, Any] = {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": git_commit(),
@@ -481,7 +483,13 @@ def main() -> int:
             "round_seconds": options.round_seconds,
             "province": {"counts": province.counts, "seconds": round(timings["province"], 1)},
             "timings": {name: round(value, 1) for name, value in timings.items()},
-            "results": {"pages": pages, "phone_form": phone_form, "sweeps": sweeps, "roster_import": None},
+            "results": {
+                "pages": pages,
+                "phone_form": phone_form,
+                "sweeps": sweeps,
+                "large_export": large_export,
+                "roster_import": None,
+            },
         }
         # Kept before the roster import, which takes minutes: an interrupted run still leaves its pages.
         runs = report.results_append(options.output, {**run, "seconds": round(time.perf_counter() - started, 1)})

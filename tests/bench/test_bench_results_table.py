@@ -133,3 +133,11 @@ def test_the_nightly_snapshot_is_held_to_the_ten_minutes_of_a_rebuild_not_to_the
     run = {**AFTER, "results": {**AFTER["results"], "sweeps": [snapshot]}}
     table = report.markdown([BEFORE, run])
     assert "| `snapshot_yesterday` | 11.800 | 31 | 116014 | under 600 s: pass |" in table
+
+
+def test_the_whole_province_roster_export_is_judged_by_its_peak_memory():
+    export = {"rows": 300_000, "seconds": 41.0, "state": "ready", "peak_mb": 180.5}
+    run = {**AFTER, "results": {**AFTER["results"], "large_export": export}}
+    assert "300000 memberships in 41.0 s, peak memory 180.5 MB (goal under 300 MB: pass)" in report.markdown([run])
+    heavy = {**run, "results": {**run["results"], "large_export": {**export, "peak_mb": 512.0}}}
+    assert "(goal under 300 MB: **FAIL**)" in report.markdown([heavy])
