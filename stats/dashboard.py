@@ -115,6 +115,7 @@ def dashboard(*, user: AnyUser, focus: Focus, period: Period, today: datetime.da
                 consultation.issues_by(issues=issues, period=period, field="channel"),
                 consultation.issues_by(issues=issues, period=period, field="state"),
                 consultation.rates(issues=issues, assignments=assignments, period=period, today=today),
+                consultation.stage_days(issues=issues, period=period, today=today),
                 consultation.departments(assignments=assignments, period=period, today=today),
                 consultation.meetings_by_month(
                     meetings=meetings_for(user, Action.LIST).filter(focus.q("organization")),

@@ -1,15 +1,18 @@
 """Consultation figures of the focus: issues raised by category, channel, state and month; the resolved count
 (consultations.counters, the same figure as the home page and the organization page); the three rates of a
-12345-style report; overdue assignments and meetings held."""
+12345-style report; the average working days of each stage of the loop; overdue assignments and meetings held."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consultations import counters
 from consultations.models import (
@@ -188,6 +191,86 @@ def rates(*, issues: QuerySet[Issue], assignments: QuerySet[Assignment], period:
         headers=(_("指标"), _("本期（%）"), _("上年同期（%）")),
         rows=tuple(rows),
         percent=True,
+    )
+
+
+@dataclass(frozen=True)
+class Stage:
+    label: str | Promise  # a lazy translation: defined once, read in the reader's language
+    starts: tuple[str, ...]  # the actions a stage starts with (the latest of them before its end counts)
+    ends: tuple[str, ...]  # the actions that end it; each one in the period is one stage passed
+
+
+STAGES = (
+    Stage(gettext_lazy("受理（议题征集）"), (IssueAction.SUBMIT,), TRIAGE_ACTIONS),
+    Stage(
+        gettext_lazy("村民协商"),
+        (IssueAction.ACCEPT, IssueAction.REOPEN),
+        (IssueAction.RECORD_CONSENSUS, IssueAction.RESOLVE_IN_VILLAGE, IssueAction.NO_CONSENSUS_CLOSE),
+    ),
+    Stage(gettext_lazy("共识提交"), (IssueAction.RECORD_CONSENSUS,), (IssueAction.ASSIGN,)),
+    Stage(gettext_lazy("部门处理"), (IssueAction.ASSIGN,), (IssueAction.ANSWER,)),
+    Stage(gettext_lazy("结果公示"), (IssueAction.CONFIRM_DONE,), (IssueAction.PUBLISH,)),
+)
+
+
+def _stage_spans(
+    issues: QuerySet[Issue], stage: Stage, period: Period
+) -> list[tuple[datetime.date, datetime.date, int]]:
+    """(start day, end day, how many) of the stage's passages that ended in the period: one query, grouped by the
+    pair of days, so its rows are bounded by the days of the period, not by the number of issues."""
+    tz = timezone.get_current_timezone()
+    started = (
+        Transition.objects.filter(
+            issue=OuterRef("issue"), action__in=stage.starts, created_at__lte=OuterRef("created_at")
+        )
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    rows = (
+        Transition.objects.filter(_raised_in(period), action__in=stage.ends, issue__in=issues.values("pk"))
+        .order_by()
+        .annotate(start=TruncDate(Subquery(started), tzinfo=tz), end=TruncDate("created_at", tzinfo=tz))
+        .filter(start__isnull=False)
+        .values_list("start", "end")
+        .annotate(n=Count("pk"))
+    )
+    return list(rows)
+
+
+def stage_days(*, issues: QuerySet[Issue], period: Period, today: datetime.date) -> Table:
+    """Average working days of each stage of the loop, for the passages that ended in the period and a year before:
+    two queries per stage and one for the working-day calendar."""
+    spans = {
+        (index, which): _stage_spans(issues, stage, span)
+        for index, stage in enumerate(STAGES)
+        for which, span in (("now", period), ("then", period.year_before))
+    }
+    days = [day for rows in spans.values() for start, end, _n in rows for day in (start, end)]
+    calendar = WorkdayCalendar([*days, today])
+
+    def average(rows: list[tuple[datetime.date, datetime.date, int]]) -> tuple[float | None, int]:
+        passed = sum(n for _start, _end, n in rows)
+        if not passed:
+            return None, 0
+        return round(sum(calendar.between(start, end) * n for start, end, n in rows) / passed, 1), passed
+
+    table_rows = []
+    for index, stage in enumerate(STAGES):
+        now, passed_now = average(spans[(index, "now")])
+        then, passed_then = average(spans[(index, "then")])
+        table_rows.append(Row(str(stage.label), (now, passed_now, then, passed_then)))
+    return Table(
+        key="stage_days",
+        title=_("各环节平均用时（工作日）"),
+        definition=_(
+            "本期内结束的每一次环节经过，自环节开始到结束相隔的工作日（节假日和调休按工作日历），取平均；同一天内完成为0。"
+            "受理：提交到受理、不予受理或合并；村民协商：受理（或重新受理）到形成共识、村内解决或结束协商；"
+            "共识提交：形成共识到提交职能部门；部门处理：提交部门到部门答复办结（含退回重办的时间）；"
+            "结果公示：确认办结到发布结果公示。"
+        ),
+        headers=(_("环节"), _("本期（工作日）"), _("本期件数"), _("上年同期（工作日）"), _("上年同期件数")),
+        rows=tuple(table_rows),
     )
 
 

@@ -150,3 +150,78 @@ def test_organizations_by_category_and_recognitions_by_year(
     assert rows_of(board.table("org_kind"))["同心荟"] == (2, 2)
     assert rows_of(board.table("recognitions"))["2021"][:2] == (1, 1)
     assert rows_of(board.table("towns")) == {"黄湖镇": (2,)}
+
+
+def _dated(issue, moments: dict[str, datetime.datetime]) -> None:
+    """The issue's trail, each action re-dated to the moment given (the rest of its trail left as it is)."""
+    for action, moment in moments.items():
+        issue.transitions.filter(action=action).update(created_at=moment)
+
+
+def _beijing(day: int, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime(2025, 3, day, hour, tzinfo=BEIJING)
+
+
+def test_each_stage_of_the_loop_is_averaged_in_working_days_over_the_passages_that_ended_in_the_period(
+    issue_in_state, district_admin_yuhang, tree
+):
+    # March 2025 has no holiday: 3 March is a Monday.
+    quick = issue_in_state("publicized", title="村口路灯不亮")
+    _dated(
+        quick,
+        {
+            "submit": _beijing(3),
+            "accept": _beijing(5),  # 2 working days
+            "record_consensus": _beijing(10),  # 3 (6, 7, 10)
+            "assign": _beijing(10, 16),  # the same day: 0
+            "answer": _beijing(20),  # 8
+            "confirm_done": _beijing(21),
+            "publish": _beijing(24),  # 1 (the weekend in between does not count)
+        },
+    )
+    slow = issue_in_state("accepted", title="水渠堵了")
+    # Submitted on Friday at 23:50 and accepted on Monday at 00:30 Beijing time: one working day, not two or none.
+    _dated(
+        slow,
+        {"submit": _beijing(7, 23).replace(minute=50), "accept": datetime.datetime(2025, 3, 10, 0, 30, tzinfo=BEIJING)},
+    )
+
+    board = board_for(district_admin_yuhang, focus=Focus(region=tree.yuhang), period=Period.of(PeriodKind.YEAR, TODAY))
+    stages = rows_of(board.table("stage_days"))
+    assert stages["受理（议题征集）"] == (1.5, 2, None, 0)
+    assert stages["村民协商"] == (3.0, 1, None, 0)
+    assert stages["共识提交"] == (0.0, 1, None, 0)
+    assert stages["部门处理"] == (8.0, 1, None, 0)
+    assert stages["结果公示"] == (1.0, 1, None, 0)
+
+
+def test_a_reopened_issue_is_timed_from_its_reopening_and_a_stage_ended_last_year_counts_there(
+    issue_in_state, district_admin_yuhang, tree, village_staff_qingshan
+):
+    issue = issue_in_state("closed", title="村口路灯不亮")
+    _dated(
+        issue,
+        {
+            "submit": datetime.datetime(2024, 3, 4, 9, tzinfo=BEIJING),
+            "accept": datetime.datetime(2024, 3, 6, 9, tzinfo=BEIJING),
+        },
+    )
+    _dated(issue, {"record_consensus": datetime.datetime(2024, 3, 11, 9, tzinfo=BEIJING)})  # 3 working days
+    services.feedback_submit(issue=issue, rating=Rating.UNSATISFIED)
+    services.issue_reopen(issue=issue, actor=village_staff_qingshan, reason="路灯又坏了")
+    issue.refresh_from_db()
+    issue.transitions.filter(action="reopen").update(created_at=_beijing(3))
+    meeting = services.meeting_schedule(
+        organization=issue.organization,
+        actor=village_staff_qingshan,
+        title="月度协商议事会",
+        scheduled_at=timezone.now() - datetime.timedelta(hours=1),
+        recording_past=True,
+        place="青山村文化礼堂",
+    )
+    services.meeting_add_issue(meeting=meeting, issue=issue, actor=village_staff_qingshan)
+    issue.refresh_from_db()
+    assert issue.state == "deliberating"  # the second deliberation has not ended: not counted yet
+
+    board = board_for(district_admin_yuhang, focus=Focus(region=tree.yuhang), period=Period.of(PeriodKind.YEAR, TODAY))
+    assert rows_of(board.table("stage_days"))["村民协商"] == (None, 0, 3.0, 1)
