@@ -25,7 +25,7 @@ from consultations.models import (
 )
 from consultations.receipts import RECEIPT_CODE_LENGTH, normalize_receipt_code
 from consultations.scoping import assignments_for, issues_for, meetings_for, submitter_phone_for
-from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
+from portal.admin_scoping import ReadOnlyAdminMixin, ReadOnlyInlineMixin, ScopedAdminMixin
 from portal.scoping import Action, AnyUser
 
 
@@ -40,37 +40,6 @@ def feedback_for(user: AnyUser, action: Action) -> QuerySet[Feedback]:
 
 def transitions_for(user: AnyUser, action: Action) -> QuerySet[Transition]:
     return Transition.objects.select_related("issue").filter(issue__in=issues_for(user, Action.VIEW))
-
-
-class ReadOnlyInlineMixin(ScopedInlineMixin):
-    """Shown with the parent, never edited from it: these rows are written by the services."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyAdminMixin:
-    """For records only the services write: viewable in scope, never added, changed or deleted here.
-    Put it before ScopedAdminMixin so that its answers win."""
-
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class IssuePhotoInline(ReadOnlyInlineMixin, admin.TabularInline):

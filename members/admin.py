@@ -35,25 +35,12 @@ from members.scoping import (
 )
 from portal.admin_bases import ModelAdminBase
 from portal.admin_capped_filter import CappedRelatedFieldListFilter
-from portal.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, register_choice_scope
+from portal.admin_scoping import ReadOnlyInlineMixin, ScopedAdminMixin, ScopedInlineMixin, register_choice_scope
 from portal.query_params import id_param
 from portal.scoping import Action, is_unrestricted
 
 # Rows of a sheet listed on the import's preview page.
 PREVIEW_ROWS = 200
-
-
-class ReadOnlyInlineMixin:
-    """Shown beside the person; written on their own admin pages, through the services."""
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class PersonKeptMixin(ModelAdminBase):

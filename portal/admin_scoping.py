@@ -609,3 +609,35 @@ class ScopedInlineMixin(ScopedFormFieldsMixin, _InlineAdmin):
         if is_unrestricted(request.user):
             return True
         return self.staff_may_delete and self.has_change_permission(request, obj)
+
+
+class ReadOnlyAdminMixin:
+    """For records only the services write: viewable in scope, never added, changed or deleted here.
+    Put it before ScopedAdminMixin so that its answers win."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInlineMixin(ScopedInlineMixin):
+    """Shown with the parent, never edited from it: these rows are written by the services (or on their own
+    admin pages, through the services)."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

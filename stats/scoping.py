@@ -12,6 +12,7 @@ from orgs.scoping import organizations_for, regions_for
 from portal.accounts.roles import Role
 from portal.query_params import id_param
 from portal.scoping import Action, AnyUser, is_unrestricted, scope_path
+from stats.models import DailyFigure
 
 DASHBOARD_STAFF = (Role.DISTRICT_ADMIN, Role.TOWN_STAFF, Role.VILLAGE_STAFF)
 
@@ -76,3 +77,16 @@ def focus_for(user: AnyUser, params: dict[str, str]) -> Focus | None:
     if region is None and not is_unrestricted(user):
         return None
     return Focus(region=region)
+
+
+def daily_figures_for(user: AnyUser, action: Action) -> QuerySet[DailyFigure]:
+    """The kept daily figures of the places under the user's dashboard: read by the staff who open it, changed
+    by nobody (only stats.snapshot writes them)."""
+    if action not in (Action.LIST, Action.VIEW):
+        return DailyFigure.objects.none()
+    if is_unrestricted(user):
+        return DailyFigure.objects.all()
+    path = scope_path(user)
+    if path is None or getattr(user, "role", None) not in DASHBOARD_STAFF:
+        return DailyFigure.objects.none()
+    return DailyFigure.objects.filter(region__path__startswith=path)
