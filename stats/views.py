@@ -27,6 +27,7 @@ from stats.kept_boards import dashboard_kept, figures_html_kept
 from stats.large_exports import downloadable
 from stats.models import StatsExport
 from stats.periods import Period, PeriodKind
+from stats.report_pdf import report_pdf
 from stats.scoping import DASHBOARD_STAFF, Focus, focus_for, home_region
 
 dashboard_staff_required = role_required(
@@ -100,6 +101,28 @@ def report_page(request: HttpRequest) -> HttpResponse:
     focus, period = _focus_and_period(request)
     notices, notice_count = resolved_notices_in(focus, period)
     return _render(request, "stats/report.html", printable=True, notices=notices, notice_count=notice_count)
+
+
+def _place_name(focus: Focus) -> str:
+    if focus.organization is not None:
+        return focus.organization.name
+    return focus.region.name if focus.region is not None else _("全部地区")
+
+
+@require_GET
+@dashboard_staff_required
+def report_pdf_download(request: HttpRequest) -> HttpResponse:
+    """The same report as a PDF the portal makes (A4, Chinese fonts, charts), to file or send on."""
+    focus, period = _focus_and_period(request)
+    today = timezone.localdate()
+    board = dashboard_kept(user=request.user, focus=focus, period=period, today=today)
+    notices, notice_count = resolved_notices_in(focus, period)
+    content = report_pdf(board=board, place=_place_name(focus), today=today, notices=notices, notice_count=notice_count)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"report-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from members.models import Stratum
 
@@ -57,4 +58,10 @@ def test_a_district_admin_drills_down_to_a_village_and_downloads_the_report(
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     page.screenshot(path=str(SCREENSHOTS / "dashboard-report-print.png"), full_page=True)
+
+    page.emulate_media(media="screen")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("report-pdf").click()
+    report = PdfReader(download_info.value.path())
+    assert "青山村统战工作报表" in report.pages[0].extract_text()
     context.close()
