@@ -1017,11 +1017,12 @@ def _ask_for_rating(issue: Issue, notice: PublicNotice, *, now: datetime.datetim
 def notices_close_expired(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
     """Closes the issues whose notice period has ended; safe to run twice or on two workers at once."""
     moment = now or timezone.now()
+    # By the notice on the board: an issue published again after reopening has an earlier notice that ended long
+    # ago, and would otherwise be taken up (and refused) on every run, ahead of the issues really due.
     due_ids = list(
-        Issue.objects.filter(state=IssueState.PUBLICIZED, notices__ends_at__lte=moment)
-        .order_by("state_changed_at")
-        .values_list("pk", flat=True)
-        .distinct()[:limit]
+        Issue.objects.filter(state=IssueState.PUBLICIZED, notices__is_current=True, notices__ends_at__lte=moment)
+        .order_by("state_changed_at", "pk")
+        .values_list("pk", flat=True)[:limit]
     )
     closed = 0
     for issue_id in due_ids:

@@ -87,3 +87,26 @@ def test_notice_sweep_queries_do_not_grow_with_running_notices(issue_in_state):
 
     assert with_many == with_few
     assert outbox(Kind.ISSUE_RATE_REQUEST).count() == 2
+
+
+def test_a_result_published_again_after_reopening_waits_for_its_new_notice_and_blocks_nobody(
+    issue_in_state, drive_issue, village_staff_qingshan
+):
+    from consultations import services
+    from consultations.models import Rating
+
+    republished = issue_in_state("publicized", title="村口路灯不亮")
+    notice_ended(republished)
+    notices_close_and_request_rating(now=timezone.now())
+    services.feedback_submit(issue=republished, rating=Rating.UNSATISFIED)
+    services.issue_reopen(issue=republished, actor=village_staff_qingshan, reason="路灯又坏了")
+    drive_issue(republished, "publicized")  # a new result, its notice running; the first one ended long ago
+    due = issue_in_state("publicized", title="水渠堵了")
+    notice_ended(due)
+
+    # One at a time, the oldest first: the republished issue must not be taken up (and refused) again and again.
+    assert notices_close_and_request_rating(now=timezone.now(), limit=1) == 1
+    republished.refresh_from_db()
+    due.refresh_from_db()
+    assert republished.state == IssueState.PUBLICIZED
+    assert due.state == IssueState.CLOSED
