@@ -33,7 +33,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import OrderBy
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -203,10 +203,17 @@ class ScopedAdminMixin(ScopedFormFieldsMixin, _ModelAdmin):
 
     # ---- kept changelists ---------------------------------------------------------------------------------------
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        # Kept for this session a few seconds (portal/private_pages.py): paging back and forth and returning
-        # from an object to its list render nothing again; an action (a POST) renders afresh.
-        return private_page(super().changelist_view)(request, extra_context=extra_context)
+    def get_urls(self) -> list[Any]:
+        # The changelist is kept for its session a few seconds (portal/private_pages.py): paging back and forth
+        # and returning from an object to its list render nothing again; an action (a POST) renders afresh. It is
+        # kept outside the admin site's own check, as every kept page is outside its login and role checks: a
+        # kept page was rendered for this session and account, and any change of the account renders it afresh.
+        return [
+            URLPattern(pattern.pattern, private_page(pattern.callback), pattern.default_args, pattern.name)
+            if isinstance(pattern, URLPattern) and (pattern.name or "").endswith("_changelist")
+            else pattern
+            for pattern in super().get_urls()
+        ]
 
     # ---- scope --------------------------------------------------------------------------------------------------
 

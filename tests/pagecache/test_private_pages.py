@@ -175,7 +175,7 @@ def test_the_admin_list_is_kept_for_its_session_and_still_tells_browsers_not_to_
     listing = "/admin/consultations/issue/"
     first = _html(admin_user.get(listing))
     assert "村口路灯不亮" in first
-    with django_assert_num_queries(1):  # the account, which the admin site checks before any page
+    with django_assert_num_queries(0):  # kept outside the admin site's check of the account, as every kept page
         _html(admin_user.get(listing))
     assert "no-store" in admin_user.get(listing)["Cache-Control"]  # as the admin says of its own pages
 
@@ -188,3 +188,18 @@ def test_with_redis_stopped_signed_in_pages_render_as_usual(secretary, issue_fac
         assert "村口路灯不亮" in _html(secretary.get("/staff/issues/"))
     finally:
         real_redis.start()
+
+
+def test_an_admin_list_kept_for_an_officer_is_not_served_once_she_may_no_longer_use_the_admin(
+    district_admin_yuhang, issue_factory, committed
+):
+    issue_factory(title="村口路灯不亮")
+    officer = _signed_in(district_admin_yuhang)
+    listing = "/admin/consultations/issue/"
+    assert "村口路灯不亮" in _html(officer.get(listing))
+    with committed():
+        district_admin_yuhang.is_staff = False
+        district_admin_yuhang.save(update_fields=["is_staff"])
+    answer = officer.get(listing)
+    assert answer.status_code == 302
+    assert "/admin/login/" in answer["Location"]
