@@ -91,6 +91,10 @@ class Issue(models.Model):
             models.Index(fields=["region", "state"], name="issue_region_state"),
             models.Index(fields=["submitter_phone", "created_at"], name="issue_phone_time"),
             models.Index(fields=["submitter_ip", "created_at"], name="issue_ip_time"),
+            # The sweeps' waiting issues, oldest first, among a province's million: those awaiting triage and
+            # those whose result is on notice (a few thousand each).
+            models.Index(fields=["state_changed_at"], condition=Q(state="submitted"), name="issue_awaiting_triage"),
+            models.Index(fields=["state_changed_at"], condition=Q(state="publicized"), name="issue_on_notice"),
         ]
 
     def __str__(self) -> str:

@@ -46,7 +46,7 @@ def test_each_task_runs_its_sweep_for_todays_local_date_in_chinese(task, reminde
 def test_the_notice_task_closes_with_the_current_time(monkeypatch):
     moments: list[datetime.datetime] = []
 
-    def close_and_request_rating(*, now: datetime.datetime) -> int:
+    def close_and_request_rating(*, now: datetime.datetime, limit: int) -> int:
         moments.append(now)
         return 0
 
@@ -110,3 +110,29 @@ def test_a_chunk_that_runs_after_midnight_still_reminds_for_the_day_it_was_chose
 def test_with_the_broker_gone_the_deadline_task_does_every_chunk_itself(deadline_sweeps, broker_unreachable):  # noqa: F811
     assert consultation_tasks.remind_assignment_deadlines() == 3
     assert sorted(n for _day, ids, _language in deadline_sweeps for n in ids) == list(range(1, 1201))
+
+
+def test_a_full_batch_of_ended_notices_is_followed_by_another_task_until_none_is_left(monkeypatch, tasks_run_here):
+    batches = [consultation_tasks.NOTICE_CLOSE_BATCH, consultation_tasks.NOTICE_CLOSE_BATCH, 3]
+    limits: list[int] = []
+
+    def close_and_request_rating(*, now: datetime.datetime, limit: int) -> int:
+        limits.append(limit)
+        return batches.pop(0)
+
+    monkeypatch.setattr(consultation_reminders, "notices_close_and_request_rating", close_and_request_rating)
+    consultation_tasks.close_expired_notices.apply()
+    assert limits == [consultation_tasks.NOTICE_CLOSE_BATCH] * 3
+    assert batches == []
+
+
+def test_with_the_broker_gone_a_full_batch_leaves_the_rest_to_beat(monkeypatch, broker_unreachable):  # noqa: F811
+    calls: list[int] = []
+
+    def close_and_request_rating(*, now: datetime.datetime, limit: int) -> int:
+        calls.append(limit)
+        return limit
+
+    monkeypatch.setattr(consultation_reminders, "notices_close_and_request_rating", close_and_request_rating)
+    assert consultation_tasks.close_expired_notices() == consultation_tasks.NOTICE_CLOSE_BATCH
+    assert len(calls) == 1
