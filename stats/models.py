@@ -1,6 +1,7 @@
 """The daily snapshot: one number per metric, day and organization (with the organization's place on that day),
-so that a district's history is read from a few thousand kept rows instead of recounted from every membership
-and issue. Written only by stats.snapshot.snapshot_rebuild."""
+and for the figures that count people once whatever the number of their organizations, one per metric, day and
+place; so that a district's history is read from a few kept rows instead of recounted from every membership
+and issue. Written only by stats.snapshot.snapshot_rebuild, which records each day it kept in SnapshotDay."""
 
 from __future__ import annotations
 
@@ -15,8 +16,15 @@ class DailyFigure(models.Model):
     region = models.ForeignKey(
         "orgs.Region", verbose_name=_("所在区域"), on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    # None: a figure of the place as a whole (the people of all its organizations, each once).
     organization = models.ForeignKey(
-        "orgs.Organization", verbose_name=_("组织"), on_delete=models.CASCADE, related_name="+", db_index=False
+        "orgs.Organization",
+        verbose_name=_("组织"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        null=True,
+        blank=True,
     )
     value = models.BigIntegerField(_("数值"))
 
@@ -24,7 +32,12 @@ class DailyFigure(models.Model):
         verbose_name = _("每日统计")
         verbose_name_plural = _("每日统计")
         constraints = [
-            models.UniqueConstraint(fields=["metric", "day", "organization"], name="one_daily_figure_per_key")
+            models.UniqueConstraint(fields=["metric", "day", "organization"], name="one_daily_figure_per_key"),
+            models.UniqueConstraint(
+                fields=["metric", "day", "region"],
+                condition=models.Q(organization__isnull=True),
+                name="one_place_figure_per_key",
+            ),
         ]
         # A place's series of a metric: (metric, region, day) read for every region under a path.
         indexes = [
@@ -36,6 +49,22 @@ class DailyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} {self.organization_id}: {self.value}"
+
+
+class SnapshotDay(models.Model):
+    """A day whose figures are kept: a figure missing on a kept day is a zero, on any other day it is unknown."""
+
+    day = models.DateField(_("日期"), primary_key=True)
+    rebuilt_at = models.DateTimeField(_("重算时间"))
+    rows = models.PositiveIntegerField(_("行数"))
+
+    class Meta:
+        verbose_name = _("已保存统计的日期")
+        verbose_name_plural = _("已保存统计的日期")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.rows})"
 
 
 class ExportState(models.TextChoices):

@@ -5,12 +5,18 @@ over the whole installation, one insert): running it twice gives the same rows, 
 same day at once take turns on a transaction-level advisory lock of that day, the second replacing the first's
 rows with the same numbers. Any past day can be rebuilt; a day still running (today) is not kept, since its
 figures change until Beijing midnight: the dashboard reads today live.
+
+Members are kept per organization and, because a person in two organizations of a town counts once in the
+town, per place as a whole: every village, town and district above the organizations (PLACE_MEMBERS). The
+dashboard's growth series reads those of the days kept (`kept_member_counts`) and counts only the others, and
+today, live, with the same definition.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -20,15 +26,19 @@ from django.utils import timezone
 from activities.models import Activity
 from consultations.models import Issue, Meeting
 from consultations.states import MeetingState
-from members.models import Membership, counted_on
+from members.models import Membership, Stratum, counted_on
 from orgs.models import Organization
+from portal.scoping import path_ids
 from stats.figures.activities import COUNTED
-from stats.models import DailyFigure
+from stats.models import DailyFigure, SnapshotDay
 
 MEMBERS = "members"
 ISSUES_RAISED = "issues_raised"
 ACTIVITIES_HELD = "activities_held"
 MEETINGS_HELD = "meetings_held"
+# Of a place as a whole: the people of all the organizations under it, each once; and the 自由职业人员 among them.
+PLACE_MEMBERS = "place_members"
+PLACE_FREELANCERS = f"{PLACE_MEMBERS}:{Stratum.FREELANCER}"
 BATCH = 5_000
 # The advisory lock space of the snapshot: the key is this plus the day's ordinal.
 LOCK_BASE = 11_000_000_000
@@ -76,6 +86,26 @@ def _figures(day: datetime.date) -> Iterator[tuple[str, int, int]]:
             yield metric, organization_id, n
 
 
+def _place_figures(day: datetime.date) -> Iterator[tuple[str, int, int]]:
+    """(metric, region id, value) of the members of every place with any: each person once per place, wherever
+    their memberships under it are; the places above an organization are read from its region's path."""
+    people: defaultdict[int, set[int]] = defaultdict(set)
+    freelancers: defaultdict[int, set[int]] = defaultdict(set)
+    memberships = (
+        Membership.objects.filter(counted_on(day))
+        .order_by()
+        .values_list("person_id", "person__stratum", "organization__region__path")
+    )
+    for person_id, stratum, path in memberships.iterator(chunk_size=BATCH):
+        for region_id in path_ids(path):
+            people[region_id].add(person_id)
+            if stratum == Stratum.FREELANCER:
+                freelancers[region_id].add(person_id)
+    for metric, by_place in ((PLACE_MEMBERS, people), (PLACE_FREELANCERS, freelancers)):
+        for region_id, persons in by_place.items():
+            yield metric, region_id, len(persons)
+
+
 @dataclass(frozen=True)
 class Rebuilt:
     day: datetime.date
@@ -93,24 +123,51 @@ def snapshot_rebuild(*, day: datetime.date) -> Rebuilt:
         regions = dict(Organization.objects.values_list("pk", "region_id"))
         DailyFigure.objects.filter(day=day).delete()
         written = 0
-        batch: list[DailyFigure] = []
-        for metric, organization_id, value in _figures(day):
-            batch.append(
-                DailyFigure(
-                    metric=metric,
-                    day=day,
-                    organization_id=organization_id,
-                    region_id=regions[organization_id],
-                    value=value,
-                )
-            )
-            if len(batch) >= BATCH:
-                DailyFigure.objects.bulk_create(batch)
-                written += len(batch)
-                batch = []
-        DailyFigure.objects.bulk_create(batch)
-        written += len(batch)
+        figures = (
+            DailyFigure(metric=metric, day=day, organization_id=pk, region_id=regions[pk], value=value)
+            for metric, pk, value in _figures(day)
+        )
+        places = (
+            DailyFigure(metric=metric, day=day, organization_id=None, region_id=pk, value=value)
+            for metric, pk, value in _place_figures(day)
+        )
+        for rows in (figures, places):
+            batch: list[DailyFigure] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    DailyFigure.objects.bulk_create(batch)
+                    written += len(batch)
+                    batch = []
+            DailyFigure.objects.bulk_create(batch)
+            written += len(batch)
+        SnapshotDay.objects.update_or_create(day=day, defaults={"rebuilt_at": timezone.now(), "rows": written})
     return Rebuilt(day=day, rows=written)
+
+
+def kept_member_counts(
+    *, organization: Organization | None, region_id: int | None, days: Iterable[datetime.date]
+) -> dict[datetime.date, tuple[int, int]]:
+    """(members, 自由职业人员) on each of `days` that is kept, of one organization or of a place as a whole: two
+    queries, whatever the number of days. Days not kept are absent (the caller counts them live)."""
+    if organization is not None:
+        everyone, free = MEMBERS, stratum_metric(Stratum.FREELANCER)
+        rows = DailyFigure.objects.filter(organization=organization)
+    elif region_id is not None:
+        everyone, free = PLACE_MEMBERS, PLACE_FREELANCERS
+        rows = DailyFigure.objects.filter(region_id=region_id, organization__isnull=True)
+    else:  # the whole installation: a superuser's view, counted live
+        return {}
+    kept = list(SnapshotDay.objects.filter(day__in=sorted(set(days))).values_list("day", flat=True))
+    if not kept:
+        return {}
+    values = {
+        (metric, day): value
+        for metric, day, value in rows.filter(metric__in=[everyone, free], day__in=kept).values_list(
+            "metric", "day", "value"
+        )
+    }
+    return {day: (values.get((everyone, day), 0), values.get((free, day), 0)) for day in kept}
 
 
 def kept_members(*, organizations: Q, day: datetime.date) -> dict[str, int]:

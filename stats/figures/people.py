@@ -21,6 +21,7 @@ from members.models import (
 )
 from stats.periods import Period
 from stats.scoping import Focus
+from stats.snapshot import kept_member_counts
 from stats.tables import Chart, Row, Table, choice_rows, with_total
 
 CONTACT_WINDOW_DAYS = 90
@@ -63,29 +64,43 @@ def _series_days(first: datetime.date, today: datetime.date, founded_on: datetim
 
 def member_growth(*, memberships: QuerySet[Membership], focus: Focus, today: datetime.date) -> Table:
     """Members at founding (an organization's founding date, else the first joining), at each year's end, and
-    today: two conditional counts per date, in one query."""
+    today. Days the nightly snapshot kept are read from it (stats.snapshot.kept_member_counts); the others, and
+    today, are counted live, two conditional counts per date in one query."""
     first = memberships.order_by().aggregate(first=Min("joined_on"))["first"]
     founded_on = focus.organization.founded_on if focus.organization is not None else None
     days = _series_days(first, today, founded_on) if first is not None else [today]
+    kept = kept_member_counts(
+        organization=focus.organization,
+        region_id=focus.region.pk if focus.organization is None and focus.region is not None else None,
+        days=[day for day in days if day < today],
+    )
+    counted = {**kept, **_live_member_counts(memberships, [day for day in days if day not in kept])}
+    rows = tuple(Row(day.isoformat(), counted[day]) for day in days)
+    return Table(
+        key="growth",
+        title=_("会员增长"),
+        definition=_(
+            "成立之日（组织的成立日期，地区按最早入会日期）、此后每年1月1日和今天在册的会员人数，及其中的自由职业人员；"
+            "一人在几个组织只算一次。已保存的日期取自每晚的统计快照（同一口径），今天为实时数字。"
+        ),
+        headers=(_("日期"), _("会员"), _("自由职业人员")),
+        rows=rows,
+        chart=Chart.LINE,
+    )
+
+
+def _live_member_counts(
+    memberships: QuerySet[Membership], days: list[datetime.date]
+) -> dict[datetime.date, tuple[int, int]]:
+    if not days:
+        return {}
     freelancer = Q(person__stratum=Stratum.FREELANCER)
     aggregates = {}
     for index, day in enumerate(days):
         aggregates[f"all_{index}"] = Count("person", distinct=True, filter=counted_on(day))
         aggregates[f"free_{index}"] = Count("person", distinct=True, filter=counted_on(day) & freelancer)
     counts = memberships.order_by().aggregate(**aggregates)
-    rows = tuple(
-        Row(day.isoformat(), (counts[f"all_{index}"], counts[f"free_{index}"])) for index, day in enumerate(days)
-    )
-    return Table(
-        key="growth",
-        title=_("会员增长"),
-        definition=_(
-            "成立之日（组织的成立日期，地区按最早入会日期）、此后每年1月1日和今天在册的会员人数，及其中的自由职业人员。"
-        ),
-        headers=(_("日期"), _("会员"), _("自由职业人员")),
-        rows=rows,
-        chart=Chart.LINE,
-    )
+    return {day: (counts[f"all_{index}"], counts[f"free_{index}"]) for index, day in enumerate(days)}
 
 
 def persons_of(persons: QuerySet[Person], focus: Focus) -> QuerySet[Person]:
