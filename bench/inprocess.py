@@ -199,7 +199,11 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "建国秀英志强丽娟海燕明华文军桂兰春梅小红伟东晓峰"
 
 
-def roster_workbook(rows: int, *, village: str, organization: str) -> bytes:
+ROSTER_PHONE_PREFIX = "197"  # a prefix the generated province leaves free
+
+
+def roster_workbook(rows: int, *, village: str, organization: str, start: int = 0) -> bytes:
+    """`rows` new members, numbered from `start`: a province kept between runs already has the earlier ones."""
     import openpyxl
 
     from members.models import Stratum
@@ -208,13 +212,13 @@ def roster_workbook(rows: int, *, village: str, organization: str) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(ROSTER_HEADERS)
-    for number in range(rows):
+    for number in range(start, start + rows):
         name = SURNAMES[number % len(SURNAMES)] + GIVEN[(number // 20) % len(GIVEN)] + GIVEN[(number // 7) % 24]
         sheet.append(
             [
                 name,
                 "男" if number % 2 else "女",
-                f"197{number:08d}",  # a prefix the generated province leaves free
+                f"{ROSTER_PHONE_PREFIX}{number:08d}",
                 strata[number % len(strata)],
                 "个体经营",
                 "农业",
@@ -271,7 +275,10 @@ def roster_import(*, username: str, rows: int = 10_000, host: str = "127.0.0.1")
         .first()
     )
     assert organization is not None, f"{username} keeps no village organization"
-    workbook = roster_workbook(rows, village=organization.region.name, organization=organization.name)
+    from members.models import Person
+
+    earlier = Person.objects.filter(phone__startswith=ROSTER_PHONE_PREFIX).count()  # imported by earlier runs
+    workbook = roster_workbook(rows, village=organization.region.name, organization=organization.name, start=earlier)
     client = Client(HTTP_HOST=host, HTTP_X_FORWARDED_PROTO="https")
     client.force_login(user)
     before = Membership.objects.count()

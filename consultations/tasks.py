@@ -64,9 +64,9 @@ def remind_meetings_tomorrow() -> int:
     return sweep_run_for_today(reminders.meetings_remind_tomorrow)
 
 
-# Issues archived by one task, each in its own transaction (about 15 ms): a morning after a holiday can end
+# Issues archived by one task, each in its own transaction (about 15 ms at scale 1.0): a morning after a holiday can end
 # thousands of notices at once, and a task that found a full batch starts the next one.
-NOTICE_CLOSE_BATCH = 100
+NOTICE_CLOSE_BATCH = 50
 
 
 @shared_task(name="portal.notifications.sweeps.close_expired_notices", ignore_result=True)

@@ -46,8 +46,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Pages compressed for phones on 3G (the phone form: 60 KB or less with its assets). Django's gzip adds random
     # bytes to each response against BREACH, and the CSRF token is masked anew on each; whitenoise's own .gz files
-    # (collectstatic) already carry Content-Encoding and pass through untouched.
-    "django.middleware.gzip.GZipMiddleware",
+    # (collectstatic) already carry Content-Encoding and pass through untouched. At level 4: portal/compression.py.
+    "portal.compression.PageGZipMiddleware",
     # Whitenoise, plus a year's cache for the versioned URLs of the embedded default (portal/static_files.py).
     "portal.static_files.VersionedStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
