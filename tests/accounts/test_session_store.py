@@ -54,7 +54,7 @@ def test_the_copy_in_redis_lives_no_longer_than_session_cache_seconds(settings, 
     settings.SESSION_CACHE_SECONDS = 30
     member = _signed_in(member_craftsman)
     store = SessionStore(member.cookies["sessionid"].value)
-    redis = cache._cache.get_client()
+    redis = cache._cache.get_client()  # type: ignore[attr-defined]  # the Redis client under Django's cache
     assert 0 < redis.ttl(cache.make_and_validate_key(store.cache_key)) <= 30  # the session lasts two weeks
 
 

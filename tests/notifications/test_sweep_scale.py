@@ -13,7 +13,7 @@ from portal.celery import app
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import InboxMessage, OutboxMessage, OutboxState
 from portal.notifications.tasks import DISPATCH_BATCH, outbox_dispatch, outbox_sweep
-from tests.notifications.conftest import start_worker, wait_until  # noqa: F401 (start_worker: a fixture)
+from tests.notifications.conftest import wait_until
 from tests.notifications.slow_sms import sends
 from tests.reminders.reminder_helpers import count_queries
 
@@ -96,7 +96,7 @@ def test_the_sweep_hands_a_burst_to_the_workers_with_the_same_queries_for_10_or_
     member_craftsman,
     tasks_to_the_broker,
     start_worker,
-    sms_log,  # noqa: F811
+    sms_log,
 ):
     _due(5, user=member_craftsman)
     with_ten = count_queries(outbox_sweep)
