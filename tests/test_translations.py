@@ -72,3 +72,22 @@ def test_after_a_visitor_switched_to_english_the_next_test_reads_the_portal_in_c
 def test_django_filter_speaks_chinese_under_zh_hans(client):
     with translation.override("zh-hans"):
         assert translation.gettext("Past 7 days") == "过去 7 日"
+
+
+def test_the_header_s_language_link_switches_a_villager_to_english_and_back_to_the_page(client, qingshan_tongxinhui):
+    page = client.get("/orgs/").content.decode()
+    assert "csrfmiddlewaretoken" not in page  # no form on the page: no token minted for the visitor
+    assert 'href="/i18n/choose/en/?next=/orgs/"' in page
+    answer = client.get("/i18n/choose/en/?next=/orgs/")
+    assert answer.status_code == 302 and answer["Location"] == "/orgs/"
+    assert client.get("/orgs/")["Content-Language"] == "en"
+    assert client.get(reverse("language_choose", args=["zh-hans"]) + "?next=/orgs/").status_code == 302
+    assert client.get("/orgs/")["Content-Language"] == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_the_language_link_goes_nowhere_but_this_site_and_knows_only_the_portal_s_languages(client):
+    away = client.get(reverse("language_choose", args=["en"]) + "?next=https://example.com/")
+    assert away["Location"] == "/"
+    assert client.get(reverse("language_choose", args=["fr"])).status_code == 404
+    assert client.post(reverse("language_choose", args=["en"])).status_code == 405

@@ -6,6 +6,7 @@ import orgs.urls
 from orgs.search import organization_search
 from portal import bench_probe
 from portal.health import healthz
+from portal.languages import language_choose
 from portal.page_cache import EVERYTHING, public_page
 from portal.site import views
 from portal.site.media import protected_media
@@ -24,6 +25,7 @@ organization_urls = (
 urlpatterns = [
     path("", public_page(*EVERYTHING)(views.home), name="home"),
     path("healthz", healthz, name="healthz"),
+    path("i18n/choose/<str:code>/", language_choose, name="language_choose"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("portal.accounts.urls")),
     path("orgs/", include(organization_urls)),
