@@ -143,22 +143,18 @@ def workers_share_run() -> list[dict[str, object]]:
     """What beat's hand-outs leave to the workers, run here one task after the other as a worker would take them:
     each chunk of the deadline reminders, then the outbox dispatches until nothing is due. Each task is judged
     by the sweep goal; the totals say how long one worker alone would take (several share them in production)."""
-    from django.conf import settings
-    from django.utils import timezone, translation
+    from django.utils import timezone
 
-    from consultations import reminders as issue_reminders
-    from consultations.tasks import DEADLINE_CHUNK, remind_assignment_deadlines_chunk
+    from consultations.tasks import deadline_chunks, remind_assignment_deadlines_chunk
     from portal.notifications.sending import outbox_dispatch_batch
     from portal.notifications.tasks import DISPATCH_BATCH
 
-    today = timezone.localdate()
-    with translation.override(settings.LANGUAGE_CODE):
-        ids = issue_reminders.assignments_due_for_reminders(today=today)
+    day = timezone.localdate().isoformat()
     chunks = []
-    for start in range(0, len(ids), DEADLINE_CHUNK):
+    for ids in deadline_chunks(day):
 
-        def chunk(ids: list[int] = ids[start : start + DEADLINE_CHUNK]) -> int:
-            return int(remind_assignment_deadlines_chunk(today.isoformat(), ids))
+        def chunk(ids: list[int] = ids) -> int:
+            return int(remind_assignment_deadlines_chunk(day, ids))
 
         chunks.append(_timed("chunk", chunk))
     dispatches: list[dict[str, Any]] = []

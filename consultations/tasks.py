@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from consultations import reminders
-from portal.notifications.sweep_runs import sweep_run_for_today
+from portal.notifications.sweep_runs import sweep_hand_out, sweep_run_for_today
 
 logger = logging.getLogger(__name__)
 
@@ -28,18 +28,20 @@ def remind_assignment_deadlines() -> int:
     """Chooses today's due and overdue assignments (one indexed query) and hands them to the workers in chunks of
     DEADLINE_CHUNK; each chunk is a task of its own, for today's date even if it runs after midnight. Returns
     the number of chunks. With the broker gone since beat reached this worker, the rest is done here."""
-    today = timezone.localdate()
-    ids = reminders.assignments_due_for_reminders(today=today)
-    chunks = [ids[start : start + DEADLINE_CHUNK] for start in range(0, len(ids), DEADLINE_CHUNK)]
+    day = timezone.localdate().isoformat()
+    chunks = deadline_chunks(day)
     for number, chunk in enumerate(chunks):
-        try:
-            remind_assignment_deadlines_chunk.apply_async((today.isoformat(), chunk), retry=False)
-        except Exception as error:  # the broker is unreachable: no chunk may be lost, so the rest run here
-            logger.warning("deadline reminders not handed out, sent from here: %s: %s", type(error).__name__, error)
-            for rest in chunks[number:]:
-                remind_assignment_deadlines_chunk(today.isoformat(), rest)
+        if not sweep_hand_out(remind_assignment_deadlines_chunk, day, chunk, part="deadline reminders"):
+            for rest in chunks[number:]:  # no chunk may be lost: the rest are sent from here
+                remind_assignment_deadlines_chunk(day, rest)
             break
     return len(chunks)
+
+
+def deadline_chunks(day: str) -> list[list[int]]:
+    """The assignments the deadline reminders of `day` (an ISO date) are about, DEADLINE_CHUNK a task."""
+    ids = reminders.assignments_due_for_reminders(today=datetime.date.fromisoformat(day))
+    return [ids[start : start + DEADLINE_CHUNK] for start in range(0, len(ids), DEADLINE_CHUNK)]
 
 
 @shared_task(name="consultations.tasks.remind_assignment_deadlines_chunk", ignore_result=True)
@@ -77,9 +79,6 @@ def close_expired_notices() -> int:
         closed = reminders.notices_close_and_request_rating(now=timezone.now(), limit=NOTICE_CLOSE_BATCH)
     if closed:
         logger.info("Closed %d issues whose notice period ended", closed)
-    if closed >= NOTICE_CLOSE_BATCH:
-        try:
-            close_expired_notices.apply_async(retry=False)
-        except Exception as error:  # the broker is unreachable: beat's next run goes on where this one stopped
-            logger.warning("notice closing not continued: %s: %s", type(error).__name__, error)
+    if closed >= NOTICE_CLOSE_BATCH:  # more may wait; without the broker, beat's next run goes on from here
+        sweep_hand_out(close_expired_notices, part="the rest of the notice closing")
     return closed

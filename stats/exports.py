@@ -26,7 +26,7 @@ def _rows(table: Table) -> list[list[object]]:
     return rows
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -39,7 +39,7 @@ def table_xlsx(table: Table, *, filename: str) -> HttpResponse:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), f"{filename}.xlsx")
+    return attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), f"{filename}.xlsx")
 
 
 def table_csv(table: Table, *, filename: str) -> HttpResponse:
@@ -49,4 +49,4 @@ def table_csv(table: Table, *, filename: str) -> HttpResponse:
     for row in _rows(table):
         writer.writerow(["" if value is None else value for value in row])
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    return _attachment(response, f"{filename}.csv")
+    return attachment(response, f"{filename}.csv")

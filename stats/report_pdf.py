@@ -166,13 +166,12 @@ def _notices_sheet(notices: list[PublicNotice]) -> SheetTable:
 def report_pdf(
     *,
     board: Dashboard,
-    place: str,
     today: datetime.date,
     notices: list[PublicNotice],
     notice_count: int,
 ) -> bytes:
     """The report of `board` (a focus and a period) as the bytes of an A4 PDF."""
-    title = _("%(place)s统战工作报表") % {"place": place}
+    title = _("%(place)s统战工作报表") % {"place": board.focus.name}
     subtitle = _("统计期间：%(period)s · 制表日期：%(today)s") % {
         "period": board.period.label(),
         "today": today.isoformat(),

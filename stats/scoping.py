@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from orgs.models import Organization, Region
 from orgs.scoping import organizations_for, regions_for
@@ -24,6 +25,13 @@ class Focus:
 
     region: Region | None
     organization: Organization | None = None
+
+    @property
+    def name(self) -> str:
+        """What the focus is called on the dashboard and its reports."""
+        if self.organization is not None:
+            return self.organization.name
+        return self.region.name if self.region is not None else gettext("全部地区")
 
     @property
     def path(self) -> str:

@@ -15,6 +15,7 @@ today, live, with the same definition.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -131,16 +132,15 @@ def snapshot_rebuild(*, day: datetime.date) -> Rebuilt:
             DailyFigure(metric=metric, day=day, organization_id=None, region_id=pk, value=value)
             for metric, pk, value in _place_figures(day)
         )
-        for rows in (figures, places):
-            batch: list[DailyFigure] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    DailyFigure.objects.bulk_create(batch)
-                    written += len(batch)
-                    batch = []
-            DailyFigure.objects.bulk_create(batch)
-            written += len(batch)
+        batch: list[DailyFigure] = []
+        for row in itertools.chain(figures, places):
+            batch.append(row)
+            if len(batch) >= BATCH:
+                DailyFigure.objects.bulk_create(batch)
+                written += len(batch)
+                batch = []
+        DailyFigure.objects.bulk_create(batch)
+        written += len(batch)
         SnapshotDay.objects.update_or_create(day=day, defaults={"rebuilt_at": timezone.now(), "rows": written})
     return Rebuilt(day=day, rows=written)
 

@@ -21,7 +21,7 @@ from orgs.models import Region
 from portal.staff_access import acting_user, role_required
 from stats.charts import chart
 from stats.export_requests import roster_export_request
-from stats.exports import table_csv, table_xlsx
+from stats.exports import attachment, table_csv, table_xlsx
 from stats.figures.consultation import resolved_notices_in
 from stats.kept_boards import dashboard_kept, figures_html_kept
 from stats.large_exports import downloadable
@@ -103,12 +103,6 @@ def report_page(request: HttpRequest) -> HttpResponse:
     return _render(request, "stats/report.html", printable=True, notices=notices, notice_count=notice_count)
 
 
-def _place_name(focus: Focus) -> str:
-    if focus.organization is not None:
-        return focus.organization.name
-    return focus.region.name if focus.region is not None else _("全部地区")
-
-
 @require_GET
 @dashboard_staff_required
 def report_pdf_download(request: HttpRequest) -> HttpResponse:
@@ -117,12 +111,9 @@ def report_pdf_download(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     board = dashboard_kept(user=request.user, focus=focus, period=period, today=today)
     notices, notice_count = resolved_notices_in(focus, period)
-    content = report_pdf(board=board, place=_place_name(focus), today=today, notices=notices, notice_count=notice_count)
-    response = HttpResponse(content, content_type="application/pdf")
+    content = report_pdf(board=board, today=today, notices=notices, notice_count=notice_count)
     name = f"report-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(HttpResponse(content, content_type="application/pdf"), name)
 
 
 @require_GET

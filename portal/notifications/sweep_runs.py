@@ -2,11 +2,12 @@
 
 The sweeps themselves are plain functions of `today` in each app's reminders.py, which tests call directly;
 each app's tasks.py wraps them in Celery tasks. The sweeps are idempotent, so a task retried or run by two
-workers sends nothing twice.
+workers sends nothing twice. A sweep with much to do hands it to the workers in parts (`sweep_hand_out`).
 """
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -21,3 +22,15 @@ def sweep_run_for_today(sweep: Callable[..., int]) -> int:
     if queued:
         logger.info("%s queued %d messages", sweep.__name__, queued)
     return queued
+
+
+def sweep_hand_out(task: Any, *args: Any, part: str) -> bool:
+    """Queues `task(*args)` for a worker, with one attempt. False, logged, when the broker cannot be reached (it
+    may have gone since beat reached this worker): the caller then does `part` itself or leaves it to beat's next
+    run, so no part of a sweep is lost and none waits on the broker."""
+    try:
+        task.apply_async(args, retry=False)
+    except Exception as error:  # the broker is unreachable
+        logger.warning("%s not handed to a worker: %s: %s", part, type(error).__name__, error)
+        return False
+    return True

@@ -1,13 +1,11 @@
 """Celery tasks that send the outbox. Beat also runs the sweep every minute, so nothing waits for a kick."""
 
-import logging
 import math
 
 from celery import shared_task
 
 from portal.notifications.sending import outbox_dispatch_batch, outbox_due_count, outbox_release_stale
-
-logger = logging.getLogger("portal.notifications.outbox")
+from portal.notifications.sweep_runs import sweep_hand_out
 
 # Rows claimed and sent per round, with the same few queries whatever the number: a burst of a morning's
 # reminders goes out in a round or two, well inside the lease (OUTBOX_LEASE_SECONDS) of the claim.
@@ -36,12 +34,7 @@ def outbox_sweep() -> int:
     outbox_release_stale()
     due = outbox_due_count(limit=DISPATCH_BATCH * SWEEP_FAN_OUT)
     for _ in range(math.ceil(due / DISPATCH_BATCH)):
-        try:
-            outbox_dispatch.apply_async(retry=False)
-        except Exception as error:  # the broker went away since beat reached us: send from here instead
-            logger.warning(
-                "outbox sweep could not hand out dispatches, sending itself: %s: %s", type(error).__name__, error
-            )
-            outbox_dispatch()
+        if not sweep_hand_out(outbox_dispatch, part="an outbox dispatch"):
+            outbox_dispatch()  # sent from here instead
             break
     return due
