@@ -423,6 +423,9 @@ def main() -> int:
         type=Path,
         help="a folder for the database that outlives the run; a later run at the same scale reuses its province",
     )
+    parser.add_argument(
+        "--load-only", action="store_true", help="with --keep: load the province and stop, measuring nothing"
+    )
     options = parser.parse_args()
 
     # A run stopped by `timeout` or Ctrl-C still stops its servers (the finally below).
@@ -453,6 +456,9 @@ def main() -> int:
         else:
             province_path, timings["province"], stand_in = province_load(env, options.scale, workdir / "data")
         province = province_read(province_path)
+        if options.load_only:
+            log(f"province {province.counts} loaded in {timings['province']:.0f} s; nothing measured")
+            return 0
         timings["collectstatic"] = manage(env, "collectstatic", "--noinput", "-v0")
         server = Gunicorn(env, workdir / "gunicorn.log")
         server.start()

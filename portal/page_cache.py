@@ -35,12 +35,12 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 
+from portal.csrf_tokens import csrf_token_for
 from portal.fail_open_cache import FailOpenRedisCache
 
 logger = logging.getLogger("portal.page_cache")
@@ -215,7 +215,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 def _from_stored(request: HttpRequest, stored: dict[str, Any], per_visitor: Iterable[PerVisitor]) -> HttpResponse:
     content: str = stored["content"]
     if CSRF_HOLE in content:
-        content = content.replace(CSRF_HOLE, get_token(request))
+        content = content.replace(CSRF_HOLE, csrf_token_for(request))
     for each in per_visitor:
         if each.hole in content:
             content = content.replace(each.hole, escape(each.value(request)))

@@ -38,12 +38,12 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from portal import page_cache
+from portal.csrf_tokens import csrf_token_for
 
 DEFAULT_SECONDS = 30
 PAGE_PREFIX = "private-page:page:"
@@ -144,7 +144,7 @@ def _rendered_for(request: HttpRequest, user_id: str) -> bool:
 def _answer(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
     content: str = stored["content"]
     if page_cache.CSRF_HOLE in content:
-        content = content.replace(page_cache.CSRF_HOLE, get_token(request))
+        content = content.replace(page_cache.CSRF_HOLE, csrf_token_for(request))
     response = HttpResponse(content, content_type=stored["content_type"])
     for name, value in stored["headers"].items():
         response[name] = value

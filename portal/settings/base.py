@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "portal.private_pages.SessionWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.content_policy.KeptPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must stay last: it turns repeated failures into a lockout response.
@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "portal.csrf_tokens.csrf",
                 "portal.context_processors.current_role",
                 "portal.context_processors.delivery_alert",
                 "portal.notifications.context_processors.unread_count",
