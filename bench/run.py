@@ -199,15 +199,21 @@ def get_target(
     host: str,
     cookies: dict[str, str] | None = None,
     fresh: Callable[[], dict[str, str]] | None = None,
+    afresh: Callable[[int], str] | None = None,
 ) -> load.Target:
-    """`fresh()` gives the cookies of a new session of the same visitor, for the page rendered afresh."""
+    """`fresh()` gives the cookies of a new session of the same visitor, for the page rendered afresh;
+    `afresh(n)` the address of a view nobody asked for yet, for a page kept for everyone (the dashboard)."""
     raw = get(path, host, cookies)
     separator = "&" if "?" in path else "?"
     # A signed-in page is kept per session: a new session's first view is rendered from the database. The sessions
     # are made here, before the measuring loop, which runs in asyncio where the ORM may not be called.
-    new_sessions = [get(path, host, fresh()) for _ in range(load.RENDERED_REQUESTS)] if fresh is not None else []
+    new_sessions = (
+        [get(path, host, fresh()) for _ in range(load.RENDERED_REQUESTS)] if fresh is not None and not afresh else []
+    )
 
     def rendered(number: int) -> bytes:
+        if afresh is not None:
+            return get(afresh(number), host, cookies)
         if new_sessions:
             return new_sessions[number % len(new_sessions)]
         # A public page is kept per query: one it does not read is rendered, as for the first visitor after a change.
@@ -279,10 +285,20 @@ def targets_build(province: Province, host: str, port: int) -> list[load.Target]
     fresh["proven"] = proof
     sessions = {who: make() for who, make in fresh.items()}
 
-    def page(name: str, group: str, path: str, who: str | None = None) -> load.Target:
+    def page(
+        name: str, group: str, path: str, who: str | None = None, afresh: Callable[[int], str] | None = None
+    ) -> load.Target:
         if who is None:
             return get_target(name, group, path, host)
-        return get_target(name, group, path, host, sessions[who], fresh[who])
+        return get_target(name, group, path, host, sessions[who], fresh[who], afresh)
+
+    today = datetime.date.today()
+
+    def dashboard_year(number: int) -> str:
+        # The dashboard's figures are kept per area and period for everyone who opens them: a twelve-month window
+        # of its own for each request is what the first officer to ask for a period waits for.
+        end = today - datetime.timedelta(days=number + 1)
+        return f"/staff/dashboard/?period=dates&from={end - datetime.timedelta(days=364)}&to={end}"
 
     csrf_cookie, csrf_token = csrf_pair(host, port)
     slug, code = province.organization_slug, province.receipt_code
@@ -334,8 +350,8 @@ def targets_build(province: Province, host: str, port: int) -> list[load.Target]
         page("/staff/activities/<id>/", "staff", f"/staff/activities/{staff['activity']}/", "village_staff"),
         page("/department/", "staff", "/department/", "department_handler"),
         page("/inbox/", "staff", "/inbox/", "village_staff"),
-        page("/staff/dashboard/ (district)", "staff", "/staff/dashboard/", "district_admin"),
-        page("/staff/dashboard/ (town)", "staff", "/staff/dashboard/", "town_staff"),
+        page("/staff/dashboard/ (district)", "staff", "/staff/dashboard/", "district_admin", dashboard_year),
+        page("/staff/dashboard/ (town)", "staff", "/staff/dashboard/", "town_staff", dashboard_year),
         page("/admin/consultations/issue/", "admin", "/admin/consultations/issue/", "district_admin"),
         page("/admin/members/person/", "admin", "/admin/members/person/", "district_admin"),
         page("/admin/members/membership/", "admin", "/admin/members/membership/", "district_admin"),

@@ -376,12 +376,25 @@ class Transition(models.Model):
     # Shown on the public timeline of /issues/track/<code>/; internal notes stay with staff.
     is_public = models.BooleanField(_("公开"), default=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
+    # For an action that ends a stage of the loop, when that stage began (consultations/stages.py): the
+    # dashboard's average days per stage read it instead of each issue's trail.
+    stage_started_at = models.DateTimeField(_("本环节开始时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["issue", "created_at"], name="transition_issue_time")]
+        indexes = [
+            models.Index(fields=["issue", "created_at"], name="transition_issue_time"),
+            # The stage passages of an area's issues in a period (stats.figures.consultation.stage_days), read from
+            # the index alone: a district's year is 20,000 issues, each looked up in 8.8M rows at province scale.
+            models.Index(
+                fields=["issue", "created_at"],
+                include=["action", "stage_started_at"],
+                condition=Q(stage_started_at__isnull=False),
+                name="transition_stage_end",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.issue_id} {self.from_state}→{self.to_state}"

@@ -42,6 +42,7 @@ from consultations.models import (
 )
 from consultations.receipts import new_receipt_code
 from consultations.scoping import LIVE_ASSIGNMENT_STATES, assignments_for, issues_for, meetings_for
+from consultations.stages import stage_started_before
 from consultations.states import FINAL_STATES, TRANSITIONS, IssueAction, IssueState, MeetingAction, meeting_refusal
 from consultations.village_staff_messages import (
     assignment_answered_notify,
@@ -121,6 +122,7 @@ def _apply(
         comment=comment,
         is_public=is_public,
         created_at=moment,
+        stage_started_at=stage_started_before(issue.pk, action, moment),
     )
     _queue_submitter_message(transition)
     if is_public and issue.resolved_at is not None:

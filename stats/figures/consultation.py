@@ -5,14 +5,11 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from consultations import counters
 from consultations.models import (
@@ -27,14 +24,14 @@ from consultations.models import (
     Rating,
     Transition,
 )
-from consultations.states import IssueAction, IssueState, MeetingState
+from consultations.stages import STAGE_ENDED_BY, STAGES, TRIAGE_ACTIONS
+from consultations.states import IssueState, MeetingState
 from portal.workdays import WorkdayCalendar
 from stats.periods import Period
 from stats.scoping import Focus
 from stats.tables import Chart, Row, Table, choice_rows, rate, with_total
 
 RESPONSE_WORKING_DAYS = 2
-TRIAGE_ACTIONS = (IssueAction.ACCEPT, IssueAction.REJECT, IssueAction.MERGE)
 LIVE_ASSIGNMENTS = (AssignmentState.OPEN, AssignmentState.ACKNOWLEDGED)
 
 
@@ -194,57 +191,34 @@ def rates(*, issues: QuerySet[Issue], assignments: QuerySet[Assignment], period:
     )
 
 
-@dataclass(frozen=True)
-class Stage:
-    label: str | Promise  # a lazy translation: defined once, read in the reader's language
-    starts: tuple[str, ...]  # the actions a stage starts with (the latest of them before its end counts)
-    ends: tuple[str, ...]  # the actions that end it; each one in the period is one stage passed
-
-
-STAGES = (
-    Stage(gettext_lazy("受理（议题征集）"), (IssueAction.SUBMIT,), TRIAGE_ACTIONS),
-    Stage(
-        gettext_lazy("村民协商"),
-        (IssueAction.ACCEPT, IssueAction.REOPEN),
-        (IssueAction.RECORD_CONSENSUS, IssueAction.RESOLVE_IN_VILLAGE, IssueAction.NO_CONSENSUS_CLOSE),
-    ),
-    Stage(gettext_lazy("共识提交"), (IssueAction.RECORD_CONSENSUS,), (IssueAction.ASSIGN,)),
-    Stage(gettext_lazy("部门处理"), (IssueAction.ASSIGN,), (IssueAction.ANSWER,)),
-    Stage(gettext_lazy("结果公示"), (IssueAction.CONFIRM_DONE,), (IssueAction.PUBLISH,)),
-)
-
-
-def _stage_spans(
-    issues: QuerySet[Issue], stage: Stage, period: Period
-) -> list[tuple[datetime.date, datetime.date, int]]:
-    """(start day, end day, how many) of the stage's passages that ended in the period: one query, grouped by the
-    pair of days, so its rows are bounded by the days of the period, not by the number of issues."""
+def _stage_spans(issues: QuerySet[Issue], period: Period) -> dict[str, list[tuple[datetime.date, datetime.date, int]]]:
+    """Per end action, (start day, end day, how many) of the stage passages that ended in the period: one query,
+    grouped by action and the pair of days, so its rows are bounded by the days of the period, not by the number
+    of issues. The start is the one the service wrote on the ending transition (consultations/stages.py)."""
     tz = timezone.get_current_timezone()
-    started = (
-        Transition.objects.filter(
-            issue=OuterRef("issue"), action__in=stage.starts, created_at__lte=OuterRef("created_at")
-        )
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
     rows = (
-        Transition.objects.filter(_raised_in(period), action__in=stage.ends, issue__in=issues.values("pk"))
+        Transition.objects.filter(_raised_in(period), action__in=list(STAGE_ENDED_BY), stage_started_at__isnull=False)
+        .filter(issue__in=issues.values("pk"))
         .order_by()
-        .annotate(start=TruncDate(Subquery(started), tzinfo=tz), end=TruncDate("created_at", tzinfo=tz))
-        .filter(start__isnull=False)
-        .values_list("start", "end")
-        .annotate(n=Count("pk"))
+        .annotate(start=TruncDate("stage_started_at", tzinfo=tz), end=TruncDate("created_at", tzinfo=tz))
+        .values_list("action", "start", "end")
+        # Not Count("pk"): the columns counted are all in the index transition_stage_end, read without the table.
+        .annotate(n=Count("*"))
     )
-    return list(rows)
+    spans: dict[str, list[tuple[datetime.date, datetime.date, int]]] = {}
+    for action, start, end, n in rows:
+        spans.setdefault(action, []).append((start, end, n))
+    return spans
 
 
 def stage_days(*, issues: QuerySet[Issue], period: Period, today: datetime.date) -> Table:
     """Average working days of each stage of the loop, for the passages that ended in the period and a year before:
-    two queries per stage and one for the working-day calendar."""
+    one query per period and one for the working-day calendar."""
+    by_action = {which: _stage_spans(issues, span) for which, span in (("now", period), ("then", period.year_before))}
     spans = {
-        (index, which): _stage_spans(issues, stage, span)
+        (index, which): [row for action in stage.ends for row in by_action[which].get(action, [])]
         for index, stage in enumerate(STAGES)
-        for which, span in (("now", period), ("then", period.year_before))
+        for which in ("now", "then")
     }
     days = [day for rows in spans.values() for start, end, _n in rows for day in (start, end)]
     calendar = WorkdayCalendar([*days, today])

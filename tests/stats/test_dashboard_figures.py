@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import Issue, Rating
+from consultations.stages import stage_started_before
 from members.models import Stratum
 from orgs.models import OrganizationCategory, Recognition, RecognitionLevel
 from stats.dashboard import dashboard
@@ -153,9 +154,13 @@ def test_organizations_by_category_and_recognitions_by_year(
 
 
 def _dated(issue, moments: dict[str, datetime.datetime]) -> None:
-    """The issue's trail, each action re-dated to the moment given (the rest of its trail left as it is)."""
+    """The issue's trail, each action re-dated to the moment given (the rest of its trail left as it is), with
+    the stage starts the service would have written had it happened then."""
     for action, moment in moments.items():
         issue.transitions.filter(action=action).update(created_at=moment)
+    for transition in issue.transitions.all():
+        transition.stage_started_at = stage_started_before(issue.pk, transition.action, transition.created_at)
+        transition.save(update_fields=["stage_started_at"])
 
 
 def _beijing(day: int, hour: int = 10) -> datetime.datetime:
@@ -210,7 +215,7 @@ def test_a_reopened_issue_is_timed_from_its_reopening_and_a_stage_ended_last_yea
     services.feedback_submit(issue=issue, rating=Rating.UNSATISFIED)
     services.issue_reopen(issue=issue, actor=village_staff_qingshan, reason="路灯又坏了")
     issue.refresh_from_db()
-    issue.transitions.filter(action="reopen").update(created_at=_beijing(3))
+    _dated(issue, {"reopen": _beijing(3)})
     meeting = services.meeting_schedule(
         organization=issue.organization,
         actor=village_staff_qingshan,

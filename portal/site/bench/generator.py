@@ -40,6 +40,7 @@ from consultations.models import (
     Rating,
     Transition,
 )
+from consultations.stages import STAGE_ENDED_BY
 from consultations.states import IssueAction, IssueState, MeetingState
 from members.models import (
     CrossAppointment,
@@ -774,7 +775,14 @@ class OrganizationGenerator:
             created_at=created,
         )
         url = p._track_url.format(code=code)
+        # The steps are in time order: the latest start seen is the one a stage's end carries (consultations/stages.py).
+        started: dict[str, datetime.datetime] = {}
         for step in life.steps:
+            stage = STAGE_ENDED_BY.get(step.action)
+            stage_started_at = (
+                max((started[start] for start in stage.starts if start in started), default=None) if stage else None
+            )
+            started[step.action] = step.at
             transition = p.next_id(Transition)
             self.spools[Transition].add(
                 id=transition,
@@ -787,6 +795,7 @@ class OrganizationGenerator:
                 comment=step.comment,
                 is_public=step.is_public,
                 created_at=step.at,
+                stage_started_at=stage_started_at,
             )
             if step.is_public and step.action != A.CLOSE_AFTER_NOTICE and p.now - step.at < OUTBOX_HORIZON:
                 self._tell_submitter(
