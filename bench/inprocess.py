@@ -92,18 +92,13 @@ def sweeps_run() -> list[dict[str, object]]:
     from django.conf import settings
     from django.utils import timezone, translation
 
-    import activities.tasks
-    import consultations.tasks
-    import portal.accounts.tasks
-    import portal.notifications.tasks
-    import portal.tasks
     from activities import reminders as activity_reminders
     from consultations import reminders as issue_reminders
     from portal.celery import app
     from portal.notifications.schedule import DEFAULT_SCHEDULE
 
-    assert activities.tasks and consultations.tasks and portal.accounts.tasks  # registered with the app
-    assert portal.notifications.tasks and portal.tasks
+    # Every app's tasks registered, as a worker's start registers them (each app owns its tasks module).
+    app.loader.import_default_modules()
     results = []
     for entry in DEFAULT_SCHEDULE:
 
