@@ -8,7 +8,13 @@ import chinese_calendar
 import pytest
 
 from portal.models import WorkdayOverride
-from portal.workdays import add_working_days, is_workday, latest_start_with_working_days, working_days_between
+from portal.workdays import (
+    WorkdayCalendar,
+    add_working_days,
+    is_workday,
+    latest_start_with_working_days,
+    working_days_between,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +123,26 @@ def test_the_latest_start_that_has_waited_enough_working_days(end, count):
     start = latest_start_with_working_days(end, count)
     assert working_days_between(start, end) >= count
     assert working_days_between(start + datetime.timedelta(days=1), end) < count
+
+
+def test_the_calendar_of_a_span_counts_every_pair_of_its_days_as_a_walk_over_them_would(django_assert_num_queries):
+    # 2026's 春节 (15–23 February, with make-up Saturdays around it) and a hand-entered holiday on 2 March.
+    WorkdayOverride.objects.create(date=day(2026, 3, 2), is_workday=False, note="台风停工")
+    first, last = day(2026, 2, 1), day(2026, 3, 15)
+    span = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+    with django_assert_num_queries(1):
+        calendar = WorkdayCalendar(span)
+
+    working = {each for each in span if is_workday(each)}
+
+    def walked(start: datetime.date, end: datetime.date) -> int:
+        return sum(1 for each in span if start < each <= end and each in working)
+
+    for start in span:
+        for end in span:
+            assert calendar.between(start, end) == (walked(start, end) if end >= start else -walked(end, start))
+    assert calendar.between(day(2026, 3, 1), day(2026, 3, 2)) == 0
+    # A question beyond the span the calendar read is still counted, day by day.
+    assert calendar.between(day(2026, 3, 10), day(2026, 3, 20)) == working_days_between(
+        day(2026, 3, 10), day(2026, 3, 20)
+    )
