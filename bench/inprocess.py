@@ -119,6 +119,39 @@ def sweeps_run() -> list[dict[str, object]]:
     return results + workers_share_run()
 
 
+def boards_count(district_admin: str) -> list[dict[str, object]]:
+    """The dashboards a worker counts (stats.tasks.board_compute), as it counts them: the district's of this month,
+    which the district dashboard measured next is then served from, the district's of the last 12 months, and
+    the whole installation's, opened by a superuser (a province officer). Each is judged by the claim a worker
+    holds on a board (stats.kept_boards.COMPUTING_SECONDS): counted later than that, another is asked for."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from stats.tasks import board_compute
+
+    users = get_user_model().objects
+    district = users.get(username=district_admin)
+    officer = users.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    today = timezone.localdate().isoformat()
+    boards = [
+        ("district, this month", district, "month"),
+        ("district, last 12 months", district, "last12"),
+        ("whole installation, this month", officer, "month"),
+    ]
+    results = []
+    for label, user, period in boards:
+        if user is None:
+            continue
+
+        def count(user: Any = user, period: str = period) -> int:
+            board_compute(user.pk, {}, {"period": period}, today, settings.LANGUAGE_CODE)
+            return 0
+
+        results.append(_timed(f"board_compute ({label})", count))
+    return results
+
+
 def _slowest(name: str, timings: list[dict[str, Any]]) -> list[dict[str, object]]:
     """The slowest of a sweep's worker tasks, named with how many there were and what they queued or sent."""
     if not timings:

@@ -22,7 +22,14 @@ EXPORT_MEMORY_GOAL_MB = 300.0  # issue 11: an XLSX of 300,000 memberships built 
 SWEEP_GOALS_SECONDS = {"snapshot_yesterday": 600.0}
 
 
+# A dashboard a worker counts (stats.tasks.board_compute) must be kept before its claim lapses
+# (stats.kept_boards.COMPUTING_SECONDS), or a second worker is asked to count it again.
+BOARD_GOAL_SECONDS = 300.0
+
+
 def sweep_goal_seconds(name: str) -> float:
+    if name.startswith("board_compute"):
+        return BOARD_GOAL_SECONDS
     return SWEEP_GOALS_SECONDS.get(name, SWEEP_GOAL_SECONDS)
 
 

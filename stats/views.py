@@ -19,11 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orgs.models import Region
 from portal.staff_access import acting_user, role_required
+from stats.board_requests import board_for_page
 from stats.charts import chart
+from stats.dashboard import headline_figures
 from stats.export_requests import roster_export_request
 from stats.exports import attachment, table_csv, table_xlsx
 from stats.figures.consultation import resolved_notices_in
-from stats.kept_boards import dashboard_kept, figures_html_kept
+from stats.kept_boards import computed_by_worker, figures_html_kept
 from stats.large_exports import downloadable
 from stats.models import StatsExport
 from stats.periods import Period, PeriodKind
@@ -58,20 +60,30 @@ def _trail(request: HttpRequest, focus: Focus, period: Period) -> list[tuple[str
 def _render(request: HttpRequest, template: str, *, printable: bool = False, **extra: object) -> HttpResponse:
     focus, period = _focus_and_period(request)
     today = timezone.localdate()
-    board = dashboard_kept(user=request.user, focus=focus, period=period, today=today)
+    kept = board_for_page(user=request.user, focus=focus, period=period, today=today)
     focus_query = urlencode({**focus.query(), **period.query()})
+    figures_html = ""
+    if kept is not None:
+        board = kept.board
 
-    def render_figures() -> str:
-        sections = [(section, [(table, chart(table)) for table in section.tables]) for section in board.sections]
-        figures = {"board": board, "sections": sections, "focus_query": focus_query, "printable": printable}
-        return render_to_string("stats/_figures.html", figures)
+        def render_figures() -> str:
+            sections = [(section, [(table, chart(table)) for table in section.tables]) for section in board.sections]
+            figures = {"board": board, "sections": sections, "focus_query": focus_query, "printable": printable}
+            return render_to_string("stats/_figures.html", figures)
 
-    variant = "report" if printable else "page"
+        variant = "report" if printable else "page"
+        figures_html = figures_html_kept(kept=kept, today=today, variant=variant, render=render_figures)
     context = {
-        "board": board,
-        "figures_html": mark_safe(  # noqa: S308 - rendered by the template engine, escaped there
-            figures_html_kept(focus=focus, period=period, today=today, variant=variant, render=render_figures)
-        ),
+        "focus": focus,
+        "period": period,
+        # While a worker counts a district's first board, the page shows the three headline figures (three
+        # queries) and looks again every few seconds.
+        "headlines": kept.board.headlines
+        if kept is not None
+        else headline_figures(user=request.user, focus=focus, today=today),
+        "computed_at": kept.computed_at if kept is not None and computed_by_worker(focus) else None,
+        "pending": kept is None,
+        "figures_html": mark_safe(figures_html),  # noqa: S308 - rendered by the template engine, escaped there
         "focus_query": focus_query,
         "focus_params": focus.query(),
         "trail": _trail(request, focus, period),
@@ -85,6 +97,12 @@ def _render(request: HttpRequest, template: str, *, printable: bool = False, **e
         **extra,
     }
     return render(request, template, context)
+
+
+def _still_counting(request: HttpRequest, focus: Focus, period: Period) -> HttpResponse:
+    """A download of figures a worker is still counting: back to the dashboard, which says so."""
+    messages.info(request, _("本地区的统计数据正在后台计算，完成后即可下载。"))
+    return redirect(f"{reverse('stats:dashboard')}?{urlencode({**focus.query(), **period.query()})}")
 
 
 @require_GET
@@ -109,9 +127,11 @@ def report_pdf_download(request: HttpRequest) -> HttpResponse:
     """The same report as a PDF the portal makes (A4, Chinese fonts, charts), to file or send on."""
     focus, period = _focus_and_period(request)
     today = timezone.localdate()
-    board = dashboard_kept(user=request.user, focus=focus, period=period, today=today)
+    kept = board_for_page(user=request.user, focus=focus, period=period, today=today)
+    if kept is None:
+        return _still_counting(request, focus, period)
     notices, notice_count = resolved_notices_in(focus, period)
-    content = report_pdf(board=board, today=today, notices=notices, notice_count=notice_count)
+    content = report_pdf(board=kept.board, today=today, notices=notices, notice_count=notice_count)
     name = f"report-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
     return attachment(HttpResponse(content, content_type="application/pdf"), name)
 
@@ -122,8 +142,10 @@ def table_export(request: HttpRequest, key: str, extension: str) -> HttpResponse
     if extension not in {"csv", "xlsx"}:
         raise Http404
     focus, period = _focus_and_period(request)
-    board = dashboard_kept(user=request.user, focus=focus, period=period, today=timezone.localdate())
-    table = board.table(key)
+    kept = board_for_page(user=request.user, focus=focus, period=period, today=timezone.localdate())
+    if kept is None:
+        return _still_counting(request, focus, period)
+    table = kept.board.table(key)
     if table is None:
         raise Http404
     name = f"{key}-{period.start.isoformat()}-{period.end.isoformat()}"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.consultations.conftest import drive_issue, issue_factory, issue_in_state  # noqa: F401
 from tests.members.conftest import enrol  # noqa: F401
+from tests.notifications.conftest import real_redis  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(autouse=True)
