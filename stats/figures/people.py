@@ -19,6 +19,7 @@ from members.models import (
     Stratum,
     counted_on,
 )
+from orgs.models import RegionLevel
 from portal.scoping import pk_among
 from stats.periods import Period
 from stats.scoping import Focus
@@ -111,11 +112,16 @@ def persons_of(persons: QuerySet[Person], focus: Focus) -> QuerySet[Person]:
         return persons.filter(Exists(Membership.objects.filter(Q(person=OuterRef("pk")) & focus.q("organization"))))
     if focus.region is None:
         return persons
-    # Gathered by place and by membership through their indexes, not by an OR over every person of the province:
-    # the figures that read them (seats, representatives, contacts) count a few thousand of 300,000.
-    living = Person.objects.filter(region__path__startswith=focus.region.path).order_by().values("pk")
-    joined = Membership.objects.filter(focus.q("organization")).order_by().values("person_id")
-    return persons.filter(pk_among(living, joined))
+    if focus.region.level == RegionLevel.DISTRICT:
+        # A district's people gathered by place and by membership through their indexes, not by a second OR over
+        # every person of the province beside the scope's own: the seats query took 0.3 s so, 0.08 s thus.
+        living = Person.objects.filter(region__path__startswith=focus.region.path).order_by().values("pk")
+        joined = Membership.objects.filter(focus.q("organization")).order_by().values("person_id")
+        return persons.filter(pk_among(living, joined))
+    # A town's or a village's: the scope (members.scoping) already gathered a few hundred by id; an OR over them
+    # is cheap, while a second gathering beside the scope's made PostgreSQL join the two lists row by row (9 s).
+    in_focus = Membership.objects.filter(Q(person=OuterRef("pk")) & focus.q("organization"))
+    return persons.filter(Q(region__path__startswith=focus.region.path) | Q(Exists(in_focus)))
 
 
 def _seat_on(day: datetime.date) -> Q:
