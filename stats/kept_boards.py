@@ -70,6 +70,16 @@ def _seconds() -> int:
     return int(getattr(settings, "STATS_DASHBOARD_SECONDS", DASHBOARD_SECONDS))
 
 
+def _keep_seconds(focus: Focus) -> int:
+    """How long a board and its HTML stay kept: a worker's board until it is counted again, a small area's for
+    the dashboard's minutes."""
+    return WORKER_KEEP_SECONDS if computed_by_worker(focus) else _seconds()
+
+
+def _computing_key(focus: Focus, period: Period, today: datetime.date) -> str:
+    return f"{_key(focus, period, today)}:computing"
+
+
 def figures_html_kept(*, kept: KeptBoard, today: datetime.date, variant: str, render: Callable[[], str]) -> str:
     """The rendered tables and charts of a dashboard (`variant`: the page or the printed report), kept like the
     figures themselves, for the board they were rendered from: the HTML holds nothing of the reader (no token, no
@@ -83,7 +93,7 @@ def figures_html_kept(*, kept: KeptBoard, today: datetime.date, variant: str, re
     if isinstance(html, str):
         return html
     html = render()
-    cache.set(key, html, WORKER_KEEP_SECONDS if computed_by_worker(board.focus) else seconds)
+    cache.set(key, html, _keep_seconds(board.focus))
     return html
 
 
@@ -97,21 +107,19 @@ def board_keep(*, user: AnyUser, focus: Focus, period: Period, today: datetime.d
     """Counts the board and keeps it for everyone who opens the focus (a worker's, or a small area's in the
     request); the claim of the worker that was computing it is let go."""
     kept = KeptBoard(dashboard(user=user, focus=focus, period=period, today=today), timezone.now())
-    seconds = _seconds()
-    if seconds:
-        key = _key(focus, period, today)
-        cache.set(key, kept, WORKER_KEEP_SECONDS if computed_by_worker(focus) else seconds)
-        cache.delete(f"{key}:computing")
+    if _seconds():
+        cache.set(_key(focus, period, today), kept, _keep_seconds(focus))
+        computing_release(focus=focus, period=period, today=today)
     return kept
 
 
 def computing_claim(*, focus: Focus, period: Period, today: datetime.date) -> bool:
     """True for the one view that should ask a worker for the board; False while another's request stands."""
-    return bool(cache.add(f"{_key(focus, period, today)}:computing", 1, COMPUTING_SECONDS))
+    return bool(cache.add(_computing_key(focus, period, today), 1, COMPUTING_SECONDS))
 
 
 def computing_release(*, focus: Focus, period: Period, today: datetime.date) -> None:
-    cache.delete(f"{_key(focus, period, today)}:computing")
+    cache.delete(_computing_key(focus, period, today))
 
 
 def dashboard_kept(*, user: AnyUser, focus: Focus, period: Period, today: datetime.date) -> KeptBoard:
