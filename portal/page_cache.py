@@ -37,16 +37,17 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
-from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 
 from portal.csrf_tokens import csrf_token_for
 from portal.fail_open_cache import FailOpenRedisCache
+from portal.holed_gzip import KeptBody, kept_body, kept_response
 
 logger = logging.getLogger("portal.page_cache")
 
 VERSION_PREFIX = "page-cache:version:"
-PAGE_PREFIX = "page-cache:page:"
+# The number names the kept form (portal/holed_gzip.py): a page kept by an older release is never read.
+PAGE_PREFIX = "page-cache:page:2:"
 DEFAULT_SECONDS = 60
 # Versions named so belong to one visitor or account (portal/private_pages.py) and are kept a day, not for good.
 PASSING_VERSION_PREFIX = "visitor:"
@@ -213,20 +214,23 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _from_stored(request: HttpRequest, stored: dict[str, Any], per_visitor: Iterable[PerVisitor]) -> HttpResponse:
-    content: str = stored["content"]
-    if CSRF_HOLE in content:
-        content = content.replace(CSRF_HOLE, csrf_token_for(request))
+    body: KeptBody = stored["body"]
+    values = hole_values(request, body, per_visitor)
+    return kept_response(request, body, values, stored["content_type"])
+
+
+def hole_values(request: HttpRequest, body: KeptBody, per_visitor: Iterable[PerVisitor]) -> dict[str, str]:
+    """This visitor's value for each hole the kept page has (a token is only made for a page that shows one)."""
+    present = {part for part in body["parts"] if isinstance(part, str)}
+    values = {CSRF_HOLE: csrf_token_for(request)} if CSRF_HOLE in present else {}
     for each in per_visitor:
-        if each.hole in content:
-            content = content.replace(each.hole, escape(each.value(request)))
-    response = HttpResponse(content, content_type=stored["content_type"])
-    # As the rendered page would say: it differs with the session cookie and the language.
-    patch_vary_headers(response, ("Cookie",))
-    return response
+        if each.hole in present:
+            values[each.hole] = escape(each.value(request))
+    return values
 
 
-def with_holes(request: HttpRequest, content: str, per_visitor: Iterable[PerVisitor]) -> str | None:
-    """The page with a hole for each per-visitor value; None when it holds one that was not declared (or one too
+def with_holes(request: HttpRequest, content: str, per_visitor: Iterable[PerVisitor]) -> KeptBody | None:
+    """The page as kept, cut at each per-visitor value; None when it holds one that was not declared (or one too
     short to cut out safely): such a page is never kept, lest the next visitor get this one's value."""
     content = CSRF_INPUT.sub(lambda match: match[1] + CSRF_HOLE + match[2], content)
     values: dict[str, str] = dict(getattr(request, _PER_VISITOR_ATTRIBUTE, None) or {})
@@ -237,7 +241,7 @@ def with_holes(request: HttpRequest, content: str, per_visitor: Iterable[PerVisi
         if len(value) < PER_VISITOR_MIN_LENGTH:
             return None
         content = content.replace(escape(value), each.hole)
-    return None if values else content
+    return None if values else kept_body(content, [CSRF_HOLE, *(each.hole for each in per_visitor)])
 
 
 def public_page(
@@ -271,11 +275,11 @@ def public_page(
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()  # rendered now so that its content can be kept
             storable = _storable(request, response)
-            content = with_holes(request, response.content.decode(response.charset), holes) if storable else None
-            if content is not None:
+            body = with_holes(request, response.content.decode(response.charset), holes) if storable else None
+            if body is not None:
                 cache.set(
                     key,
-                    {"versions": versions, "content": content, "content_type": response["Content-Type"]},
+                    {"versions": versions, "body": body, "content_type": response["Content-Type"]},
                     timeout=_seconds_to_keep(now),
                 )
             return response

@@ -40,13 +40,12 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
-from django.utils.cache import patch_vary_headers
 
 from portal import page_cache
-from portal.csrf_tokens import csrf_token_for
+from portal.holed_gzip import KeptBody, kept_response
 
 DEFAULT_SECONDS = 30
-PAGE_PREFIX = "private-page:page:"
+PAGE_PREFIX = "private-page:page:2:"  # as page_cache.PAGE_PREFIX
 SESSION_VERSION = page_cache.PASSING_VERSION_PREFIX + "session:"
 USER_VERSION = page_cache.PASSING_VERSION_PREFIX + "user:"
 # Headers a view sets on its own answer (never_cache's) that a kept page must carry again; cookies never.
@@ -142,13 +141,10 @@ def _rendered_for(request: HttpRequest, user_id: str) -> bool:
 
 
 def _answer(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
-    content: str = stored["content"]
-    if page_cache.CSRF_HOLE in content:
-        content = content.replace(page_cache.CSRF_HOLE, csrf_token_for(request))
-    response = HttpResponse(content, content_type=stored["content_type"])
+    body: KeptBody = stored["body"]
+    response = kept_response(request, body, page_cache.hole_values(request, body, ()), stored["content_type"])
     for name, value in stored["headers"].items():
         response[name] = value
-    patch_vary_headers(response, ("Cookie",))
     return response
 
 
@@ -175,14 +171,14 @@ def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
         if _storable(request, response) and _rendered_for(request, user_id):
-            content = page_cache.with_holes(request, response.content.decode(response.charset), ())
-            if content is not None:
+            body = page_cache.with_holes(request, response.content.decode(response.charset), ())
+            if body is not None:
                 headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
                 cache.set(
                     key,
                     {
                         "versions": versions,
-                        "content": content,
+                        "body": body,
                         "content_type": response["Content-Type"],
                         "headers": headers,
                     },
