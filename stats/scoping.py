@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
-from orgs.models import Organization, Region
+from orgs.models import Organization, Region, RegionLevel
 from orgs.scoping import organizations_for, regions_for
+from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.query_params import id_param
 from portal.scoping import Action, AnyUser, is_unrestricted, scope_path
@@ -98,3 +99,25 @@ def daily_figures_for(user: AnyUser, action: Action) -> QuerySet[DailyFigure]:
     if path is None or getattr(user, "role", None) not in DASHBOARD_STAFF:
         return DailyFigure.objects.none()
     return DailyFigure.objects.filter(region__path__startswith=path)
+
+
+def large_board_readers() -> list[tuple[User, Focus]]:
+    """For each district with an active district admin, one of them with the district; and the whole installation
+    with an active superuser who has no place of their own: who a worker counts a large board for ahead of the
+    morning (stats.tasks.boards_warm). The board is the same for every reader of a focus."""
+    readers: list[tuple[User, Focus]] = []
+    admins = (
+        User.objects.filter(is_active=True, role=Role.DISTRICT_ADMIN, region__level=RegionLevel.DISTRICT)
+        .select_related("region")
+        .order_by("region_id", "pk")
+    )
+    seen: set[int] = set()
+    for admin in admins:  # a few per district: a few hundred rows for a province
+        if admin.region is not None and admin.region.pk not in seen:
+            seen.add(admin.region.pk)
+            readers.append((admin, Focus(region=admin.region)))
+    officers = User.objects.filter(is_active=True, is_superuser=True).select_related("region").order_by("pk")
+    officer = next((each for each in officers if scope_path(each) is None), None)
+    if officer is not None:
+        readers.append((officer, Focus(region=None)))
+    return readers

@@ -25,6 +25,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.notifications.kinds import Channel, channels_for
 from portal.notifications.models import ChannelPreference, OutboxMessage, OutboxPriority, OutboxState
+from portal.notifications.publishing import publish_once
 from portal.notifications.sending import (
     WORKER_LOST_ERROR,
     outbox_claim,
@@ -259,15 +260,7 @@ def _kick_unless_kicked_since(number: int) -> None:
 
 def _publish_dispatch() -> None:
     """Asks a worker to send now: one connection attempt, no retries, short socket timeouts (settings)."""
-    app = outbox_dispatch.app
-    if app.conf.task_always_eager:
-        outbox_dispatch.apply_async()
-        return
-    # A connection of the app's producer pool, kept between requests: opening one per kick cost a submission
-    # 20-30 ms, more than all its queries. A pooled connection the broker dropped reconnects here, once.
-    with app.producer_or_acquire() as producer:
-        producer.connection.ensure_connection(max_retries=0)
-        outbox_dispatch.apply_async(producer=producer, retry=False)
+    publish_once(outbox_dispatch)
 
 
 def _kick_dispatch() -> bool:

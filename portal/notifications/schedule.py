@@ -108,6 +108,12 @@ DEFAULT_SCHEDULE: tuple[ScheduledTask, ...] = (
         _("统计看板：重算昨天的每日统计（会员、议题、活动、议事会）。"),
     ),
     ScheduledTask(
+        "stats-boards-warm",
+        "stats.tasks.boards_warm",
+        Crontab(minute="40", hour="1"),
+        _("统计看板：凌晨预先计算各区和全部地区的本月看板，早上打开不必等待。"),
+    ),
+    ScheduledTask(
         "purge-old-login-codes",
         "portal.accounts.tasks.purge_old_login_codes",
         Crontab(minute="0", hour="3"),

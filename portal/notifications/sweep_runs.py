@@ -12,6 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone, translation
 
+from portal.notifications.publishing import publish_once
+
 logger = logging.getLogger(__name__)
 
 
@@ -29,7 +31,7 @@ def sweep_hand_out(task: Any, *args: Any, part: str) -> bool:
     may have gone since beat reached this worker): the caller then does `part` itself or leaves it to beat's next
     run, so no part of a sweep is lost and none waits on the broker."""
     try:
-        task.apply_async(args, retry=False)
+        publish_once(task, *args)
     except Exception as error:  # the broker is unreachable
         logger.warning("%s not handed to a worker: %s: %s", part, type(error).__name__, error)
         return False
