@@ -7,9 +7,10 @@ messages with keys naming the event and the day or month, so a second run sends 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,21 +36,31 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-@transaction.atomic
-def activities_remind_tomorrow(*, today: datetime.date) -> int:
-    """The day before an activity: each confirmed registrant, by SMS and, if they have an account, in the inbox.
-    The key carries the activity's date, so an activity moved to another day is announced again."""
+def _registrations_tomorrow(today: datetime.date) -> QuerySet[Registration]:
     tomorrow = today + datetime.timedelta(days=1)
-    registrations = list(
-        Registration.objects.filter(
-            status=RegistrationStatus.CONFIRMED,
-            activity__status=ActivityStatus.PUBLISHED,
-            activity__starts_at__gte=_local_midnight(tomorrow),
-            activity__starts_at__lt=_local_midnight(tomorrow + datetime.timedelta(days=1)),
-        )
-        .select_related("activity__host__region", "person__user")
-        .order_by("activity__starts_at", "pk")
-    )
+    return Registration.objects.filter(
+        status=RegistrationStatus.CONFIRMED,
+        activity__status=ActivityStatus.PUBLISHED,
+        activity__starts_at__gte=_local_midnight(tomorrow),
+        activity__starts_at__lt=_local_midnight(tomorrow + datetime.timedelta(days=1)),
+    ).order_by("activity__starts_at", "pk")
+
+
+def registrations_due_tomorrow(*, today: datetime.date) -> list[int]:
+    """The ids of the confirmed sign-ups of tomorrow's activities: what beat's task hands out in chunks."""
+    return list(_registrations_tomorrow(today).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def activities_remind_tomorrow(*, today: datetime.date, ids: Collection[int] | None = None) -> int:
+    """The day before an activity: each confirmed registrant, by SMS and, if they have an account, in the inbox.
+    The key carries the activity's date, so an activity moved to another day is announced again.
+
+    `ids` limits the sweep to those sign-ups (one chunk of beat's task); any cancelled since is passed over."""
+    chosen = _registrations_tomorrow(today)
+    if ids is not None:
+        chosen = chosen.filter(pk__in=sorted(ids))
+    registrations = list(chosen.select_related("activity__host__region", "person__user"))
     # Every message of the sweep is written in one go: the same few queries for ten registrants or a thousand.
     batch = OutboxBatch()
     for registration in registrations:

@@ -169,22 +169,37 @@ def _slowest(name: str, timings: list[dict[str, Any]]) -> list[dict[str, object]
 
 def workers_share_run() -> list[dict[str, object]]:
     """What beat's hand-outs leave to the workers, run here one task after the other as a worker would take them:
-    each chunk of the deadline reminders, then the outbox dispatches until nothing is due. Each task is judged
-    by the sweep goal; the totals say how long one worker alone would take (several share them in production)."""
+    each chunk of the deadline, meeting and activity reminders, then the outbox dispatches until nothing is due.
+    Each task is judged by the sweep goal; the totals say how long one worker alone would take (several share
+    them in production)."""
     from django.utils import timezone
 
-    from consultations.tasks import deadline_chunks, remind_assignment_deadlines_chunk
+    from activities.tasks import registration_chunks, remind_activities_tomorrow_chunk
+    from consultations.tasks import (
+        deadline_chunks,
+        meeting_chunks,
+        remind_assignment_deadlines_chunk,
+        remind_meetings_tomorrow_chunk,
+    )
     from portal.notifications.sending import outbox_dispatch_batch
     from portal.notifications.tasks import DISPATCH_BATCH
 
     day = timezone.localdate().isoformat()
-    chunks = []
-    for ids in deadline_chunks(day):
+    chunked = [
+        ("remind_assignment_deadlines_chunk", remind_assignment_deadlines_chunk, deadline_chunks(day)),
+        ("remind_meetings_tomorrow_chunk", remind_meetings_tomorrow_chunk, meeting_chunks(day)),
+        ("remind_activities_tomorrow_chunk", remind_activities_tomorrow_chunk, registration_chunks(day)),
+    ]
+    results: list[dict[str, object]] = []
+    for name, chunk_task, chunks in chunked:
+        timed = []
+        for ids in chunks:
 
-        def chunk(ids: list[int] = ids) -> int:
-            return int(remind_assignment_deadlines_chunk(day, ids))
+            def chunk(ids: list[int] = ids, chunk_task: Any = chunk_task) -> int:
+                return int(chunk_task(day, ids))
 
-        chunks.append(_timed("chunk", chunk))
+            timed.append(_timed("chunk", chunk))
+        results += _slowest(name, timed)
     dispatches: list[dict[str, Any]] = []
     # Bounded, so that a run on a province with a huge backlog still ends: 400 batches are 100,000 rows.
     while len(dispatches) < 400:
@@ -198,9 +213,7 @@ def workers_share_run() -> list[dict[str, object]]:
         dispatches.append(_timed("dispatch", dispatch))
         if claimed[0] < DISPATCH_BATCH:
             break
-    return _slowest("remind_assignment_deadlines_chunk", chunks) + _slowest(
-        f"outbox_dispatch, a batch of {DISPATCH_BATCH}", dispatches
-    )
+    return results + _slowest(f"outbox_dispatch, a batch of {DISPATCH_BATCH}", dispatches)
 
 
 ROSTER_HEADERS = [

@@ -268,15 +268,28 @@ def issues_remind_agenda(*, today: datetime.date) -> int:
 
 
 @transaction.atomic
-def meetings_remind_tomorrow(*, today: datetime.date) -> int:
-    """The day before a 议事会: its village staff, and the submitters of the issues on its agenda, with time and
-    place. The key carries the meeting's date, so a meeting moved to another day is announced again."""
+def _meetings_tomorrow(today: datetime.date) -> QuerySet[Meeting]:
     starts, ends = _local_day_bounds(today + datetime.timedelta(days=1))
-    meetings = list(
-        Meeting.objects.filter(state=MeetingState.SCHEDULED, scheduled_at__gte=starts, scheduled_at__lt=ends)
-        .select_related("organization__region")
-        .order_by("scheduled_at", "pk")
-    )
+    return Meeting.objects.filter(
+        state=MeetingState.SCHEDULED, scheduled_at__gte=starts, scheduled_at__lt=ends
+    ).order_by("scheduled_at", "pk")
+
+
+def meetings_due_tomorrow(*, today: datetime.date) -> list[int]:
+    """The ids of the meetings held tomorrow: what beat's task hands to the workers in chunks."""
+    return list(_meetings_tomorrow(today).values_list("pk", flat=True))
+
+
+def meetings_remind_tomorrow(*, today: datetime.date, ids: Collection[int] | None = None) -> int:
+    """The day before a 议事会: its village staff, and the submitters of the issues on its agenda, with time and
+    place. The key carries the meeting's date, so a meeting moved to another day is announced again.
+
+    `ids` limits the sweep to those meetings (one chunk of beat's task); any cancelled or moved since is passed
+    over."""
+    chosen = _meetings_tomorrow(today)
+    if ids is not None:
+        chosen = chosen.filter(pk__in=sorted(ids))
+    meetings = list(chosen.select_related("organization__region"))
     if not meetings:
         return 0
     staff = staff_directory(meeting.organization.region.path for meeting in meetings)

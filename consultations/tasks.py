@@ -13,7 +13,12 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from consultations import reminders
-from portal.notifications.sweep_runs import sweep_hand_out, sweep_run_for_today
+from portal.notifications.sweep_runs import (
+    sweep_chunks,
+    sweep_hand_out,
+    sweep_hand_out_chunks,
+    sweep_run_for_today,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -21,27 +26,24 @@ logger = logging.getLogger(__name__)
 # Assignments reminded of by one task: a province has thousands due or overdue on a morning (with their
 # handlers, town staff and district admins, several messages each); chunks spread them over the workers.
 DEADLINE_CHUNK = 500
+# Meetings announced by one task: a province holds a thousand 议事会 on a busy day, each told to its village
+# staff and to the submitters of its agenda.
+MEETING_CHUNK = 200
 
 
 @shared_task(name="portal.notifications.sweeps.remind_assignment_deadlines", ignore_result=True)
 def remind_assignment_deadlines() -> int:
     """Chooses today's due and overdue assignments (one indexed query) and hands them to the workers in chunks of
-    DEADLINE_CHUNK; each chunk is a task of its own, for today's date even if it runs after midnight. Returns
-    the number of chunks. With the broker gone since beat reached this worker, the rest is done here."""
+    DEADLINE_CHUNK (portal.notifications.sweep_runs.sweep_hand_out_chunks). Returns the number of chunks."""
     day = timezone.localdate().isoformat()
     chunks = deadline_chunks(day)
-    for number, chunk in enumerate(chunks):
-        if not sweep_hand_out(remind_assignment_deadlines_chunk, day, chunk, part="deadline reminders"):
-            for rest in chunks[number:]:  # no chunk may be lost: the rest are sent from here
-                remind_assignment_deadlines_chunk(day, rest)
-            break
-    return len(chunks)
+    return sweep_hand_out_chunks(remind_assignment_deadlines_chunk, day, chunks, part="deadline reminders")
 
 
 def deadline_chunks(day: str) -> list[list[int]]:
     """The assignments the deadline reminders of `day` (an ISO date) are about, DEADLINE_CHUNK a task."""
     ids = reminders.assignments_due_for_reminders(today=datetime.date.fromisoformat(day))
-    return [ids[start : start + DEADLINE_CHUNK] for start in range(0, len(ids), DEADLINE_CHUNK)]
+    return sweep_chunks(ids, DEADLINE_CHUNK)
 
 
 @shared_task(name="consultations.tasks.remind_assignment_deadlines_chunk", ignore_result=True)
@@ -63,7 +65,21 @@ def remind_agenda_waiting() -> int:
 
 @shared_task(name="portal.notifications.sweeps.remind_meetings_tomorrow", ignore_result=True)
 def remind_meetings_tomorrow() -> int:
-    return sweep_run_for_today(reminders.meetings_remind_tomorrow)
+    """Chooses tomorrow's meetings and hands them to the workers, MEETING_CHUNK a task. Returns the chunks."""
+    day = timezone.localdate().isoformat()
+    return sweep_hand_out_chunks(remind_meetings_tomorrow_chunk, day, meeting_chunks(day), part="meeting reminders")
+
+
+def meeting_chunks(day: str) -> list[list[int]]:
+    """The meetings the day-before reminders of `day` (an ISO date) are about, MEETING_CHUNK a task."""
+    return sweep_chunks(reminders.meetings_due_tomorrow(today=datetime.date.fromisoformat(day)), MEETING_CHUNK)
+
+
+@shared_task(name="consultations.tasks.remind_meetings_tomorrow_chunk", ignore_result=True)
+def remind_meetings_tomorrow_chunk(day: str, meeting_ids: list[int]) -> int:
+    """One chunk of the day-before reminders of `day` (an ISO date); idempotent like every sweep."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reminders.meetings_remind_tomorrow(today=datetime.date.fromisoformat(day), ids=meeting_ids)
 
 
 # Issues archived by one task, each in its own transaction (about 15 ms at scale 1.0): a morning after a holiday can end

@@ -36,3 +36,21 @@ def sweep_hand_out(task: Any, *args: Any, part: str) -> bool:
         logger.warning("%s not handed to a worker: %s: %s", part, type(error).__name__, error)
         return False
     return True
+
+
+def sweep_chunks(ids: list[int], size: int) -> list[list[int]]:
+    """The ids a sweep chose, `size` a task, in the order chosen."""
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def sweep_hand_out_chunks(chunk_task: Any, day: str, chunks: list[list[int]], *, part: str) -> int:
+    """Hands each chunk to a worker as `chunk_task(day, chunk)`: a province's morning (thousands of deadlines,
+    meetings or sign-ups, several messages each) is spread over the workers, and each chunk reminds for the day it
+    was chosen even if it runs after midnight. With the broker gone the rest is done here: no chunk is lost.
+    Returns the number of chunks."""
+    for number, chunk in enumerate(chunks):
+        if not sweep_hand_out(chunk_task, day, chunk, part=part):
+            for rest in chunks[number:]:
+                chunk_task(day, rest)
+            break
+    return len(chunks)

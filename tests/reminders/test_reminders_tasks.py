@@ -1,9 +1,12 @@
-"""Beat's tasks run each sweep for today's date in Beijing, in Chinese; the deadline reminders of a province's
-morning are handed to the workers in chunks, and sent from the beat task itself if the broker has gone."""
+"""Beat's tasks run each sweep for today's date in Beijing, in Chinese; the deadline, meeting and activity
+reminders of a province's morning are handed to the workers in chunks, and sent from the beat task itself if the
+broker has gone."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.utils import timezone, translation
@@ -21,8 +24,49 @@ TASKS_AND_SWEEPS = [
     (consultation_tasks.remind_triage_waiting, consultation_reminders, "issues_remind_triage"),
     (consultation_tasks.remind_agenda_waiting, consultation_reminders, "issues_remind_agenda"),
     (activity_tasks.remind_no_activity_this_month, activity_reminders, "organizations_remind_no_activity"),
-    (consultation_tasks.remind_meetings_tomorrow, consultation_reminders, "meetings_remind_tomorrow"),
-    (activity_tasks.remind_activities_tomorrow, activity_reminders, "activities_remind_tomorrow"),
+]
+
+
+@dataclass(frozen=True)
+class ChunkedSweep:
+    """A sweep beat's task hands to the workers in chunks: the task, its chunk task, and the sweep's two halves."""
+
+    task: Any
+    chunk_task: Any
+    reminders: Any
+    chooser: str
+    sweep: str
+    size: int
+
+    def __str__(self) -> str:
+        return self.task.__name__
+
+
+CHUNKED = [
+    ChunkedSweep(
+        consultation_tasks.remind_assignment_deadlines,
+        consultation_tasks.remind_assignment_deadlines_chunk,
+        consultation_reminders,
+        "assignments_due_for_reminders",
+        "assignments_remind_deadlines",
+        consultation_tasks.DEADLINE_CHUNK,
+    ),
+    ChunkedSweep(
+        consultation_tasks.remind_meetings_tomorrow,
+        consultation_tasks.remind_meetings_tomorrow_chunk,
+        consultation_reminders,
+        "meetings_due_tomorrow",
+        "meetings_remind_tomorrow",
+        consultation_tasks.MEETING_CHUNK,
+    ),
+    ChunkedSweep(
+        activity_tasks.remind_activities_tomorrow,
+        activity_tasks.remind_activities_tomorrow_chunk,
+        activity_reminders,
+        "registrations_due_tomorrow",
+        "activities_remind_tomorrow",
+        activity_tasks.REGISTRATION_CHUNK,
+    ),
 ]
 
 
@@ -59,21 +103,23 @@ def test_the_notice_task_closes_with_the_current_time(monkeypatch):
     assert consultation_tasks.close_expired_notices.name == "portal.notifications.sweeps.close_expired_notices"
 
 
-@pytest.fixture
-def deadline_sweeps(monkeypatch) -> list[tuple[datetime.date, list[int], str]]:
-    """What the deadline sweep was asked to do, with 1,200 assignments due today."""
+@pytest.fixture(params=CHUNKED, ids=str)
+def chunked(request, monkeypatch) -> tuple[ChunkedSweep, int, list[tuple[datetime.date, list[int], str]]]:
+    """A chunked sweep with two chunks and a half of work today, and what its sweep was asked to do."""
+    sweep: ChunkedSweep = request.param
+    count = sweep.size * 2 + sweep.size // 2
     calls: list[tuple[datetime.date, list[int], str]] = []
 
     def due(*, today: datetime.date) -> list[int]:
-        return list(range(1, 1201)) if today == timezone.localdate() else []
+        return list(range(1, count + 1)) if today == timezone.localdate() else []
 
-    def sweep(*, today: datetime.date, ids: list[int]) -> int:
+    def remind(*, today: datetime.date, ids: list[int]) -> int:
         calls.append((today, list(ids), translation.get_language()))
         return len(ids)
 
-    monkeypatch.setattr(consultation_reminders, "assignments_due_for_reminders", due)
-    monkeypatch.setattr(consultation_reminders, "assignments_remind_deadlines", sweep)
-    return calls
+    monkeypatch.setattr(sweep.reminders, sweep.chooser, due)
+    monkeypatch.setattr(sweep.reminders, sweep.sweep, remind)
+    return sweep, count, calls
 
 
 @pytest.fixture
@@ -84,32 +130,32 @@ def tasks_run_here():
     app.conf.task_always_eager = was_eager
 
 
-def test_the_deadline_task_hands_todays_assignments_to_chunk_tasks_for_todays_date_in_chinese(
-    deadline_sweeps, tasks_run_here
-):
+def test_each_chunked_task_hands_todays_work_to_chunk_tasks_for_todays_date_in_chinese(chunked, tasks_run_here):
+    sweep, count, calls = chunked
     with translation.override("en"):
-        chunks = consultation_tasks.remind_assignment_deadlines.apply().get()
+        chunks = sweep.task.apply().get()
     assert chunks == 3
     today = timezone.localdate()
-    assert [(day, len(ids), language) for day, ids, language in deadline_sweeps] == [
-        (today, 500, "zh-hans"),
-        (today, 500, "zh-hans"),
-        (today, 200, "zh-hans"),
+    assert [(day, len(ids), language) for day, ids, language in calls] == [
+        (today, sweep.size, "zh-hans"),
+        (today, sweep.size, "zh-hans"),
+        (today, sweep.size // 2, "zh-hans"),
     ]
-    assert sorted(n for _day, ids, _language in deadline_sweeps for n in ids) == list(range(1, 1201))
-    assert consultation_tasks.remind_assignment_deadlines.name == (
-        "portal.notifications.sweeps.remind_assignment_deadlines"
-    )
+    assert sorted(n for _day, ids, _language in calls for n in ids) == list(range(1, count + 1))
+    # The name the beat rows of existing installations store, from when the tasks lived in one module.
+    assert sweep.task.name == f"portal.notifications.sweeps.{sweep.task.__name__}"
 
 
-def test_a_chunk_that_runs_after_midnight_still_reminds_for_the_day_it_was_chosen(deadline_sweeps):
-    consultation_tasks.remind_assignment_deadlines_chunk.apply(("2026-11-16", [7, 8]))
-    assert deadline_sweeps == [(datetime.date(2026, 11, 16), [7, 8], "zh-hans")]
+def test_a_chunk_that_runs_after_midnight_still_reminds_for_the_day_it_was_chosen(chunked):
+    sweep, _count, calls = chunked
+    sweep.chunk_task.apply(("2026-11-16", [7, 8]))
+    assert calls == [(datetime.date(2026, 11, 16), [7, 8], "zh-hans")]
 
 
-def test_with_the_broker_gone_the_deadline_task_does_every_chunk_itself(deadline_sweeps, broker_unreachable):  # noqa: F811
-    assert consultation_tasks.remind_assignment_deadlines() == 3
-    assert sorted(n for _day, ids, _language in deadline_sweeps for n in ids) == list(range(1, 1201))
+def test_with_the_broker_gone_each_chunked_task_does_every_chunk_itself(chunked, broker_unreachable):  # noqa: F811
+    sweep, count, calls = chunked
+    assert sweep.task() == 3
+    assert sorted(n for _day, ids, _language in calls for n in ids) == list(range(1, count + 1))
 
 
 def test_a_full_batch_of_ended_notices_is_followed_by_another_task_until_none_is_left(monkeypatch, tasks_run_here):

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.notifications.schedule import DEFAULT_SCHEDULE
+from portal.notifications.schedule import DEFAULT_SCHEDULE, Crontab
 from stats.tasks import boards_warm
 from tests.notifications.conftest import broker_unreachable  # noqa: F401 (a fixture)
 from tests.stats.test_board_requests import BOARD_TASK, broker, queued, run_as_the_worker  # noqa: F401
@@ -49,8 +49,9 @@ def officers(tree, district_admin_yuhang):
 
 def test_the_warm_up_runs_after_the_nightly_snapshot_on_beijing_time():
     entries = {entry.task: entry for entry in DEFAULT_SCHEDULE}
-    warm, snapshot = entries["stats.tasks.boards_warm"], entries["stats.tasks.snapshot_yesterday"]
-    assert (int(warm.when.hour), int(warm.when.minute)) > (int(snapshot.when.hour), int(snapshot.when.minute))
+    warm, snapshot = entries["stats.tasks.boards_warm"].when, entries["stats.tasks.snapshot_yesterday"].when
+    assert isinstance(warm, Crontab) and isinstance(snapshot, Crontab)
+    assert (int(warm.hour), int(warm.minute)) > (int(snapshot.hour), int(snapshot.minute))
 
 
 def test_each_district_and_the_installation_are_asked_for_once_for_this_month(broker, tree, officers):  # noqa: F811
